@@ -1,0 +1,34 @@
+"""Entry point: `python -m flops_fit_worker --endpoint ENDPOINT --worker-id ID`."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .channel import Channel
+from .worker import serve
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="flops_fit_worker", description=__doc__)
+    parser.add_argument("--endpoint", required=True, help="the orchestrator's ROUTER endpoint (ipc:// or tcp://)")
+    parser.add_argument("--worker-id", required=True)
+    parser.add_argument("--heartbeat-interval", type=float, default=1.0, help="seconds between heartbeats")
+    parser.add_argument("--heartbeat-timeout", type=float, default=30.0, help="exit when the orchestrator is silent this long")
+    parser.add_argument("--no-watch-stdin", action="store_true", help="do not exit when stdin closes (pilot jobs)")
+    args = parser.parse_args(argv)
+    curve = None
+    if os.environ.get("FLOPS_FIT_CURVE_SERVER_PUBLIC"):
+        curve = {
+            "server_public": os.environ["FLOPS_FIT_CURVE_SERVER_PUBLIC"],
+            "client_public": os.environ["FLOPS_FIT_CURVE_CLIENT_PUBLIC"],
+            "client_secret": os.environ["FLOPS_FIT_CURVE_CLIENT_SECRET"],
+        }
+    # Worker output must never reach the CLI's stdout: the orchestrator points stdout at a log.
+    channel = Channel(args.endpoint, args.worker_id, args.heartbeat_interval, args.heartbeat_timeout,
+                      watch_stdin=not args.no_watch_stdin, curve=curve)
+    return serve(channel)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Task handlers: `probe` (parameter counts and FLOPs per token at many sizes) and `train`.
+
+A handler returns the result message; an exception it raises becomes a `task_error`
+message (the worker lives on). Failures *of a run* (divergence, OOM, an exception in the
+model) are results with a status, produced by the training loop itself.
+"""
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from . import mock
+from .context import RunContext
+from .models import build_data, build_loss, build_model
+from .params import count_parameters
+from .targets import extend_sys_path
+
+
+def run_probe(task: dict[str, Any]) -> dict[str, Any]:
+    extend_sys_path(task["sys_path"])
+    data = build_data(task["data"], seed=0)
+    loss_fn = build_loss(task["loss"])
+    tokens_per_sample = int(data.tokens_per_sample)
+    sizes = []
+    for size_value in task["size_values"]:
+        model = build_model(task["model"], size_value, data)
+        counts = count_parameters(model)
+        flops_per_token: float | None = None
+        if task["measure_flops"]:
+            from .flops import measure_flops_per_token
+
+            flops_per_token = measure_flops_per_token(model, data, loss_fn)
+        sizes.append({
+            "size_value": size_value,
+            "n_params": counts.total,
+            "n_params_embedding": counts.embedding,
+            "n_params_non_embedding": counts.non_embedding,
+            "flops_per_token": flops_per_token,
+        })
+        del model
+    return {"type": "result", "kind": "probe", "task_id": task["task_id"], "sizes": sizes,
+            "tokens_per_sample": tokens_per_sample}
+
+
+def run_mock_train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
+    """The real task minus the optimiser: build the model, count it, evaluate the surface."""
+    started = time.monotonic()
+    extend_sys_path(task["sys_path"])
+    data = build_data(task["data"], seed=task["seed"])
+    model = build_model(task["model"], task["size_value"], data)
+    counts = count_parameters(model)
+    surface = task["mock"]
+    batch_tokens = task["training"]["batch_size"] * int(data.tokens_per_sample)
+    total_steps = max(1, math.ceil(task["n_tokens"] / batch_tokens))
+    n_tokens = total_steps * batch_tokens
+
+    def report(step: int, tokens: float, train_loss: float | None) -> None:
+        ctx.progress(step, total_steps, tokens, train_loss, None, force=True)
+
+    finished = mock.simulate(surface, total_steps, batch_tokens, report, lambda: ctx.is_cancelled())
+    n_for_surface = counts.total
+    loss = mock.noisy_loss(surface, n_for_surface, n_tokens, task["experiment_id"]) if finished else None
+    return {
+        "type": "result", "kind": "train", "task_id": task["task_id"],
+        "experiment_id": task["experiment_id"], "attempt": task["attempt"],
+        "status": "completed" if finished else "cancelled",
+        "n_params": counts.total, "n_params_embedding": counts.embedding,
+        "n_params_non_embedding": counts.non_embedding,
+        "n_tokens": n_tokens, "steps": total_steps, "batch_size": batch_tokens, "lr": task["training"]["lr"],
+        "loss": loss, "train_loss": loss,
+        "flops_6nd": 6.0 * counts.total * n_tokens, "flops_measured": None,
+        "tokens_per_s": None, "wall_s": time.monotonic() - started,
+        "curve": mock.mock_curve(surface, n_for_surface, n_tokens) if finished else [],
+        "device": "mock", "world_size": 1, "resumed_from_step": None, "error": None,
+    }
+
+
+def run_train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
+    if task["mock"] is not None:
+        return run_mock_train(task, ctx)
+    from .training import train  # imported lazily: the mock path needs no optimiser
+
+    return train(task, ctx)

@@ -1,0 +1,88 @@
+"""The persistent worker: say hello, then run tasks until told to stop.
+
+    python -m flops_fit_worker --endpoint ipc:///tmp/ff-xyz/router.sock --worker-id w0
+
+One task at a time on the main thread; the I/O thread (channel.py) keeps heartbeats and
+cancellation flowing meanwhile. A task that raises becomes a `task_error` and the worker
+takes the next one: it only exits on `shutdown`, or when its orchestrator is gone.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import traceback
+from typing import Any
+
+from .channel import Channel
+from .context import RunContext
+from .protocol import protocol_version
+from .targets import TargetError
+from .tasks import run_probe, run_train
+
+
+def _versions() -> tuple[str | None, str | None, list[str]]:
+    try:
+        import torch
+
+        devices = ["cpu"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+        torch_version: str | None = torch.__version__
+    except ImportError:
+        torch_version, devices = None, ["cpu"]
+    try:
+        import accelerate
+
+        accelerate_version: str | None = accelerate.__version__
+    except ImportError:
+        accelerate_version = None
+    return torch_version, accelerate_version, devices
+
+
+def hello(worker_id: str, world_size: int) -> dict[str, Any]:
+    torch_version, accelerate_version, devices = _versions()
+    return {
+        "type": "hello", "protocol_version": protocol_version(), "worker_id": worker_id, "pid": os.getpid(),
+        "python_version": platform.python_version(), "torch_version": torch_version,
+        "accelerate_version": accelerate_version, "devices": devices, "world_size": world_size,
+    }
+
+
+def task_error(task: dict[str, Any], code: str, message: str, tb: str | None) -> dict[str, Any]:
+    return {
+        "type": "task_error", "task_id": task["task_id"], "experiment_id": task.get("experiment_id"),
+        "attempt": task.get("attempt"), "code": code, "message": message, "traceback": tb,
+    }
+
+
+def execute(task: dict[str, Any], channel: Channel, progress_interval_s: float = 1.0) -> dict[str, Any]:
+    """Run one task and return the message that answers it (result or task_error)."""
+    try:
+        if task["kind"] == "probe":
+            return run_probe(task)
+        ctx = RunContext(task=task, send=channel.send, is_cancelled=lambda: channel.is_cancelled(task["task_id"]),
+                         interval_s=task.get("progress_interval_s", progress_interval_s))
+        return run_train(task, ctx)
+    except TargetError as exc:
+        return task_error(task, exc.code, str(exc), None)
+    except Exception as exc:  # the worker lives on; the orchestrator decides what to do
+        return task_error(task, "exception", f"{type(exc).__name__}: {exc}", traceback.format_exc())
+
+
+def serve(channel: Channel, world_size: int = 1) -> int:
+    channel.start()
+    channel.send(hello(channel.worker_id, world_size))
+    while True:
+        task = channel.tasks.get()
+        if task is None:
+            break
+        channel.current_task = task["task_id"]
+        answer = execute(task, channel)
+        channel.current_task = None
+        channel.send(answer)
+    channel.send({"type": "goodbye", "reason": "shutdown requested"})
+    channel._thread.join(timeout=5)
+    return 0
+
+
+def log(message: str) -> None:
+    print(f"flops-fit worker: {message}", file=sys.stderr, flush=True)

@@ -1,0 +1,136 @@
+/**
+ * The sweep configuration: the zod schema *is* the type. Every field has a default, so an
+ * empty file is a valid config (it sweeps the built-in GPT on the byte corpus).
+ * Only the TypeScript side reads YAML; workers receive the validated, resolved JSON.
+ */
+import { z } from "zod";
+
+/** A positive FLOP count; YAML `1e15` is a number, `"1e15"` (quoted) is accepted too. */
+export const Flops = z
+  .union([z.number(), z.string().regex(/^\s*[0-9.]+(e[+-]?[0-9]+)?\s*$/i, "expected a number such as 1e15").transform(Number)])
+  .pipe(z.number().positive("must be a positive number of FLOPs").finite());
+
+/** A python `module.path:Attribute` reference. */
+export const PythonTarget = z
+  .string()
+  .regex(/^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$/, "expected a python target such as \"package.module:Class\"");
+
+const Options = z.record(z.string(), z.unknown()).default({});
+
+export const ModelConfig = z.strictObject({
+  /** Python callable `module:Attr` taking the size argument and returning an nn.Module (overrides the plugin's). */
+  target: PythonTarget.optional(),
+  /** Name of the constructor argument that sets the model size (e.g. `d_model`, `width`). */
+  size_param: z.string().min(1).optional(),
+  /** Extra constructor arguments, validated against the plugin manifest's schema. */
+  options: Options,
+});
+
+export const DataConfig = z.strictObject({
+  target: PythonTarget.optional(),
+  options: Options,
+});
+
+export const LossConfig = z.strictObject({ target: PythonTarget.optional() });
+
+/** Candidate size values the planner probes (parameter counts are measured, never assumed). */
+export const SizeValues = z.union([
+  z.array(z.number().positive()).min(2, "give at least 2 size values"),
+  z.strictObject({
+    min: z.number().positive(),
+    max: z.number().positive(),
+    count: z.number().int().min(2).default(16),
+    /** Round each value to a multiple of this (e.g. 8 for d_model divisible by the head count). */
+    multiple_of: z.number().int().positive().default(1),
+  }),
+]);
+
+export const PlanningConfig = z.strictObject({
+  /** IsoFLOP budgets C in FLOPs. */
+  budgets: z.array(Flops).min(1, "give at least one budget"),
+  /** Experiments (model sizes) per budget. */
+  sizes_per_budget: z.number().int().min(3, "an IsoFLOP parabola needs at least 3 sizes").default(5),
+  /** Prior for the compute-optimal ratio D/N (tokens per parameter) that centres each budget's grid (Chinchilla: ~20). */
+  tokens_per_param: z.number().positive().default(20),
+  /** Each budget's sizes span N_opt/span .. N_opt·span around the predicted N*(C) (REFERENCE §5.1). */
+  span: z.number().gt(1, "span must exceed 1").default(3),
+  size_values: SizeValues.default({ min: 16, max: 512, count: 24, multiple_of: 8 }),
+});
+
+export const TrainingConfig = z.strictObject({
+  /** Sequences (or samples) per optimiser step; `auto` scales with model size. */
+  batch_size: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
+  /** Peak learning rate; `auto` = lr_reference · (n_params / 1e5)^-lr_exponent, clipped. */
+  lr: z.union([z.number().positive(), z.literal("auto")]).default("auto"),
+  lr_reference: z.number().positive().default(3e-3),
+  lr_exponent: z.number().min(0).default(0.25),
+  warmup_fraction: z.number().min(0).max(0.5).default(0.05),
+  /** Cosine decay to this fraction of the peak LR at the run's own token horizon. */
+  min_lr_fraction: z.number().min(0).max(1).default(0.1),
+  weight_decay: z.number().min(0).default(0.1),
+  beta1: z.number().min(0).lt(1).default(0.9),
+  /** AdamW β2; `auto` raises it for long runs (Porian et al. 2024). */
+  beta2: z.union([z.number().min(0).lt(1), z.literal("auto")]).default("auto"),
+  grad_clip: z.number().positive().default(1.0),
+  /** Held-out tokens evaluated at the end of every run (fixed across runs). */
+  eval_tokens: z.number().int().positive().default(65536),
+  /** Torch intra-op threads per worker; `auto` = cores / workers. */
+  threads: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
+});
+
+/** The noiseless-plus-noise Chinchilla surface that `--mock` evaluates instead of training. */
+export const MockConfig = z.strictObject({
+  E: z.number().default(1.69),
+  A: z.number().default(406.4),
+  B: z.number().default(410.7),
+  alpha: z.number().positive().default(0.34),
+  beta: z.number().positive().default(0.28),
+  /** Multiplicative log-normal noise (σ of ln loss), seeded per experiment. */
+  noise: z.number().min(0).default(0.002),
+  /** Simulated seconds per run (0 = instant), to exercise the scheduler. */
+  delay_s: z.number().min(0).default(0),
+});
+
+export const SchedulerConfig = z.strictObject({
+  /** Number of worker processes; `auto` = one per GPU, else one per 2 CPU cores (at least 2). */
+  workers: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
+  /** Ranks per run (Accelerate); >1 runs each experiment as a gloo/NCCL process group. */
+  processes: z.number().int().positive().default(1),
+  /** Attempts per experiment before it is recorded `failed`. */
+  max_attempts: z.number().int().positive().default(3),
+  heartbeat_interval_s: z.number().positive().default(1),
+  /** A worker silent for this long is presumed dead and replaced. */
+  heartbeat_timeout_s: z.number().positive().default(30),
+  /** A run that reports no progress for this long is stuck: the worker is replaced. */
+  progress_timeout_s: z.number().positive().default(600),
+  /** Seconds to wait for a worker to start (import torch) and say hello. */
+  startup_timeout_s: z.number().positive().default(120),
+  device: z.enum(["auto", "cpu", "cuda"]).default("auto"),
+});
+
+export const SweepConfig = z.strictObject({
+  /** Shown in reports; defaults to the config file's name. */
+  name: z.string().optional(),
+  /** Built-in plugin name (`gpt`, `vit`) or a path to a plugin folder with plugin.ts. */
+  plugin: z.string().default("gpt"),
+  model: ModelConfig.default({ options: {} }),
+  data: DataConfig.default({ options: {} }),
+  loss: LossConfig.default({}),
+  /** FLOPs per token: `measured` (torch FLOP counter on a real step) or `6nd` (6·N per token). */
+  flops: z.enum(["measured", "6nd"]).default("measured"),
+  /** Which parameter count is N in the fit (REFERENCE §5.5). */
+  param_convention: z.enum(["total", "non_embedding"]).default("total"),
+  planning: PlanningConfig,
+  training: TrainingConfig.default(() => TrainingConfig.parse({})),
+  scheduler: SchedulerConfig.default(() => SchedulerConfig.parse({})),
+  mock: MockConfig.default(() => MockConfig.parse({})),
+  seed: z.number().int().min(0).default(0),
+  /** Python interpreter for the workers (else env FLOPS_FIT_PYTHON, else the project's .venv). */
+  python: z.string().optional(),
+});
+
+export type SweepConfig = z.infer<typeof SweepConfig>;
+export type SweepConfigInput = z.input<typeof SweepConfig>;
+export type MockConfig = z.infer<typeof MockConfig>;
+export type TrainingConfig = z.infer<typeof TrainingConfig>;
+export type PlanningConfig = z.infer<typeof PlanningConfig>;

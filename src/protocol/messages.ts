@@ -1,0 +1,222 @@
+/**
+ * The wire protocol between the orchestrator (ZeroMQ ROUTER) and the Python workers
+ * (DEALER), defined once. Each frame is one JSON object with a `type`. The Python side
+ * validates what it receives against the JSON Schema exported from these schemas
+ * (`npm run protocol:export` → py_runtime/flops_fit_worker/protocol.schema.json).
+ *
+ * Conversation: the worker connects and sends `hello` (with PROTOCOL_VERSION); the
+ * orchestrator answers with tasks, heartbeats and finally `shutdown`. Everything about a
+ * run carries `experiment_id` and `attempt`, so a late message from a replaced worker is
+ * recognised and dropped.
+ */
+import { z } from "zod";
+
+/** Bumped on any incompatible change; a worker with another version is refused. */
+export const PROTOCOL_VERSION = 1;
+
+const Target = z.string().describe("python `module:Attribute`");
+const Options = z.record(z.string(), z.unknown());
+
+export const ModelSpec = z.object({
+  target: Target,
+  size_param: z.string(),
+  options: Options,
+});
+
+export const DataSpec = z.object({ target: Target, options: Options });
+export const LossSpec = z.object({ target: Target }).nullable();
+
+// ---------------------------------------------------------------- orchestrator → worker
+
+export const ProbeTask = z.object({
+  type: z.literal("task"),
+  kind: z.literal("probe"),
+  task_id: z.string(),
+  model: ModelSpec,
+  data: DataSpec,
+  loss: LossSpec,
+  size_values: z.array(z.number()),
+  /** Count FLOPs per token with torch's FLOP counter on one real training step. */
+  measure_flops: z.boolean(),
+  sys_path: z.array(z.string()),
+});
+
+export const TrainingHyper = z.object({
+  batch_size: z.number().int().positive(),
+  lr: z.number().positive(),
+  warmup_fraction: z.number(),
+  min_lr_fraction: z.number(),
+  weight_decay: z.number(),
+  beta1: z.number(),
+  beta2: z.number(),
+  grad_clip: z.number(),
+  eval_tokens: z.number().int().positive(),
+  threads: z.number().int().positive(),
+});
+
+export const MockSurface = z.object({
+  E: z.number(),
+  A: z.number(),
+  B: z.number(),
+  alpha: z.number(),
+  beta: z.number(),
+  noise: z.number(),
+  delay_s: z.number(),
+});
+
+export const TrainTask = z.object({
+  type: z.literal("task"),
+  kind: z.literal("train"),
+  task_id: z.string(),
+  experiment_id: z.string(),
+  attempt: z.number().int().positive(),
+  seed: z.number().int(),
+  model: ModelSpec,
+  size_value: z.number(),
+  data: DataSpec,
+  loss: LossSpec,
+  /** The planned token budget D: the run trains exactly this many tokens (± one batch). */
+  n_tokens: z.number().positive(),
+  budget_flops: z.number().positive(),
+  training: TrainingHyper,
+  /** When set, the loss comes from this surface instead of training (`--mock`). */
+  mock: MockSurface.nullable(),
+  device: z.string(),
+  sys_path: z.array(z.string()),
+  /** Seconds between progress messages. */
+  progress_interval_s: z.number().positive(),
+  /** Folder for this run's checkpoint (resume after a crash), or null for none. */
+  checkpoint_dir: z.string().nullable(),
+});
+
+export const OrchestratorHeartbeat = z.object({ type: z.literal("heartbeat") });
+export const Shutdown = z.object({ type: z.literal("shutdown"), reason: z.string() });
+export const Cancel = z.object({ type: z.literal("cancel"), task_id: z.string() });
+
+export const ToWorker = z.discriminatedUnion("type", [
+  z.discriminatedUnion("kind", [ProbeTask, TrainTask]),
+  OrchestratorHeartbeat,
+  Shutdown,
+  Cancel,
+]);
+
+// ---------------------------------------------------------------- worker → orchestrator
+
+export const Hello = z.object({
+  type: z.literal("hello"),
+  protocol_version: z.number().int(),
+  worker_id: z.string(),
+  pid: z.number().int(),
+  python_version: z.string(),
+  torch_version: z.string().nullable(),
+  accelerate_version: z.string().nullable(),
+  devices: z.array(z.string()),
+  /** Ranks in this worker's process group (1 unless launched for multi-process runs). */
+  world_size: z.number().int().positive(),
+});
+
+export const WorkerHeartbeat = z.object({ type: z.literal("heartbeat"), task_id: z.string().nullable() });
+
+export const Progress = z.object({
+  type: z.literal("progress"),
+  task_id: z.string(),
+  experiment_id: z.string(),
+  attempt: z.number().int(),
+  step: z.number().int(),
+  total_steps: z.number().int(),
+  tokens: z.number(),
+  total_tokens: z.number(),
+  train_loss: z.number().nullable(),
+  tokens_per_s: z.number().nullable(),
+});
+
+export const ProbeSize = z.object({
+  size_value: z.number(),
+  n_params: z.number().int(),
+  n_params_embedding: z.number().int(),
+  n_params_non_embedding: z.number().int(),
+  /** Forward+backward FLOPs per training token, counted by torch (null unless measured). */
+  flops_per_token: z.number().nullable(),
+});
+
+export const ProbeResult = z.object({
+  type: z.literal("result"),
+  kind: z.literal("probe"),
+  task_id: z.string(),
+  sizes: z.array(ProbeSize),
+  /** Tokens in one sample of the data plugin (sequence length; 1 for images unless patches). */
+  tokens_per_sample: z.number().int().positive(),
+});
+
+export const RunStatus = z.enum(["completed", "failed", "diverged", "oom", "cancelled"]);
+
+export const CurvePoint = z.object({ step: z.number().int(), tokens: z.number(), train_loss: z.number().nullable() });
+
+export const TrainResult = z.object({
+  type: z.literal("result"),
+  kind: z.literal("train"),
+  task_id: z.string(),
+  experiment_id: z.string(),
+  attempt: z.number().int(),
+  status: RunStatus,
+  n_params: z.number().int(),
+  n_params_embedding: z.number().int(),
+  n_params_non_embedding: z.number().int(),
+  /** Tokens actually trained on. */
+  n_tokens: z.number(),
+  steps: z.number().int(),
+  batch_size: z.number().int(),
+  lr: z.number(),
+  /** Held-out loss at the end of training (null unless completed). */
+  loss: z.number().nullable(),
+  /** Mean training loss over the last 5% of steps. */
+  train_loss: z.number().nullable(),
+  flops_6nd: z.number(),
+  flops_measured: z.number().nullable(),
+  tokens_per_s: z.number().nullable(),
+  wall_s: z.number(),
+  curve: z.array(CurvePoint),
+  device: z.string(),
+  world_size: z.number().int().positive(),
+  resumed_from_step: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
+
+export const TaskError = z.object({
+  type: z.literal("task_error"),
+  task_id: z.string(),
+  experiment_id: z.string().nullable(),
+  attempt: z.number().int().nullable(),
+  /** `import_error` (target not found), `bad_spec`, `exception`. */
+  code: z.string(),
+  message: z.string(),
+  traceback: z.string().nullable(),
+});
+
+export const Goodbye = z.object({ type: z.literal("goodbye"), reason: z.string() });
+
+export const FromWorker = z.discriminatedUnion("type", [
+  Hello,
+  WorkerHeartbeat,
+  Progress,
+  z.discriminatedUnion("kind", [ProbeResult, TrainResult]),
+  TaskError,
+  Goodbye,
+]);
+
+export type ModelSpec = z.infer<typeof ModelSpec>;
+export type DataSpec = z.infer<typeof DataSpec>;
+export type LossSpec = z.infer<typeof LossSpec>;
+export type ProbeTask = z.infer<typeof ProbeTask>;
+export type TrainTask = z.infer<typeof TrainTask>;
+export type TrainingHyper = z.infer<typeof TrainingHyper>;
+export type MockSurface = z.infer<typeof MockSurface>;
+export type ToWorker = z.infer<typeof ToWorker>;
+export type FromWorker = z.infer<typeof FromWorker>;
+export type Hello = z.infer<typeof Hello>;
+export type Progress = z.infer<typeof Progress>;
+export type ProbeResult = z.infer<typeof ProbeResult>;
+export type ProbeSize = z.infer<typeof ProbeSize>;
+export type TrainResult = z.infer<typeof TrainResult>;
+export type TaskError = z.infer<typeof TaskError>;
+export type RunStatus = z.infer<typeof RunStatus>;

@@ -1,0 +1,316 @@
+/**
+ * A pool of persistent Python workers behind one ROUTER socket.
+ *
+ * `run(task)` hands a task to an idle worker (queueing when all are busy) and resolves
+ * with what became of it: a result, a task error, or "lost" when the worker died, went
+ * silent (no heartbeats: stopped, or a loop holding the GIL) or stopped reporting progress.
+ * A lost worker is killed and replaced; the caller decides whether to retry. Results are
+ * matched by task id, so a late answer from a replaced worker is dropped.
+ */
+import { EventEmitter } from "node:events";
+import { join } from "node:path";
+import { RuntimeFailure } from "../errors/user-error.js";
+import { PROTOCOL_VERSION, type FromWorker, type Hello, type ProbeTask, type Progress, type TaskError, type TrainTask } from "../protocol/messages.js";
+import type { ProbeResult, TrainResult } from "../protocol/messages.js";
+import { ipcEndpoint, type Endpoint } from "./endpoint.js";
+import { Wire } from "./wire.js";
+import { describeExit, WorkerProcess } from "./worker-process.js";
+
+export type PoolTask = ProbeTask | TrainTask;
+
+export type Outcome =
+  | { kind: "result"; workerId: string; message: ProbeResult | TrainResult }
+  | { kind: "task_error"; workerId: string; message: TaskError }
+  | { kind: "lost"; workerId: string; reason: string; logTail: string }
+  | { kind: "cancelled"; reason: string };
+
+export interface PoolOptions {
+  python: string;
+  workers: number;
+  processes: number;
+  logDir: string;
+  heartbeatIntervalS: number;
+  heartbeatTimeoutS: number;
+  progressTimeoutS: number;
+  startupTimeoutS: number;
+  /** Environment for every worker (e.g. OMP_NUM_THREADS). */
+  env?: Record<string, string>;
+  endpoint?: Endpoint;
+  /** Consecutive failed starts of one slot before the pool gives up. */
+  maxStartFailures?: number;
+}
+
+interface Job {
+  task: PoolTask;
+  resolve: (outcome: Outcome) => void;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface WorkerState {
+  id: string;
+  slot: number;
+  process: WorkerProcess;
+  hello?: Hello;
+  status: "starting" | "idle" | "busy" | "dead";
+  job?: Job;
+  spawnedAt: number;
+  lastHeardAt: number;
+  lastProgressAt: number;
+  lastProgress?: Progress;
+  /** Why the pool killed this worker (reported instead of "killed by SIGKILL"). */
+  lostReason?: string;
+}
+
+export class WorkerPool extends EventEmitter {
+  readonly workers = new Map<string, WorkerState>();
+  private readonly queue: Job[] = [];
+  private readonly wire: Wire;
+  private readonly endpoint: Endpoint;
+  private boundEndpoint = "";
+  private timer?: NodeJS.Timeout;
+  private lastBeatAt = 0;
+  private stopping = false;
+  private fatal?: RuntimeFailure;
+  private readonly startFailures = new Map<number, number>();
+  private readonly generations = new Map<number, number>();
+  private readyWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  private receiving?: Promise<void>;
+
+  constructor(private readonly options: PoolOptions) {
+    super();
+    this.endpoint = options.endpoint ?? ipcEndpoint();
+    this.wire = new Wire({ endpoint: this.endpoint.bind, onInvalid: (id, problem) => this.emit("invalid", id, problem) });
+  }
+
+  static async start(options: PoolOptions): Promise<WorkerPool> {
+    const pool = new WorkerPool(options);
+    pool.boundEndpoint = await pool.wire.bind();
+    pool.receiving = pool.receiveLoop();
+    for (let slot = 0; slot < options.workers; slot++) pool.spawn(slot);
+    pool.timer = setInterval(() => pool.watch(), 250);
+    return pool;
+  }
+
+  /** Resolves once at least one worker has said hello; rejects when workers cannot start. */
+  ready(): Promise<void> {
+    if (this.fatal) return Promise.reject(this.fatal);
+    if ([...this.workers.values()].some((w) => w.status === "idle" || w.status === "busy")) return Promise.resolve();
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+  }
+
+  run(task: PoolTask, onProgress?: (progress: Progress) => void): Promise<Outcome> {
+    if (this.stopping) return Promise.resolve({ kind: "cancelled", reason: "the pool is shutting down" });
+    if (this.fatal) return Promise.resolve({ kind: "cancelled", reason: this.fatal.message });
+    return new Promise((resolve) => {
+      this.queue.push({ task, resolve, onProgress });
+      this.assign();
+    });
+  }
+
+  /** Live view for progress displays. */
+  snapshot(): Array<{ id: string; status: WorkerState["status"]; task?: PoolTask; progress?: Progress; pid?: number }> {
+    return [...this.workers.values()].map((w) => ({ id: w.id, status: w.status, task: w.job?.task, progress: w.lastProgress, pid: w.process.pid }));
+  }
+
+  /** Worker pids (including ones starting), for tests and diagnostics. */
+  pids(): number[] {
+    return [...this.workers.values()].map((w) => w.process.pid).filter((pid): pid is number => pid !== undefined);
+  }
+
+  get helloInfo(): Hello | undefined {
+    return [...this.workers.values()].find((w) => w.hello)?.hello;
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  private spawn(slot: number): void {
+    const generation = (this.generations.get(slot) ?? -1) + 1;
+    this.generations.set(slot, generation);
+    const id = generation === 0 ? `w${slot}` : `w${slot}.${generation}`;
+    const process = new WorkerProcess({
+      python: this.options.python,
+      workerId: id,
+      endpoint: this.boundEndpoint,
+      logFile: join(this.options.logDir, `worker-${slot}.log`),
+      heartbeatIntervalS: this.options.heartbeatIntervalS,
+      heartbeatTimeoutS: this.options.heartbeatTimeoutS,
+      processes: this.options.processes,
+      env: this.options.env,
+    });
+    const now = Date.now();
+    const state: WorkerState = { id, slot, process, status: "starting", spawnedAt: now, lastHeardAt: now, lastProgressAt: now };
+    this.workers.set(id, state);
+    void process.exited.then((exit) => this.onExit(state, describeExit(exit)));
+    this.emit("spawn", id, process.pid);
+  }
+
+  private onExit(worker: WorkerState, how: string): void {
+    if (worker.status === "dead") return;
+    const wasStarting = worker.status === "starting";
+    worker.status = "dead";
+    this.workers.delete(worker.id);
+    const tail = worker.process.logTail();
+    if (worker.job) {
+      const reason = worker.lostReason ?? `worker ${worker.id} (pid ${worker.process.pid}) ${how}`;
+      worker.job.resolve({ kind: "lost", workerId: worker.id, reason, logTail: tail });
+      worker.job = undefined;
+    }
+    this.emit("exit", worker.id, how);
+    if (this.stopping || this.fatal) return;
+    if (wasStarting) {
+      const failures = (this.startFailures.get(worker.slot) ?? 0) + 1;
+      this.startFailures.set(worker.slot, failures);
+      if (failures >= (this.options.maxStartFailures ?? 3)) {
+        const why = worker.lostReason ?? how;
+        this.fail(new RuntimeFailure(`workers cannot start (${this.options.python}): ${why}\n--- worker log (${worker.process.launch.logFile}) ---\n${tail}`, "worker_start_failed"));
+        return;
+      }
+    }
+    this.spawn(worker.slot);
+  }
+
+  private fail(error: RuntimeFailure): void {
+    if (this.fatal) return;
+    this.fatal = error;
+    for (const waiter of this.readyWaiters) waiter.reject(error);
+    this.readyWaiters = [];
+    for (const job of this.queue.splice(0)) job.resolve({ kind: "cancelled", reason: error.message });
+    for (const worker of this.workers.values()) worker.process.kill();
+    this.emit("fatal", error);
+  }
+
+  private lose(worker: WorkerState, reason: string): void {
+    worker.lostReason = reason;
+    worker.process.kill("SIGKILL");
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  private async receiveLoop(): Promise<void> {
+    for await (const { workerId, message } of this.wire.messages()) {
+      const worker = this.workers.get(workerId);
+      if (!worker) continue; // a replaced worker's late words
+      worker.lastHeardAt = Date.now();
+      this.handle(worker, message);
+    }
+  }
+
+  private handle(worker: WorkerState, message: FromWorker): void {
+    switch (message.type) {
+      case "hello":
+        if (message.protocol_version !== PROTOCOL_VERSION) {
+          void this.wire.send(worker.id, { type: "shutdown", reason: "protocol version mismatch" });
+          this.fail(new RuntimeFailure(
+            `protocol version mismatch: the worker (${this.options.python}) speaks version ${message.protocol_version}, ` +
+              `this flops-fit speaks version ${PROTOCOL_VERSION}; reinstall the worker package (npm run setup:python -- --force)`,
+            "protocol_mismatch"));
+          return;
+        }
+        worker.hello = message;
+        worker.status = "idle";
+        this.startFailures.set(worker.slot, 0);
+        for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
+        this.emit("ready", worker.id, message);
+        this.assign();
+        return;
+      case "heartbeat":
+      case "goodbye":
+        return;
+      case "progress":
+        if (!this.owns(worker, message.task_id, message.experiment_id, message.attempt)) return;
+        worker.lastProgressAt = Date.now();
+        worker.lastProgress = message;
+        worker.job?.onProgress?.(message);
+        this.emit("progress", worker.id, message);
+        return;
+      case "result":
+      case "task_error": {
+        if (!this.owns(worker, message.task_id)) return;
+        const job = worker.job!;
+        worker.job = undefined;
+        worker.lastProgress = undefined;
+        worker.status = "idle";
+        if (message.type === "result") job.resolve({ kind: "result", workerId: worker.id, message });
+        else job.resolve({ kind: "task_error", workerId: worker.id, message });
+        this.assign();
+        return;
+      }
+    }
+  }
+
+  /** Whether `worker` is running this very task (ids and attempt match). */
+  private owns(worker: WorkerState, taskId: string, experimentId?: string, attempt?: number): boolean {
+    const task = worker.job?.task;
+    if (!task || task.task_id !== taskId) return false;
+    if (experimentId !== undefined && task.kind === "train" && (task.experiment_id !== experimentId || task.attempt !== attempt)) return false;
+    return true;
+  }
+
+  private assign(): void {
+    for (const worker of this.workers.values()) {
+      if (this.queue.length === 0) return;
+      if (worker.status !== "idle") continue;
+      const job = this.queue.shift()!;
+      worker.status = "busy";
+      worker.job = job;
+      worker.lastProgressAt = Date.now();
+      worker.lastProgress = undefined;
+      void this.wire.send(worker.id, job.task).then((sent) => {
+        if (!sent && worker.job === job) this.lose(worker, `worker ${worker.id} could not be reached`);
+      });
+    }
+  }
+
+  // ------------------------------------------------------------------ watchdog
+
+  private watch(): void {
+    const now = Date.now();
+    const o = this.options;
+    for (const worker of this.workers.values()) {
+      if (worker.status === "starting" && now - worker.spawnedAt > o.startupTimeoutS * 1000) {
+        this.lose(worker, `worker ${worker.id} did not start within ${o.startupTimeoutS}s`);
+      } else if ((worker.status === "idle" || worker.status === "busy") && now - worker.lastHeardAt > o.heartbeatTimeoutS * 1000) {
+        this.lose(worker, `worker ${worker.id} (pid ${worker.process.pid}) sent no heartbeat for ${o.heartbeatTimeoutS}s (stopped, or blocked holding the GIL)`);
+      } else if (worker.status === "busy" && worker.job?.task.kind === "train" && now - worker.lastProgressAt > o.progressTimeoutS * 1000) {
+        this.lose(worker, `run ${worker.job.task.experiment_id} on worker ${worker.id} reported no progress for ${o.progressTimeoutS}s (stuck)`);
+      }
+    }
+    if (now - this.lastBeatAt >= o.heartbeatIntervalS * 1000) {
+      this.lastBeatAt = now;
+      for (const worker of this.workers.values()) {
+        if (worker.status === "idle" || worker.status === "busy") void this.wire.send(worker.id, { type: "heartbeat" });
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ shutdown
+
+  /**
+   * Stops everything: queued tasks resolve `cancelled`; running tasks are asked to cancel
+   * and given `graceMs` to answer (a training run records itself `cancelled`); then every
+   * worker is told to shut down and killed if it has not exited within `graceMs` more.
+   */
+  async shutdown(graceMs = 5000): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const job of this.queue.splice(0)) job.resolve({ kind: "cancelled", reason: "sweep stopped before this run started" });
+    const busy = [...this.workers.values()].filter((w) => w.job);
+    for (const worker of busy) void this.wire.send(worker.id, { type: "cancel", task_id: worker.job!.task.task_id });
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline && [...this.workers.values()].some((w) => w.job && w.status !== "dead")) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    for (const worker of this.workers.values()) {
+      if (worker.status !== "dead") void this.wire.send(worker.id, { type: "shutdown", reason: "sweep finished" });
+    }
+    const exits = [...this.workers.values()].map((w) => w.process.exited);
+    const timeout = new Promise((r) => setTimeout(r, graceMs));
+    await Promise.race([Promise.all(exits), timeout]);
+    for (const worker of this.workers.values()) worker.process.kill("SIGKILL");
+    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 2000))]);
+    if (this.timer) clearInterval(this.timer);
+    this.wire.close();
+    await this.receiving?.catch(() => undefined);
+    this.endpoint.cleanup();
+  }
+}
