@@ -9,7 +9,7 @@ import { LineCounter, isMap, isNode, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { UserError } from "../errors/user-error.js";
 import { SweepConfig } from "./schema.js";
-import { formatPath, locateIssues, type LocatedIssue, type PathSegment } from "./zod-issues.js";
+import { formatPath, locateIssues, type Locate, type LocatedIssue, type PathSegment } from "./zod-issues.js";
 
 /** The project root (holds configs/, plugins/, py_runtime/). */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -21,6 +21,8 @@ export interface LoadedConfig {
   file: string;
   /** Folder of the YAML file: relative paths in the config resolve against it. */
   baseDir: string;
+  /** YAML line:column of a field path, for errors found after schema validation. */
+  locate?: Locate;
 }
 
 export class ConfigError extends UserError {
@@ -74,15 +76,9 @@ function parseYaml(text: string, file: string): { value: unknown; document: Docu
   return { value: document.toJS() ?? {}, document, lines };
 }
 
-/** Validates an already-parsed value, locating issues in `document` when given. */
-export function validateConfig(value: unknown, file: string, document?: Document, lines?: LineCounter): SweepConfig {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigError(file, [{ field: "(top level)", message: "a config must be a YAML mapping of keys to values", line: 1, column: 1 }]);
-  }
-  const result = SweepConfig.safeParse(value);
-  if (result.success) return result.data;
-  const locate = (path: readonly PathSegment[]) => {
-    if (!document || !lines) return undefined;
+/** Maps a field path to the line:column of its key (or nearest existing parent) in the YAML. */
+export function yamlLocator(document: Document, lines: LineCounter): Locate {
+  return (path: readonly PathSegment[]) => {
     // Walk up the path until a node exists (a missing key is reported at its parent).
     for (let depth = path.length; depth >= 0; depth--) {
       const node = depth === 0 ? document.contents : document.getIn(path.slice(0, depth) as unknown[], true);
@@ -102,6 +98,16 @@ export function validateConfig(value: unknown, file: string, document?: Document
     }
     return undefined;
   };
+}
+
+/** Validates an already-parsed value, locating issues in `document` when given. */
+export function validateConfig(value: unknown, file: string, document?: Document, lines?: LineCounter): SweepConfig {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(file, [{ field: "(top level)", message: "a config must be a YAML mapping of keys to values", line: 1, column: 1 }]);
+  }
+  const result = SweepConfig.safeParse(value);
+  if (result.success) return result.data;
+  const locate = document && lines ? yamlLocator(document, lines) : () => undefined;
   const valueAt = (path: readonly PathSegment[]): unknown => {
     let current: unknown = value;
     for (const segment of path) current = current && typeof current === "object" ? (current as Record<PropertyKey, unknown>)[segment] : undefined;
@@ -122,7 +128,7 @@ export function loadConfig(path?: string): LoadedConfig {
   const { value, document, lines } = parseYaml(text, file);
   const config = validateConfig(value, file, document, lines);
   config.name ??= basename(file).replace(/\.ya?ml$/i, "");
-  return { config, file, baseDir: dirname(file) };
+  return { config, file, baseDir: dirname(file), locate: yamlLocator(document, lines) };
 }
 
 export { formatPath };

@@ -54,7 +54,8 @@ export const PlanningConfig = z.strictObject({
   tokens_per_param: z.number().positive().default(20),
   /** Each budget's sizes span N_opt/span .. N_opt·span around the predicted N*(C) (REFERENCE §5.1). */
   span: z.number().gt(1, "span must exceed 1").default(3),
-  size_values: SizeValues.default({ min: 16, max: 512, count: 24, multiple_of: 8 }),
+  /** Candidate size values to probe; default: the plugin's, else 16..512. */
+  size_values: SizeValues.optional(),
 });
 
 export const TrainingConfig = z.strictObject({

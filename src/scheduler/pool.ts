@@ -35,6 +35,8 @@ export interface PoolOptions {
   startupTimeoutS: number;
   /** Environment for every worker (e.g. OMP_NUM_THREADS). */
   env?: Record<string, string>;
+  /** Extra environment per slot (e.g. CUDA_VISIBLE_DEVICES). */
+  envForSlot?: (slot: number) => Record<string, string>;
   endpoint?: Endpoint;
   /** Consecutive failed starts of one slot before the pool gives up. */
   maxStartFailures?: number;
@@ -135,7 +137,7 @@ export class WorkerPool extends EventEmitter {
       heartbeatIntervalS: this.options.heartbeatIntervalS,
       heartbeatTimeoutS: this.options.heartbeatTimeoutS,
       processes: this.options.processes,
-      env: this.options.env,
+      env: { ...this.options.env, ...this.options.envForSlot?.(slot) },
     });
     const now = Date.now();
     const state: WorkerState = { id, slot, process, status: "starting", spawnedAt: now, lastHeardAt: now, lastProgressAt: now };

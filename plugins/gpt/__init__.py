@@ -1,0 +1,1 @@
+"""Byte-level GPT on a local text corpus: `model:GPT`, `data:ByteCorpus`."""

@@ -1,0 +1,149 @@
+"""Multi-process runs: one worker made of K ranks that train every run together.
+
+    torchrun --nproc_per_node 2 -m flops_fit_worker.distributed --endpoint ipc:///tmp/ff/router.sock --worker-id w0
+    python -m torch.distributed.run --nproc_per_node 2 -m flops_fit_worker.distributed ...   # the same
+
+The arguments are those of `python -m flops_fit_worker`. Accelerate sets up the process
+group from torchrun's environment: gloo on CPU (`Accelerator(cpu=True)`, MULTI_CPU), NCCL on
+GPUs, one device per rank. (`accelerate launch --cpu --num_processes 2` starts only one
+process with accelerate 1.15, hence torchrun.)
+
+Rank 0 is the worker the orchestrator sees: it says hello with `world_size = K`, receives
+tasks over ZeroMQ and sends progress and results. Every real `train` task it broadcasts to
+the other ranks (torch.distributed.broadcast_object_list), and all ranks run
+`training.train` on it together: each takes an equal slice of every global batch (so the
+global batch is the single-process batch), gradients are averaged by DDP, and only rank 0's
+messages reach the orchestrator. Probes and `--mock` runs stay on rank 0. While idle, rank 0
+broadcasts a keep-alive every `KEEPALIVE_S` so the waiting ranks' collectives never time out.
+
+The helpers at the top are what `training.py` uses; with no process group they are no-ops
+for a single process.
+"""
+from __future__ import annotations
+
+import queue
+import sys
+import traceback
+from typing import Any
+
+import torch
+import torch.distributed as dist
+
+KEEPALIVE_S = 60.0
+
+
+def rank_and_world() -> tuple[int, int]:
+    """(rank, world size) of this process: (0, 1) outside a process group."""
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
+def all_reduce_sum(values: list[float], device: torch.device) -> list[float]:
+    """Element-wise sum over all ranks (the values themselves for a single process)."""
+    if rank_and_world()[1] == 1:
+        return values
+    tensor = torch.tensor(values, dtype=torch.float64, device=device)
+    dist.all_reduce(tensor)
+    return [float(v) for v in tensor.tolist()]
+
+
+def _broadcast(obj: Any) -> Any:
+    """Rank 0's `obj` on every rank."""
+    box = [obj]
+    dist.broadcast_object_list(box, src=0)
+    return box[0]
+
+
+def _is_group_task(task: dict[str, Any]) -> bool:
+    return task["kind"] == "train" and task.get("mock") is None
+
+
+def serve_rank0(channel: Any, world_size: int) -> int:
+    """worker.serve, plus: broadcast each real train task to the other ranks first."""
+    from .worker import execute, hello
+
+    channel.start()
+    channel.send(hello(channel.worker_id, world_size))
+    while True:
+        try:
+            task = channel.tasks.get(timeout=KEEPALIVE_S)
+        except queue.Empty:
+            _broadcast({"type": "keepalive"})
+            continue
+        if task is None:
+            break
+        if _is_group_task(task):
+            _broadcast(task)
+        channel.current_task = task["task_id"]
+        answer = execute(task, channel)
+        channel.current_task = None
+        channel.send(answer)
+    _broadcast(None)
+    channel.send({"type": "goodbye", "reason": "shutdown requested"})
+    channel._thread.join(timeout=5)
+    return 0
+
+
+def serve_follower(rank: int) -> int:
+    """Ranks > 0: run each broadcast train task; their messages go nowhere."""
+    from .context import RunContext
+    from .training import train
+
+    while True:
+        task = _broadcast(None)
+        if task is None:
+            return 0
+        if task.get("type") != "task":
+            continue  # keep-alive
+        ctx = RunContext(task=task, send=lambda message: None, is_cancelled=lambda: False)
+        try:
+            train(task, ctx)  # rank 0 reports; a cancel reaches us through the per-step all-reduce
+        except Exception:
+            print(f"flops-fit worker rank {rank}: task {task['task_id']} raised:\n{traceback.format_exc()}",
+                  file=sys.stderr, flush=True)
+
+
+def _channel(argv: list[str] | None) -> Any:
+    """The rank-0 Channel from `python -m flops_fit_worker`'s arguments (kept in step with __main__.py)."""
+    import argparse
+    import os
+
+    from .channel import Channel
+
+    parser = argparse.ArgumentParser(prog="flops_fit_worker.distributed", description=__doc__)
+    parser.add_argument("--endpoint", required=True, help="the orchestrator's ROUTER endpoint (ipc:// or tcp://)")
+    parser.add_argument("--worker-id", required=True)
+    parser.add_argument("--heartbeat-interval", type=float, default=1.0, help="seconds between heartbeats")
+    parser.add_argument("--heartbeat-timeout", type=float, default=30.0, help="exit when the orchestrator is silent this long")
+    parser.add_argument("--no-watch-stdin", action="store_true", help="do not exit when stdin closes (pilot jobs)")
+    args = parser.parse_args(argv)
+    curve = None
+    if os.environ.get("FLOPS_FIT_CURVE_SERVER_PUBLIC"):
+        curve = {
+            "server_public": os.environ["FLOPS_FIT_CURVE_SERVER_PUBLIC"],
+            "client_public": os.environ["FLOPS_FIT_CURVE_CLIENT_PUBLIC"],
+            "client_secret": os.environ["FLOPS_FIT_CURVE_CLIENT_SECRET"],
+        }
+    return Channel(args.endpoint, args.worker_id, args.heartbeat_interval, args.heartbeat_timeout,
+                   watch_stdin=not args.no_watch_stdin, curve=curve)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from accelerate import PartialState
+
+    state = PartialState(cpu=not torch.cuda.is_available())
+    rank, world_size = state.process_index, state.num_processes
+    if world_size > 1 and not dist.is_initialized():
+        raise RuntimeError("flops_fit_worker.distributed: no process group; launch it with torchrun --nproc_per_node K")
+    try:
+        if rank == 0:
+            return serve_rank0(_channel(argv), world_size)
+        return serve_follower(rank)
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Shared fixtures for the worker's training tests: tiny tasks, contexts, and misbehaving models.
+
+The misbehaving models are importable as `conftest:NaNModel` etc. (pytest puts this folder
+on sys.path), so they travel through the same `module:Attr` targets as real plugins.
+"""
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import torch
+from torch import nn
+
+ROOT = Path(__file__).resolve().parents[2]
+for entry in (str(ROOT), str(ROOT / "py_runtime")):
+    if entry not in sys.path:
+        sys.path.insert(0, entry)
+
+from flops_fit_worker.context import RunContext  # noqa: E402
+
+TEXT = ("def add(a, b):\n    return a + b\n\nclass Point:\n    x: int = 0\n    y: int = 0\n" * 400)
+
+
+@pytest.fixture(scope="session")
+def corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small text file (~30 kB) so ByteCorpus tests do not read the whole stdlib."""
+    path = tmp_path_factory.mktemp("corpus") / "corpus.txt"
+    path.write_text(TEXT)
+    return path
+
+
+def make_task(corpus: Path, **overrides: Any) -> dict[str, Any]:
+    """A TrainTask for a one-layer GPT (d_model 16, seq 16) on `corpus`; overrides are merged
+    one level deep (`training={"lr": 1e-2}` changes only lr)."""
+    task: dict[str, Any] = {
+        "type": "task", "kind": "train", "task_id": "t-1", "experiment_id": "b1e5-s16", "attempt": 1, "seed": 0,
+        "model": {"target": "plugins.gpt.model:GPT", "size_param": "d_model", "options": {"n_layers": 1, "n_heads": 2}},
+        "size_value": 16,
+        "data": {"target": "plugins.gpt.data:ByteCorpus",
+                 "options": {"source": "path", "path": str(corpus), "seq_len": 16, "heldout_fraction": 0.1}},
+        "loss": {"target": "flops_fit_worker.losses:next_token_cross_entropy"},
+        "n_tokens": 2000, "budget_flops": 1e8,
+        "training": {"batch_size": 8, "lr": 3e-3, "warmup_fraction": 0.1, "min_lr_fraction": 0.1,
+                     "weight_decay": 0.1, "beta1": 0.9, "beta2": 0.95, "grad_clip": 1.0,
+                     "eval_tokens": 512, "threads": 1},
+        "mock": None, "device": "cpu", "sys_path": [], "progress_interval_s": 1.0, "checkpoint_dir": None,
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(task.get(key), dict):
+            task[key] = {**task[key], **value}
+        else:
+            task[key] = value
+    return copy.deepcopy(task)
+
+
+class Recorder:
+    """A RunContext whose messages are kept, with cancellation after `cancel_after` checks."""
+
+    def __init__(self, task: dict[str, Any], cancel_after: int | None = None) -> None:
+        self.messages: list[dict[str, Any]] = []
+        self.checks = 0
+        self.cancel_after = cancel_after
+        self.ctx = RunContext(task=task, send=self.messages.append, is_cancelled=self._cancelled, interval_s=3600.0)
+
+    def _cancelled(self) -> bool:
+        self.checks += 1
+        return self.cancel_after is not None and self.checks > self.cancel_after
+
+
+@pytest.fixture
+def recorder() -> Callable[..., Recorder]:
+    return Recorder
+
+
+# ------------------------------------------------------------------ misbehaving models
+
+class NaNModel(nn.Module):
+    """A byte model whose logits turn to NaN from the third forward pass."""
+
+    def __init__(self, d_model: int, vocab_size: int = 256, seq_len: int = 16) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(vocab_size, d_model)
+        self.head = nn.Linear(d_model, vocab_size)
+        self.calls = 0
+
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        logits = self.head(self.emb(idx))
+        return logits * float("nan") if self.calls > 3 else logits  # call 1 is the FLOP count
+
+
+class OOMModel(NaNModel):
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        if self.calls > 2:
+            raise RuntimeError("CUDA out of memory. Tried to allocate 20.00 GiB")
+        return self.head(self.emb(idx))
+
+
+class RaisingModel(NaNModel):
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        if self.calls > 2:
+            raise ZeroDivisionError("the model divided by zero on purpose")
+        return self.head(self.emb(idx))
+
+
+class HFStyleOutput:
+    def __init__(self, loss: torch.Tensor, logits: torch.Tensor) -> None:
+        self.loss, self.logits = loss, logits
+
+
+class HFStyleModel(NaNModel):
+    """Computes its own loss, as Hugging Face models do: model(inputs, targets).loss."""
+
+    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None) -> HFStyleOutput:  # type: ignore[override]
+        logits = self.head(self.emb(idx))
+        loss = nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten()) if targets is not None else None
+        return HFStyleOutput(loss, logits)  # type: ignore[arg-type]

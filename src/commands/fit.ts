@@ -1,0 +1,43 @@
+import { Args, Flags } from "@oclif/core";
+import { BaseCommand } from "../cli/base-command.js";
+import { fitFlags, parseApproaches, parseBudgets } from "../cli/fit-flags.js";
+import { fitRows } from "../fit/fit-rows.js";
+import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
+import { readFitInput } from "../store/fit-input.js";
+import { RunDir } from "../store/run-dir.js";
+
+export default class Fit extends BaseCommand {
+  static override summary = "Fit scaling laws (Chinchilla approaches 1-3) to a run directory, a results.jsonl or a CSV.";
+  static override description = `Approach 1 takes the lowest loss per budget; approach 2 fits a parabola of loss in log N per budget (refusing budgets without an interior minimum, and saying why) and power laws N*(C), D*(C), L*(C) in log-log space; approach 3 fits L(N, D) = E + A/N^alpha + B/D^beta by a Huber loss on log L from a grid of starts. A CSV needs the columns n_params,n_tokens,loss and optionally budget_flops (default 6·N·D). Results of a run directory are written to its fit.json.`;
+  static override examples = [
+    "<%= config.bin %> fit runs/quickstart",
+    "<%= config.bin %> fit runs/quickstart --approach all --bootstrap 1000 --predict 1e21,1e23",
+    "<%= config.bin %> fit my-runs.csv --approach 3 --json",
+  ];
+  static override args = { input: Args.string({ description: "run directory, results.jsonl, or CSV (n_params,n_tokens,loss[,budget_flops])", required: false, default: "runs/quickstart" }) };
+  static override flags = {
+    ...fitFlags,
+    convention: Flags.string({ description: "which parameter count is N (REFERENCE §5.5)", options: ["total", "non_embedding"], default: "total" }),
+    "exclude-worst": Flags.integer({ description: "drop the k highest-loss runs (reported as exclusions)", default: 0, min: 0 }),
+    format: Flags.string({ description: "Chinchilla table format", options: ["markdown", "csv"], default: "markdown" }),
+  };
+
+  async run() {
+    const { args, flags } = await this.parse(Fit);
+    const input = readFitInput(args.input!);
+    const result = fitRows(input.rows, {
+      approaches: parseApproaches(flags.approach),
+      bootstrap: flags.bootstrap,
+      seed: flags.seed,
+      predict: parseBudgets(flags.predict),
+      excludeWorst: flags["exclude-worst"],
+      paramConvention: flags.convention as "total" | "non_embedding",
+    });
+    if (input.runDir) {
+      const runDir = new RunDir(input.runDir);
+      runDir.writeJson(runDir.fit, result);
+    }
+    this.say(`${formatFitSummary(result)}\n\n${formatChinchillaTable(result, flags.format as "markdown" | "csv")}`);
+    return { input: input.source, ...result };
+  }
+}

@@ -1,0 +1,38 @@
+import { BaseCommand } from "../cli/base-command.js";
+import { configArg } from "../cli/shared-flags.js";
+import { loadConfig } from "../config/load.js";
+import { formatPlan } from "../sweep/format-plan.js";
+import { mockSurface, planSweep, workerPool } from "../sweep/run-sweep.js";
+import { resolvePlugin } from "../plugins/registry.js";
+import { planResources } from "../scheduler/resources.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export default class Plan extends BaseCommand {
+  static override summary = "Plan an IsoFLOP sweep: budgets × model sizes, with measured parameter counts and FLOPs.";
+  static override description =
+    "Probes the model family at each candidate size (builds the real model, counts total, embedding and non-embedding " +
+    "parameters, measures FLOPs per token), then picks for every budget the sizes within ×span of the predicted " +
+    "compute-optimal N*(C) and the token budget D = C / (FLOPs per token). Nothing is trained.";
+  static override examples = ["<%= config.bin %> plan", "<%= config.bin %> plan configs/vit-digits.yaml --json"];
+  static override args = { config: configArg };
+
+  async run() {
+    const { args } = await this.parse(Plan);
+    const loaded = loadConfig(args.config);
+    const plugin = await resolvePlugin(loaded);
+    const resources = planResources(1, loaded.config.scheduler.device, 1);
+    const logDir = mkdtempSync(join(tmpdir(), "flops-fit-plan-"));
+    const pool = await workerPool(loaded, resources, logDir);
+    try {
+      const { plan, experiments, probe } = await planSweep(loaded, plugin, pool, resources, mockSurface(loaded, false));
+      this.say(formatPlan(loaded.config.name ?? "", plan, experiments));
+      for (const warning of plan.warnings) this.note(`warning: ${warning}`);
+      return { config: loaded.file, plugin: plugin.name, param_convention: loaded.config.param_convention, flops: loaded.config.flops, probe: probe.sizes, budgets: plan.budgets, experiments, warnings: plan.warnings };
+    } finally {
+      await pool.shutdown();
+      rmSync(logDir, { recursive: true, force: true });
+    }
+  }
+}

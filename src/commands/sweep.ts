@@ -1,0 +1,62 @@
+import { Flags } from "@oclif/core";
+import { BaseCommand } from "../cli/base-command.js";
+import { fitFlags, parseApproaches, parseBudgets } from "../cli/fit-flags.js";
+import { configArg } from "../cli/shared-flags.js";
+import { loadConfig } from "../config/load.js";
+import { finishSweep } from "../sweep/finish.js";
+import { runSweep } from "../sweep/run-sweep.js";
+import { defaultRunDir } from "../store/run-dir.js";
+import { createProgress } from "../progress/create.js";
+
+export default class Sweep extends BaseCommand {
+  static override summary = "Run an IsoFLOP sweep end to end: plan, train every run on persistent workers, fit, report.";
+  static override description = `Plans budgets × model sizes from measured parameter counts and FLOPs, trains each experiment for exactly its token budget on persistent PyTorch workers (one per device), records every finished attempt in RUN_DIR/results.jsonl, fits the scaling laws and writes fit.json and report/.
+
+Running it again on the same config re-runs nothing that completed (experiments are named by a hash of everything that determines them); a changed setting re-runs what it changes.
+
+--mock replaces only the training step: the loss comes from the Chinchilla surface L(N, D) = E + A/N^alpha + B/D^beta (config "mock:", default E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28, with seeded 0.2% log-normal noise), whose true compute-optimal exponent is a = beta/(alpha+beta) = 0.4516. Models are still built and counted for real.`;
+  static override examples = [
+    "<%= config.bin %> sweep                      # the built-in quickstart (GPT on Python's own sources)",
+    "<%= config.bin %> sweep --mock --out runs/demo",
+    "<%= config.bin %> sweep configs/vit-digits.yaml --workers 2 --json",
+  ];
+  static override args = { config: configArg };
+  static override flags = {
+    out: Flags.string({ description: "run directory (default: runs/<config name>)" }),
+    workers: Flags.integer({ description: "worker processes (default: one per GPU, else one per CPU core, up to 8)", min: 1 }),
+    mock: Flags.boolean({ description: "loss from a known Chinchilla surface instead of training (see description)", default: false }),
+    resume: Flags.boolean({ description: "skip experiments already completed in the run directory (--no-resume re-runs them)", default: true, allowNo: true }),
+    ...fitFlags,
+    bootstrap: Flags.integer({ description: "bootstrap resamples for the fit's intervals", default: 100, min: 0 }),
+  };
+
+  async run() {
+    const { args, flags } = await this.parse(Sweep);
+    const loaded = loadConfig(args.config);
+    const predict = parseBudgets(flags.predict);
+    const outDir = flags.out ?? defaultRunDir(loaded.config.name ?? "sweep");
+    const progress = createProgress({ json: this.jsonEnabled() });
+    const controller = new AbortController();
+    const interrupt = () => {
+      if (controller.signal.aborted) process.exit(130);
+      this.note("\nstopping: cancelling running experiments (Ctrl-C again to quit at once)");
+      controller.abort();
+    };
+    process.on("SIGINT", interrupt);
+    process.on("SIGTERM", interrupt);
+    try {
+      const outcome = await runSweep(loaded, { outDir, workers: flags.workers, mock: flags.mock, resume: flags.resume, observer: progress, signal: controller.signal });
+      progress.close?.();
+      const result = await finishSweep(outcome, {
+        approaches: parseApproaches(flags.approach), bootstrap: flags.bootstrap, seed: flags.seed, predict, paramConvention: loaded.config.param_convention,
+      });
+      this.say(result.text);
+      if (outcome.interrupted) process.exitCode = 130;
+      return result.json;
+    } finally {
+      progress.close?.();
+      process.off("SIGINT", interrupt);
+      process.off("SIGTERM", interrupt);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Bridges recorded runs to the pure fitting engine: chooses N by the parameter
+ * convention, leaves out runs that did not complete (reported, never silent) and
+ * runs the requested approaches.
+ */
+import { fitScalingLaws, type FitOptions, type FitPoint, type FitResult } from "../fitting/index.js";
+import type { FitRow } from "../store/fit-input.js";
+
+export interface FitRequest extends FitOptions {
+  paramConvention: "total" | "non_embedding";
+}
+
+export interface FitOutput extends FitResult {
+  param_convention: "total" | "non_embedding";
+  /** Runs left out before fitting (not completed, or no loss), with the reason. */
+  left_out: Array<{ experiment_id?: string; status: string; reason: string }>;
+}
+
+export function fitRows(rows: FitRow[], request: FitRequest): FitOutput {
+  const leftOut: FitOutput["left_out"] = [];
+  const points: FitPoint[] = [];
+  for (const row of rows) {
+    if (row.status !== "completed" || row.loss === null || !Number.isFinite(row.loss)) {
+      leftOut.push({ experiment_id: row.experiment_id, status: row.status, reason: row.status === "completed" ? "no held-out loss" : `run ${row.status}` });
+      continue;
+    }
+    const n = request.paramConvention === "non_embedding" ? row.n_params_non_embedding : row.n_params;
+    if (n === null || !(n > 0)) {
+      leftOut.push({ experiment_id: row.experiment_id, status: row.status, reason: `no ${request.paramConvention} parameter count` });
+      continue;
+    }
+    points.push({ n_params: n, n_tokens: row.n_tokens, loss: row.loss, budget_flops: row.budget_flops, experiment_id: row.experiment_id });
+  }
+  const { paramConvention, ...options } = request;
+  const result = fitScalingLaws(points, options);
+  if (leftOut.length > 0) {
+    const counts = new Map<string, number>();
+    for (const item of leftOut) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
+    const summary = [...counts].map(([status, count]) => `${count} ${status}`).join(", ");
+    result.warnings.unshift(`${leftOut.length} run${leftOut.length === 1 ? "" : "s"} left out of the fit (${summary}); see left_out`);
+  }
+  return { ...result, param_convention: paramConvention, left_out: leftOut };
+}

@@ -1,0 +1,56 @@
+/**
+ * Per-run training hyper-parameters from the config's rules (pure). Porian et al. (2024,
+ * arXiv:2406.19146) show that scaling LR, batch size and AdamW β2 with model size and
+ * horizon moves the fitted exponent substantially, so none of these is one constant.
+ */
+import type { TrainingConfig } from "../config/schema.js";
+import type { TrainingHyper } from "../protocol/messages.js";
+
+export interface HyperContext {
+  nParams: number;
+  nTokens: number;
+  tokensPerSample: number;
+  /** Torch threads available to one worker. */
+  threads: number;
+}
+
+/** Rounds to the nearest power of two. */
+function nearestPowerOfTwo(value: number): number {
+  return Math.pow(2, Math.round(Math.log2(Math.max(1, value))));
+}
+
+/**
+ * `auto` batch size: aim for ≥ ~200 optimiser steps per run (short runs need steps more
+ * than large batches), as a power of two in [8, 64] samples.
+ */
+export function autoBatchSize(nTokens: number, tokensPerSample: number): number {
+  const samples = nTokens / tokensPerSample;
+  return Math.min(64, Math.max(8, nearestPowerOfTwo(samples / 200)));
+}
+
+/** `auto` LR: lr_reference · (N / 1e5)^(-lr_exponent), kept within [1e-4, 3e-2]. */
+export function autoLearningRate(training: TrainingConfig, nParams: number): number {
+  const lr = training.lr_reference * Math.pow(nParams / 1e5, -training.lr_exponent);
+  return Math.min(3e-2, Math.max(1e-4, lr));
+}
+
+/** `auto` β2: 0.99 for small batches (< 16k tokens, Porian et al. 2024), else 0.95. */
+export function autoBeta2(batchTokens: number): number {
+  return batchTokens < 16384 ? 0.99 : 0.95;
+}
+
+export function resolveHyper(training: TrainingConfig, context: HyperContext): TrainingHyper {
+  const batchSize = training.batch_size === "auto" ? autoBatchSize(context.nTokens, context.tokensPerSample) : training.batch_size;
+  return {
+    batch_size: batchSize,
+    lr: training.lr === "auto" ? autoLearningRate(training, context.nParams) : training.lr,
+    warmup_fraction: training.warmup_fraction,
+    min_lr_fraction: training.min_lr_fraction,
+    weight_decay: training.weight_decay,
+    beta1: training.beta1,
+    beta2: training.beta2 === "auto" ? autoBeta2(batchSize * context.tokensPerSample) : training.beta2,
+    grad_clip: training.grad_clip,
+    eval_tokens: training.eval_tokens,
+    threads: training.threads === "auto" ? context.threads : training.threads,
+  };
+}

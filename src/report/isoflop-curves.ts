@@ -1,0 +1,75 @@
+/**
+ * IsoFLOP curves (Chinchilla Approach 2, REFERENCE §2): held-out loss against N for each
+ * compute budget on a log N axis; the observed runs, the fitted parabola in log N, its
+ * vertex (the budget's N*), and refused budgets drawn hollow and labelled with the reason.
+ * Pure spec builder.
+ */
+import * as Plot from "@observablehq/plot";
+import { budgetColor, formatCount } from "./budget-color.js";
+import { budgetLegend, LEGEND_MARGIN } from "./budget-legend.js";
+import type { FigurePoint } from "./figure-points.js";
+import type { BudgetFit, FitView } from "./fit-view.js";
+import { fitParabola, sampleParabola } from "./parabola.js";
+
+/** Longest refusal reason printed inside the figure (the HTML caption has it whole). */
+const REASON_CHARS = 46;
+
+interface CurveSample {
+  budget_flops: number;
+  n_params: number;
+  loss: number;
+}
+
+function shorten(text: string): string {
+  return text.length <= REASON_CHARS ? text : `${text.slice(0, REASON_CHARS - 1)}…`;
+}
+
+export function isoFlopCurves(points: FigurePoint[], fit?: FitView): Plot.PlotOptions | null {
+  if (points.length === 0) return null;
+  const budgets = [...new Set(points.map((p) => p.budget_flops))].sort((a, b) => a - b);
+  const fits = new Map<number, BudgetFit>((fit?.approaches["2"]?.budgets ?? []).map((b) => [b.budget_flops, b]));
+  const curves: CurveSample[] = [];
+  const refusedCurves: CurveSample[] = [];
+  const vertices: Array<{ budget_flops: number; n_params: number; loss: number }> = [];
+  const refusedLabels: Array<{ budget_flops: number; n_params: number; loss: number; text: string }> = [];
+  for (const budget of budgets) {
+    const own = points.filter((p) => p.budget_flops === budget);
+    const budgetFit = fits.get(budget);
+    const lo = Math.min(...own.map((p) => p.n_params));
+    const hi = Math.max(...own.map((p) => p.n_params));
+    const parabola = budgetFit?.parabola ?? fitParabola(own);
+    const refused = budgetFit?.status === "refused";
+    if (parabola && hi > lo) {
+      const samples = sampleParabola(parabola, lo, hi).map((s) => ({ ...s, budget_flops: budget }));
+      (refused ? refusedCurves : curves).push(...samples);
+    }
+    if (refused) {
+      const lowest = own.reduce((best, p) => (p.loss < best.loss ? p : best));
+      refusedLabels.push({ budget_flops: budget, n_params: lowest.n_params, loss: lowest.loss, text: `refused: ${shorten(budgetFit?.reason ?? "no interior minimum")}` });
+    } else if (budgetFit?.n_opt !== undefined && budgetFit.loss_opt !== undefined) {
+      vertices.push({ budget_flops: budget, n_params: budgetFit.n_opt, loss: budgetFit.loss_opt });
+    }
+  }
+  const refusedBudgets = new Set(refusedLabels.map((r) => r.budget_flops));
+  const used = points.filter((p) => !refusedBudgets.has(p.budget_flops));
+  const refusedPoints = points.filter((p) => refusedBudgets.has(p.budget_flops));
+  return {
+    width: 640,
+    height: 420,
+    marginRight: LEGEND_MARGIN,
+    grid: true,
+    x: { type: "log", label: "parameters N →", tickFormat: formatCount },
+    y: { label: "↑ held-out loss", nice: true },
+    color: budgetColor(budgets),
+    marks: [
+      Plot.line(curves, { x: "n_params", y: "loss", z: "budget_flops", stroke: "budget_flops", strokeWidth: 1.5 }),
+      Plot.line(refusedCurves, { x: "n_params", y: "loss", z: "budget_flops", stroke: "budget_flops", strokeWidth: 1, strokeDasharray: "3,3", strokeOpacity: 0.6 }),
+      Plot.dot(used, { x: "n_params", y: "loss", fill: "budget_flops", r: 3.5 }),
+      Plot.dot(refusedPoints, { x: "n_params", y: "loss", stroke: "budget_flops", r: 3.5, strokeWidth: 1.5 }),
+      Plot.dot(vertices, { x: "n_params", y: "loss", fill: "budget_flops", stroke: "black", strokeWidth: 1, symbol: "star", r: 7 }),
+      Plot.text(refusedLabels, { x: "n_params", y: "loss", text: "text", dy: 14, fill: "#b00020", stroke: "white", strokeWidth: 3, paintOrder: "stroke" }),
+      Plot.frame({ strokeOpacity: 0.2 }),
+      ...budgetLegend(budgets),
+    ],
+  };
+}

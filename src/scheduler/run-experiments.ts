@@ -1,0 +1,126 @@
+/**
+ * Runs experiments on the pool until each has a final record: a completed run, a run that
+ * failed as data (diverged, oom, failed inside training), or `max_attempts` lost attempts
+ * (worker crash, hang, no progress). Every finished attempt is appended to the journal
+ * before anything else happens, so a crash of the orchestrator loses nothing recorded.
+ */
+import type { Progress, TrainTask } from "../protocol/messages.js";
+import type { Experiment } from "../sweep/experiments.js";
+import type { Journal } from "../store/journal.js";
+import type { ResultRecord } from "../store/record.js";
+import type { Outcome, WorkerPool } from "./pool.js";
+
+export interface RunObserver {
+  onStart?(experiment: Experiment, attempt: number): void;
+  onProgress?(experiment: Experiment, progress: Progress): void;
+  onRecord?(experiment: Experiment, record: ResultRecord, willRetry: boolean): void;
+}
+
+export interface RunOptions {
+  maxAttempts: number;
+  /** Builds the task for one attempt. */
+  task(experiment: Experiment, attempt: number): TrainTask;
+  /** Attempts already used per experiment (from earlier invocations). */
+  previousAttempts: Map<string, number>;
+  mock: boolean;
+  observer?: RunObserver;
+  signal?: AbortSignal;
+}
+
+export interface RunSummary {
+  completed: number;
+  failed: number;
+  cancelled: number;
+  records: ResultRecord[];
+}
+
+function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Outcome, mock: boolean): ResultRecord | null {
+  const base = {
+    experiment_id: experiment.experiment_id,
+    attempt,
+    budget_flops: experiment.budget_flops,
+    size_value: experiment.size_value,
+    n_tokens_planned: experiment.n_tokens,
+    mock,
+    finished_at: new Date().toISOString(),
+  };
+  const empty = {
+    n_params: experiment.n_params_total, n_params_embedding: experiment.n_params_embedding,
+    n_params_non_embedding: experiment.n_params_total - experiment.n_params_embedding,
+    n_tokens: null, flops_6nd: null, flops_measured: null, loss: null, train_loss: null, wall_s: null,
+  };
+  switch (outcome.kind) {
+    case "result": {
+      const m = outcome.message;
+      if (m.kind !== "train") return { ...base, ...empty, status: "failed", error: "worker answered a train task with a probe result", worker: outcome.workerId };
+      return {
+        ...base,
+        status: m.status,
+        n_params: m.n_params,
+        n_params_embedding: m.n_params_embedding,
+        n_params_non_embedding: m.n_params_non_embedding,
+        n_tokens: m.n_tokens,
+        flops_6nd: m.flops_6nd,
+        flops_measured: m.flops_measured,
+        loss: m.loss,
+        train_loss: m.train_loss,
+        wall_s: m.wall_s,
+        tokens_per_s: m.tokens_per_s,
+        steps: m.steps,
+        batch_size: m.batch_size,
+        lr: m.lr,
+        worker: outcome.workerId,
+        device: m.device,
+        world_size: m.world_size,
+        error: m.error,
+        curve: m.curve,
+      };
+    }
+    case "task_error": {
+      const m = outcome.message;
+      const error = `${m.code}: ${m.message}` + (m.traceback ? `\n${m.traceback.split("\n").slice(-12).join("\n")}` : "");
+      return { ...base, ...empty, status: "failed", error, worker: outcome.workerId };
+    }
+    case "lost": {
+      const tail = outcome.logTail.split("\n").slice(-8).join("\n");
+      return { ...base, ...empty, status: "failed", error: outcome.reason + (tail ? `\nworker log tail:\n${tail}` : ""), worker: outcome.workerId };
+    }
+    case "cancelled":
+      return null; // never started: nothing ran, nothing to record
+  }
+}
+
+/** Whether another attempt could succeed: crashes and hangs yes, a diverged or OOM run no. */
+function isRetryable(outcome: Outcome): boolean {
+  if (outcome.kind === "lost") return true;
+  if (outcome.kind === "task_error") return outcome.message.code === "exception";
+  return false;
+}
+
+export async function runExperiments(pool: WorkerPool, experiments: Experiment[], journal: Journal, options: RunOptions): Promise<RunSummary> {
+  const summary: RunSummary = { completed: 0, failed: 0, cancelled: 0, records: [] };
+  const runOne = async (experiment: Experiment): Promise<void> => {
+    let attempt = options.previousAttempts.get(experiment.experiment_id) ?? 0;
+    let attemptsHere = 0;
+    for (;;) {
+      if (options.signal?.aborted) return;
+      attempt += 1;
+      attemptsHere += 1;
+      options.observer?.onStart?.(experiment, attempt);
+      const outcome = await pool.run(options.task(experiment, attempt), (progress) => options.observer?.onProgress?.(experiment, progress));
+      const record = recordFromOutcome(experiment, attempt, outcome, options.mock);
+      if (!record) return;
+      const willRetry = record.status === "failed" && isRetryable(outcome) && attemptsHere < options.maxAttempts && !options.signal?.aborted;
+      journal.append(record);
+      summary.records.push(record);
+      options.observer?.onRecord?.(experiment, record, willRetry);
+      if (willRetry) continue;
+      if (record.status === "completed") summary.completed += 1;
+      else if (record.status === "cancelled") summary.cancelled += 1;
+      else summary.failed += 1;
+      return;
+    }
+  };
+  await Promise.all(experiments.map(runOne));
+  return summary;
+}

@@ -1,0 +1,128 @@
+/**
+ * What `flops-fit fit` reads: a run directory, a results.jsonl, or a CSV with the columns
+ * n_params,n_tokens,loss and optionally budget_flops (default 6·N·D), so results from
+ * anywhere can be fitted. Bad files are UserErrors naming the file, line and column.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { extname, join, resolve } from "node:path";
+import { UserError } from "../errors/user-error.js";
+import { readJournal } from "./journal.js";
+import type { ResultRecord } from "./record.js";
+
+/** One run as the fit sees it, whatever file it came from. */
+export interface FitRow {
+  experiment_id?: string;
+  status: ResultRecord["status"];
+  n_params: number;
+  n_params_non_embedding: number | null;
+  n_tokens: number;
+  loss: number | null;
+  budget_flops: number;
+}
+
+export interface FitInput {
+  source: string;
+  kind: "run_dir" | "jsonl" | "csv";
+  rows: FitRow[];
+  /** The run directory, when the input was one (fit.json is written there). */
+  runDir?: string;
+}
+
+const REQUIRED_CSV = ["n_params", "n_tokens", "loss"] as const;
+
+function splitCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') { cell += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") { cells.push(cell); cell = ""; }
+    else cell += ch;
+  }
+  cells.push(cell);
+  return cells.map((c) => c.trim());
+}
+
+export function readFitCsv(file: string): FitRow[] {
+  const lines = readFileSync(file, "utf8").split(/\r?\n/);
+  const header = splitCsvLine(lines[0] ?? "").map((h) => h.toLowerCase());
+  if (header.length === 1 && header[0] === "") throw new UserError(`${file}: empty CSV (expected a header n_params,n_tokens,loss[,budget_flops])`, "bad_csv", { file, line: 1 });
+  const missing = REQUIRED_CSV.filter((name) => !header.includes(name));
+  if (missing.length > 0) {
+    throw new UserError(`${file}:1: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (header: ${header.join(",")}; need n_params,n_tokens,loss[,budget_flops])`, "bad_csv", { file, line: 1, field: missing[0] });
+  }
+  const index = (name: string) => header.indexOf(name);
+  const rows: FitRow[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === "" || line.startsWith("#")) continue;
+    const cells = splitCsvLine(line);
+    const number = (name: string, optional = false): number | undefined => {
+      const at = index(name);
+      if (at < 0) return undefined;
+      const text = cells[at] ?? "";
+      if (optional && text === "") return undefined;
+      const value = Number(text);
+      if (text === "" || !Number.isFinite(value)) {
+        throw new UserError(`${file}:${i + 1}:${at + 1}: column ${name} is not a number: ${JSON.stringify(text)}`, "bad_csv", { file, line: i + 1, column: at + 1, field: name });
+      }
+      if (value <= 0) throw new UserError(`${file}:${i + 1}:${at + 1}: column ${name} must be positive, got ${text}`, "bad_csv", { file, line: i + 1, column: at + 1, field: name });
+      return value;
+    };
+    const nParams = number("n_params")!;
+    const nTokens = number("n_tokens")!;
+    const loss = number("loss")!;
+    const budget = number("budget_flops", true) ?? 6 * nParams * nTokens;
+    const idAt = index("experiment_id");
+    rows.push({ experiment_id: idAt >= 0 ? cells[idAt] : `row${i + 1}`, status: "completed", n_params: nParams, n_params_non_embedding: null, n_tokens: nTokens, loss, budget_flops: budget });
+  }
+  if (rows.length === 0) throw new UserError(`${file}: no data rows`, "empty_results", { file });
+  return rows;
+}
+
+/** The final record per experiment: the completed attempt if any, else the last attempt. */
+export function latestPerExperiment(records: ResultRecord[]): ResultRecord[] {
+  const byId = new Map<string, ResultRecord>();
+  for (const record of records) {
+    const current = byId.get(record.experiment_id);
+    if (!current || (current.status !== "completed" && (record.status === "completed" || record.attempt > current.attempt))) byId.set(record.experiment_id, record);
+  }
+  return [...byId.values()];
+}
+
+function rowsFromRecords(records: ResultRecord[]): FitRow[] {
+  return latestPerExperiment(records).map((r) => ({
+    experiment_id: r.experiment_id,
+    status: r.status,
+    n_params: r.n_params ?? 0,
+    n_params_non_embedding: r.n_params_non_embedding ?? null,
+    n_tokens: r.n_tokens ?? r.n_tokens_planned,
+    loss: r.loss,
+    budget_flops: r.budget_flops,
+  }));
+}
+
+export function readFitInput(path: string): FitInput {
+  const source = resolve(path);
+  if (!existsSync(source)) throw new UserError(`no such file or directory: ${source}`, "input_not_found", { file: source });
+  if (statSync(source).isDirectory()) {
+    const results = join(source, "results.jsonl");
+    if (!existsSync(results)) throw new UserError(`${source} is not a run directory (no results.jsonl)`, "not_a_run_dir", { file: source });
+    const rows = rowsFromRecords(readJournal(results).records);
+    if (rows.length === 0) throw new UserError(`${results}: no results yet`, "empty_results", { file: results });
+    return { source, kind: "run_dir", rows, runDir: source };
+  }
+  const extension = extname(source).toLowerCase();
+  if (extension === ".csv") return { source, kind: "csv", rows: readFitCsv(source) };
+  if (extension === ".jsonl" || extension === ".json") {
+    const rows = rowsFromRecords(readJournal(source).records);
+    if (rows.length === 0) throw new UserError(`${source}: no results`, "empty_results", { file: source });
+    return { source, kind: "jsonl", rows };
+  }
+  throw new UserError(`cannot fit ${source}: give a run directory, a results.jsonl, or a .csv with n_params,n_tokens,loss`, "bad_input_kind", { file: source });
+}

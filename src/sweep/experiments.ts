@@ -1,0 +1,52 @@
+/** From the plan to concrete experiments: resolved hyper-parameters and stable ids. */
+import type { SweepConfig } from "../config/schema.js";
+import type { SweepPlan, PlannedExperiment } from "../planning/iso-flop.js";
+import { resolveHyper } from "../planning/hyper.js";
+import type { MockSurface, TrainingHyper } from "../protocol/messages.js";
+import type { ResolvedPlugin } from "../plugins/registry.js";
+import { experimentId } from "../store/experiment-id.js";
+
+export interface Experiment extends PlannedExperiment {
+  experiment_id: string;
+  /** Planned tokens, rounded to a whole number. */
+  n_tokens: number;
+  training: TrainingHyper;
+}
+
+export interface ExperimentContext {
+  config: SweepConfig;
+  plugin: ResolvedPlugin;
+  tokensPerSample: number;
+  threadsPerWorker: number;
+  mock: MockSurface | null;
+}
+
+export function buildExperiments(plan: SweepPlan, context: ExperimentContext): Experiment[] {
+  const { config, plugin } = context;
+  return plan.budgets.flatMap((budget) =>
+    budget.experiments.map((planned) => {
+      const nTokens = Math.round(planned.n_tokens);
+      const training = resolveHyper(config.training, {
+        nParams: planned.n_params_total,
+        nTokens,
+        tokensPerSample: context.tokensPerSample,
+        threads: context.threadsPerWorker,
+      });
+      // Threads change speed, not results: they are left out of the identity.
+      const { threads: _threads, ...identityHyper } = training;
+      const id = experimentId({
+        model: plugin.model,
+        size_value: planned.size_value,
+        data: plugin.data,
+        loss: plugin.loss,
+        budget_flops: planned.budget_flops,
+        n_tokens: nTokens,
+        training: identityHyper,
+        seed: config.seed,
+        processes: config.scheduler.processes,
+        mock: context.mock,
+      });
+      return { ...planned, n_tokens: nTokens, experiment_id: id, training };
+    }),
+  );
+}

@@ -1,0 +1,45 @@
+/** After the runs: fit the run directory's results, write fit.json, summarise. */
+import { fitRows, type FitOutput, type FitRequest } from "../fit/fit-rows.js";
+import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
+import { readFitInput } from "../store/fit-input.js";
+import type { SweepOutcome } from "./run-sweep.js";
+
+export interface SweepJson {
+  run_dir: string;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  skipped: number;
+  workers: number;
+  interrupted: boolean;
+  plan_warnings: string[];
+  fit: FitOutput | { error: string };
+}
+
+export async function finishSweep(outcome: SweepOutcome, request: FitRequest): Promise<{ json: SweepJson; text: string }> {
+  const runDir = outcome.runDir;
+  let fit: SweepJson["fit"];
+  let fitText: string;
+  try {
+    fit = fitRows(readFitInput(runDir.root).rows, request);
+    runDir.writeJson(runDir.fit, fit);
+    fitText = `${formatFitSummary(fit)}\n\n${formatChinchillaTable(fit, "markdown")}`;
+  } catch (error) {
+    fit = { error: (error as Error).message };
+    fitText = `no fit: ${(error as Error).message}`;
+  }
+  const json: SweepJson = {
+    run_dir: runDir.root,
+    completed: outcome.completed,
+    failed: outcome.failed,
+    cancelled: outcome.cancelled,
+    skipped: outcome.skipped,
+    workers: outcome.workers,
+    interrupted: outcome.interrupted,
+    plan_warnings: outcome.planWarnings,
+    fit,
+  };
+  const head = `sweep ${outcome.interrupted ? "interrupted" : "finished"}: ${outcome.completed} completed, ${outcome.failed} failed, ` +
+    `${outcome.cancelled} cancelled, ${outcome.skipped} skipped (already done) on ${outcome.workers} workers\nrun directory: ${runDir.root}`;
+  return { json, text: `${head}\n\n${fitText}` };
+}

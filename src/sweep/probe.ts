@@ -1,0 +1,35 @@
+/** Measures parameter counts (and FLOPs per token) of the model family at every candidate size. */
+import { UserError, RuntimeFailure } from "../errors/user-error.js";
+import type { SizeProbe } from "../planning/iso-flop.js";
+import type { ResolvedPlugin } from "../plugins/registry.js";
+import type { WorkerPool } from "../scheduler/pool.js";
+
+export interface ProbeOutcome {
+  sizes: SizeProbe[];
+  tokensPerSample: number;
+}
+
+export async function probeSizes(pool: WorkerPool, plugin: ResolvedPlugin, sizeValues: number[], measureFlops: boolean): Promise<ProbeOutcome> {
+  const outcome = await pool.run({
+    type: "task",
+    kind: "probe",
+    task_id: "probe",
+    model: plugin.model,
+    data: plugin.data,
+    loss: plugin.loss,
+    size_values: sizeValues,
+    measure_flops: measureFlops,
+    sys_path: plugin.sysPath,
+  });
+  if (outcome.kind === "result" && outcome.message.kind === "probe") {
+    return { sizes: outcome.message.sizes, tokensPerSample: outcome.message.tokens_per_sample };
+  }
+  if (outcome.kind === "task_error") {
+    const { code, message, traceback } = outcome.message;
+    // A target that does not import or a model that rejects its options is the user's input.
+    if (code === "import_error" || code === "bad_target") throw new UserError(message, code, { field: "model.target" });
+    throw new UserError(`building the model to count its parameters failed: ${message}${traceback ? `\n${traceback}` : ""}`, "probe_failed", {});
+  }
+  if (outcome.kind === "lost") throw new RuntimeFailure(`the probe's worker was lost: ${outcome.reason}\n${outcome.logTail}`, "probe_lost");
+  throw new RuntimeFailure(`the probe did not run: ${outcome.kind === "cancelled" ? outcome.reason : "unexpected answer"}`, "probe_failed");
+}
