@@ -84,8 +84,9 @@ def test_two_gloo_ranks_under_torchrun_match_one_process_with_the_same_global_ba
     assert result["status"] == "completed", result["error"]
     assert result["world_size"] == 2 and single["world_size"] == 1
     assert result["steps"] == single["steps"] == 12 and result["n_tokens"] == single["n_tokens"]
-    # Tolerance: the two ranks' gradients are averaged by an fp32 all-reduce, so they differ
-    # from one process's in the last bits; after 12 AdamW steps that stays below 1e-5.
+    # Tolerance: the ranks' gradients are averaged by an fp32 all-reduce, which may differ from
+    # one process's sum in the last bits; 1e-5 relative after 12 AdamW steps covers that
+    # (on torch 2.13 CPU the two runs measured bit-identical).
     assert result["loss"] == pytest.approx(single["loss"], rel=1e-5)
     for two, one in zip(result["curve"], single["curve"]):
         assert two["train_loss"] == pytest.approx(one["train_loss"], rel=1e-5)

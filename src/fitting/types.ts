@@ -1,0 +1,239 @@
+/**
+ * The vocabulary of the fitting engine: what goes in (FitPoint, FitOptions) and what comes
+ * out (FitResult, which is exactly the `flops-fit fit --json` object of DESIGN.md).
+ *
+ * Units: n_params (N) in parameters, n_tokens (D) in tokens, budget_flops (C) in FLOPs,
+ * loss in nats per token (whatever the held-out loss is measured in). Every number in a
+ * FitResult is finite or null, so the object survives JSON.stringify unchanged.
+ */
+
+/** One training run. */
+export interface FitPoint {
+  /** N under the chosen convention (the caller picks total or non-embedding). */
+  n_params: number;
+  /** D, the tokens the run was trained on. */
+  n_tokens: number;
+  /** Held-out loss at the end of training. */
+  loss: number;
+  /** The IsoFLOP budget C the run belongs to (groups Approaches 1 and 2); 6·N·D when unknown. */
+  budget_flops: number;
+  experiment_id?: string;
+  /** Run status when known; anything but "completed" is excluded (and reported). */
+  status?: string;
+}
+
+/** Options of fitScalingLaws. Invalid options throw FitInputError; data problems become warnings. */
+export interface FitOptions {
+  /** Which approaches to fit (Hoffmann et al. 2022, §3.1–3.3). The CLI defaults to [2]. */
+  approaches: Array<1 | 2 | 3>;
+  /** Bootstrap resamples over runs; 0 or absent = no intervals. */
+  bootstrap?: number;
+  /** Bootstrap RNG seed (default 0): the same seed gives the same intervals. */
+  seed?: number;
+  /** Budgets C (FLOPs) to predict N*, D*, L* for. */
+  predict?: number[];
+  /** Drop the k highest-loss points before fitting (reported as exclusions). Default 0. */
+  excludeWorst?: number;
+  /** Interval level in (0, 1); default 0.95. */
+  confidence?: number;
+  /** Echoed into the result: which parameter count n_params holds. */
+  paramConvention?: "total" | "non_embedding";
+  /** Approach 2 options (guards and trimming). */
+  approach2?: Approach2Options;
+  /** Approach 3 options (objective and optimiser). */
+  approach3?: Approach3Options;
+  /** Runs whose budgets differ by less than this relative amount share an IsoFLOP budget. Default 1e-6. */
+  budgetTolerance?: number;
+  /** Flag (warning) when Approaches 2 and 3 disagree on a by more than this. Default 0.03 (REFERENCE §5.8). */
+  disagreementThreshold?: number;
+}
+
+export interface Approach2Options {
+  /** Fewest points for a budget's parabola. Default 3 (REFERENCE §5.2). */
+  minPointsPerBudget?: number;
+  /** Fewest usable budgets for a law. Default 3 (REFERENCE §5.2). */
+  minBudgets?: number;
+  /**
+   * Fit each budget's parabola on only the k runs nearest (in log N) to its lowest-loss run.
+   * Far-off points bias the vertex of a parabola (REFERENCE §3, Porian). Default: all runs.
+   */
+  nearestPoints?: number;
+  /**
+   * Refuse a budget whose vertex standard error (delta method on the parabola's
+   * covariance) exceeds this fraction of its sampled ln N range. Default 0.2; Infinity disables.
+   */
+  maxVertexSEFraction?: number;
+  /** A vertex within this fraction of the sampled log N range from either end is flagged at_edge. Default 0.1. */
+  edgeFraction?: number;
+}
+
+export interface Approach3Options {
+  /** Huber threshold on log-loss residuals. Default 1e-3 (Hoffmann et al. 2022, §D.2). */
+  huberDelta?: number;
+  /**
+   * "projected" (default): variable projection, L-BFGS over (alpha, beta) with (E, A, B)
+   * solved for each; "full": plain L-BFGS over all five parameters from every start.
+   */
+  method?: "projected" | "full";
+  /** Starts as [alpha, beta, e, a, b] (e = ln E, a = ln A, b = ln B). Default: the 4500-start grid. */
+  starts?: Array<[number, number, number, number, number]>;
+  /** Outer L-BFGS iteration cap per start. Default 500 (projected) / 5000 (full). */
+  maxIterations?: number;
+}
+
+/** y = coefficient · C^exponent, C in FLOPs. */
+export interface PowerLaw {
+  coefficient: number;
+  exponent: number;
+}
+
+/** A bootstrap interval: percentiles at the confidence level, and the bootstrap standard error. */
+export interface Interval {
+  lo: number;
+  hi: number;
+  se: number;
+}
+
+/** A run left out of the fit, and why. */
+export interface Exclusion {
+  experiment_id?: string;
+  n_params: number | null;
+  n_tokens: number | null;
+  loss: number | null;
+  reason: string;
+}
+
+/** The three laws N*(C), D*(C), L*(C) of Approaches 1 and 2. */
+export interface OptimumLaws {
+  n_opt: PowerLaw;
+  d_opt: PowerLaw;
+  loss_opt: PowerLaw;
+}
+
+/** Approach 1: the lowest loss per budget (the envelope) and log-log laws through it. */
+export interface Approach1Result {
+  status: "fitted" | "no_law";
+  a: number | null;
+  b: number | null;
+  /** Coefficients of N* = k_n·C^a and D* = k_d·C^b. */
+  k_n: number | null;
+  k_d: number | null;
+  laws: OptimumLaws | null;
+  optima: Array<{ budget_flops: number; n_params: number; n_tokens: number; loss: number; n_points: number; at_edge: boolean }>;
+  intervals?: Record<string, Interval>;
+  warnings: string[];
+}
+
+/** Loss = c0 + c1·x + c2·x² with x = log10 N (what the report draws). */
+export interface ParabolaCoefficients {
+  c0: number;
+  c1: number;
+  c2: number;
+  x: "log10";
+}
+
+/** One IsoFLOP budget of Approach 2. */
+export interface BudgetFit {
+  budget_flops: number;
+  status: "used" | "refused";
+  reason?: string;
+  /** Vertex N* (params), D* = C/(6·N*) (tokens) and the parabola's loss there. */
+  n_opt?: number;
+  d_opt?: number;
+  loss_opt?: number;
+  /** d²loss/d(ln N)² of the parabola (loss units); must be > 0. */
+  curvature?: number;
+  /** Standard error of ln N* from the parabola's covariance (delta method); null with 3 points. */
+  vertex_se_ln?: number | null;
+  parabola?: ParabolaCoefficients;
+  /** [min, max] of the sampled N (params) among the points fitted. */
+  n_range: [number, number];
+  /** Points the parabola was fitted on. */
+  n_points: number;
+  /** Points of this budget left out by nearestPoints (not exclusions: still in Approach 3). */
+  n_trimmed?: number;
+  /** The vertex lies in the outer edgeFraction of the sampled range: refine the grid there. */
+  at_edge?: boolean;
+}
+
+export interface Approach2Result {
+  status: "fitted" | "no_law";
+  a: number | null;
+  b: number | null;
+  laws: OptimumLaws | null;
+  budgets: BudgetFit[];
+  intervals?: Record<string, Interval>;
+  warnings: string[];
+}
+
+export interface OptimizerReport {
+  method: "projected" | "full";
+  /** "converged", "max_iterations" or "line_search_failed" for the best start. */
+  status: string;
+  /** Outer L-BFGS iterations of the best start. */
+  iterations: number;
+  /** Objective evaluations of the best start. */
+  evaluations: number;
+  /** Starts in the grid. */
+  starts: number;
+  /** Starts actually run: under variable projection starts differing only in (e, a, b) coincide. */
+  distinct_starts: number;
+  converged_starts: number;
+  /** Max-norm of the gradient at the solution (over all five parameters). */
+  gradient_norm: number;
+}
+
+/** Approach 3: L(N, D) = E + A/N^alpha + B/D^beta fitted by a sum of Huber losses on log L. */
+export interface Approach3Result {
+  status: "fitted" | "no_law";
+  E: number | null;
+  A: number | null;
+  B: number | null;
+  alpha: number | null;
+  beta: number | null;
+  /** N* ∝ C^a, D* ∝ C^b (REFERENCE §1). */
+  a: number | null;
+  b: number | null;
+  G: number | null;
+  /** Sum of Huber terms at the optimum. */
+  objective: number | null;
+  huber_delta: number;
+  optimizer: OptimizerReport | null;
+  residuals: Array<{ n_params: number; n_tokens: number; loss: number; predicted: number }>;
+  intervals?: Record<string, Interval>;
+  warnings: string[];
+}
+
+export interface Prediction {
+  budget_flops: number;
+  approach: 1 | 2 | 3;
+  n_params: number;
+  n_tokens: number;
+  loss: number;
+  tokens_per_param: number;
+  intervals?: { n_params: Interval; n_tokens: Interval; loss: Interval };
+}
+
+export interface BootstrapReport {
+  resamples: number;
+  seed: number;
+  confidence: number;
+  /** Resamples whose refit gave no law, per approach (left out of the intervals). */
+  failed: Partial<Record<"1" | "2" | "3", number>>;
+}
+
+/** The `fit --json` object. */
+export interface FitResult {
+  /** Points fitted (after exclusions). */
+  n_points: number;
+  /** Distinct IsoFLOP budgets among them. */
+  n_budgets: number;
+  param_convention?: "total" | "non_embedding";
+  exclusions: Exclusion[];
+  approaches: { "1"?: Approach1Result; "2"?: Approach2Result; "3"?: Approach3Result };
+  /** The approach the predictions come from: 3 if fitted, else 2, else 1; null when none fitted. */
+  preferred_approach: 1 | 2 | 3 | null;
+  predictions: Prediction[];
+  bootstrap?: BootstrapReport;
+  warnings: string[];
+}

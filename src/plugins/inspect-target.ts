@@ -1,0 +1,373 @@
+/**
+ * Introspects a model factory `module:Attr` through pythonia (JSPyBridge): its signature,
+ * read with inspect.signature on the live object, and its parameter counts (total,
+ * embedding, non-embedding) at chosen sizes, counted by the workers' own
+ * flops_fit_worker.params.count_parameters. Used by `plugins inspect` and `plugins init`
+ * only; training never touches the bridge (workers speak ZeroMQ).
+ *
+ * Bridge rules (DESIGN.md, "Pinned stack"): pythonia is imported lazily, because importing
+ * it spawns Python; PYTHON_BIN and PYTHONPATH are set just for that spawn; the bridged
+ * Python's stdout is pointed at stderr before any user code runs; python.exit() always.
+ */
+import type { ChildProcess } from "node:child_process";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { z } from "zod";
+import { PROJECT_ROOT } from "../config/load.js";
+import { RuntimeFailure, UserError } from "../errors/user-error.js";
+import { choosePython, pythonIsInstalled, workerPythonPath } from "../scheduler/python.js";
+import { closest } from "../util/suggest.js";
+import { renderTable } from "../util/table.js";
+import { loadManifest } from "./load-manifest.js";
+import { BUILTIN_PLUGIN_DIR, manifestPath } from "./registry.js";
+
+/** Argument names that usually set a model's size, most likely first. */
+export const SIZE_PARAM_NAMES = ["width", "d_model", "hidden_size", "dim", "n_embd", "size", "hidden_dim", "embed_dim"];
+
+/** One constructor parameter as Python reports it. */
+export const SignatureParam = z.object({
+  name: z.string(),
+  /** inspect.Parameter.kind: POSITIONAL_ONLY, POSITIONAL_OR_KEYWORD, VAR_POSITIONAL, KEYWORD_ONLY, VAR_KEYWORD. */
+  kind: z.string(),
+  /** The default as JSON (repr() when not a plain value); null also when there is none (see `required`). */
+  default: z.unknown(),
+  /** Python type name of the default (`int`, `float`, `bool`, `str`, `NoneType`, ...); null without a default. */
+  default_type: z.string().nullable(),
+  required: z.boolean(),
+  annotation: z.string().nullable(),
+});
+export type SignatureParam = z.infer<typeof SignatureParam>;
+
+const Description = z.union([
+  z.object({ error: z.string() }),
+  z.object({
+    text: z.string(),
+    kind: z.string(),
+    params: z.array(SignatureParam),
+    module_file: z.string().nullable(),
+    /** The sys.path folder the target's top-level package was imported from. */
+    module_root: z.string().nullable(),
+  }),
+]);
+
+export interface ParamCountRow {
+  size: number;
+  n_params: number;
+  n_params_embedding: number;
+  n_params_non_embedding: number;
+}
+
+export interface TargetReport {
+  target: string;
+  /** `class`, `function`, ... */
+  kind: string;
+  /** e.g. `Net(width: int, depth: int = 2)`. */
+  text: string;
+  module_file: string | null;
+  module_root: string | null;
+  signature: SignatureParam[];
+  size_param: string | null;
+  size_param_source: "flag" | "manifest" | "guess" | null;
+  counts: ParamCountRow[];
+}
+
+/** What a TARGET argument names: a python target, or a plugin (built-in name or folder) whose model it means. */
+export interface InspectTarget {
+  target: string;
+  sizeParam?: string;
+  /** Constructor options (a plugin's option defaults) passed along with the size. */
+  options: Record<string, unknown>;
+  /** Folders to import from: --path folders, a user plugin's folder, the current folder. */
+  paths: string[];
+}
+
+const TARGET = /^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$/;
+
+export async function resolveInspectTarget(reference: string, cwd: string, pathFlags: string[]): Promise<InspectTarget> {
+  const paths = [...pathFlags.map((p) => resolve(cwd, p)), cwd];
+  if (reference.includes(":") && !isAbsolute(reference)) {
+    if (!TARGET.test(reference)) throw new UserError(`invalid target "${reference}": expected a python "package.module:Attribute"`, "bad_target");
+    return { target: reference, options: {}, paths };
+  }
+  const file = manifestPath(reference, cwd);
+  const manifest = await loadManifest(file);
+  const parsed = manifest.model.options?.safeParse({});
+  const options = Object.fromEntries(Object.entries(parsed?.success ? parsed.data : {}).filter(([, v]) => v !== undefined));
+  const pluginDir = dirname(file);
+  return { target: manifest.model.target, sizeParam: manifest.model.sizeParam, options, paths: dirname(pluginDir) === BUILTIN_PLUGIN_DIR ? paths : [pluginDir, ...paths] };
+}
+
+/** `--sizes 32,64` → [32, 64]. */
+export function parseSizes(text: string): number[] {
+  const sizes = text.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
+  if (sizes.length === 0 || sizes.some((s) => !Number.isFinite(s) || s <= 0)) {
+    throw new UserError(`invalid --sizes "${text}": expected positive numbers separated by commas, e.g. 32,64`, "bad_sizes");
+  }
+  return sizes;
+}
+
+/** The size parameter: the one asked for (checked against the signature), else a guess among SIZE_PARAM_NAMES. */
+export function chooseSizeParam(signature: SignatureParam[], asked: string | undefined, target: string): string | null {
+  const names = signature.filter((p) => p.kind !== "VAR_POSITIONAL" && p.kind !== "VAR_KEYWORD").map((p) => p.name);
+  if (asked === undefined) return SIZE_PARAM_NAMES.find((name) => names.includes(name)) ?? null;
+  if (names.includes(asked) || signature.some((p) => p.kind === "VAR_KEYWORD")) return asked;
+  const guess = closest(asked, names);
+  throw new UserError(
+    `size parameter "${asked}" is not an argument of ${target}` + (guess ? ` (did you mean "${guess}"?)` : "") + `; its arguments: ${names.join(", ") || "none"}`,
+    "bad_size_param", { field: "size_param" }, guess ? [guess] : [],
+  );
+}
+
+/** The size parameter's default and twice it when it has a positive numeric one, else 64 and 128. */
+export function defaultSizes(signature: SignatureParam[], sizeParam: string): number[] {
+  const value = signature.find((p) => p.name === sizeParam)?.default;
+  return typeof value === "number" && value > 0 ? [value, 2 * value] : [64, 128];
+}
+
+// ---- the bridge ------------------------------------------------------------------------
+
+/** Runs in the bridged Python before anything else: output off stdout, exceptions as data. */
+const HELPER_SOURCE = String.raw`
+import inspect, json, math, os, sys
+sys.stdout.flush()
+os.dup2(2, 1)  # user modules may print: fd 1 becomes stderr, so the CLI's stdout stays clean
+from flops_fit_worker.targets import TargetError, resolve
+
+_objects = {}
+
+def problem(target):
+    try:
+        _objects[target] = resolve(target)
+    except TargetError as exc:
+        return json.dumps({"code": exc.code, "message": str(exc)})
+    except Exception as exc:
+        return json.dumps({"code": "import_error", "message": f'importing "{target}" failed: {type(exc).__name__}: {exc}'})
+    return None
+
+def lookup(target):
+    return _objects[target]
+
+def _plain(value):
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, (list, tuple)) and all(v is None or isinstance(v, (bool, int, float, str)) for v in value):
+        return [_plain(v) for v in value]
+    return repr(value)
+
+def _root(module_name):
+    top = sys.modules.get(module_name.split(".")[0])
+    file = getattr(top, "__file__", None)
+    if file:
+        folder = os.path.dirname(os.path.abspath(file))
+        return os.path.dirname(folder) if os.path.basename(file).startswith("__init__.") else folder
+    paths = list(getattr(top, "__path__", []) or [])
+    return os.path.dirname(os.path.abspath(paths[0])) if paths else None
+
+def describe(obj):
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError) as exc:
+        return json.dumps({"error": f"cannot read a signature from {obj!r}: {exc}"})
+    empty = inspect.Parameter.empty
+    params = []
+    for p in sig.parameters.values():
+        has_default = p.default is not empty
+        annotation = None if p.annotation is empty else p.annotation if isinstance(p.annotation, str) else inspect.formatannotation(p.annotation)
+        params.append({"name": p.name, "kind": p.kind.name, "default": _plain(p.default) if has_default else None,
+                       "default_type": type(p.default).__name__ if has_default else None,
+                       "required": not has_default and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD), "annotation": annotation})
+    module_name = getattr(obj, "__module__", None) or ""
+    module = sys.modules.get(module_name)
+    return json.dumps({"text": f"{getattr(obj, '__name__', type(obj).__name__)}{sig}", "kind": "class" if inspect.isclass(obj) else type(obj).__name__,
+                       "params": params, "module_file": getattr(module, "__file__", None), "module_root": _root(module_name) if module_name else None})
+
+def build(obj, size_param, size, options_json):
+    from torch import nn
+    kwargs = json.loads(options_json)
+    kwargs[size_param] = size
+    try:
+        model = obj(**kwargs)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    if not isinstance(model, nn.Module):
+        return f"it returned {type(model).__name__}, not a torch.nn.Module"
+    return model
+`;
+
+/** An opaque proxy to a live Python object. */
+type PyRef = { readonly __pyref: unique symbol };
+interface Helpers {
+  problem(target: string): Promise<string | null>;
+  lookup(target: string): Promise<PyRef>;
+  describe(obj: PyRef): Promise<string>;
+  build(obj: PyRef, sizeParam: string, size: number, optionsJson: string): Promise<PyRef | string>;
+}
+interface PyCounts { total: PromiseLike<number>; embedding: PromiseLike<number>; non_embedding: PromiseLike<number> }
+interface ParamsModule { count_parameters(model: PyRef): Promise<PyCounts> }
+interface Pythonia {
+  python: ((module: string) => Promise<unknown>) & { exit(): void };
+  com: { proc: ChildProcess | null; start(): void };
+}
+
+let pythonia: Pythonia | undefined;
+
+function setEnv(values: Record<string, string | undefined>): Record<string, string | undefined> {
+  const previous = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  return previous;
+}
+
+/** Imports pythonia (which spawns Python) or restarts its Python after an earlier exit. */
+async function spawnBridge(executable: string, pythonPath: string): Promise<Pythonia> {
+  if (pythonia?.com.proc) throw new Error("a python bridge session is already open in this process");
+  // DEBUG at import time makes pythonia log its traffic to stdout with console.log.
+  const previous = setEnv({ PYTHON_BIN: executable, PYTHONPATH: pythonPath, DEBUG: undefined });
+  try {
+    if (pythonia) pythonia.com.start();
+    else pythonia = ((await import("pythonia")) as unknown as { default: Pythonia }).default;
+  } finally {
+    setEnv(previous);
+  }
+  return pythonia;
+}
+
+/** One bridged Python process; close() always (it ends the process). */
+export class PythonSession {
+  private constructor(private readonly bridge: Pythonia, private readonly helpers: Helpers, private readonly exited: Promise<never>) {}
+
+  static async open(paths: string[]): Promise<PythonSession> {
+    const python = choosePython();
+    if (!pythonIsInstalled(python)) {
+      throw new RuntimeFailure(`the worker's Python is not installed: ${python.executable} (run \`npm run setup:python\`, or set FLOPS_FIT_PYTHON)`, "python_missing");
+    }
+    const bridge = await spawnBridge(python.executable, workerPythonPath(paths));
+    const proc = bridge.com.proc!;
+    const exited = new Promise<never>((_, reject) => {
+      proc.once("error", (error) => reject(new RuntimeFailure(`cannot start ${python.executable}: ${error.message}`, "python_missing")));
+      proc.once("exit", (code, signal) => reject(new RuntimeFailure(`the bridged Python (${python.executable}) exited (${signal ?? `code ${code}`}); see its messages above`, "python_exited")));
+    });
+    exited.catch(() => undefined);
+    try {
+      const [builtins, types] = (await Promise.race([Promise.all([bridge.python("builtins"), bridge.python("types")]), exited])) as [
+        { exec(source: string, namespace: PyRef): Promise<void> },
+        { ModuleType(name: string): Promise<{ __dict__: PromiseLike<PyRef> }> },
+      ];
+      const helpers = await types.ModuleType("flops_fit_inspect");
+      await Promise.race([builtins.exec(HELPER_SOURCE, await helpers.__dict__), exited]);
+      return new PythonSession(bridge, helpers as unknown as Helpers, exited);
+    } catch (error) {
+      bridge.python.exit();
+      throw error;
+    }
+  }
+
+  private guard<T>(call: Promise<T>): Promise<T> {
+    return Promise.race([call, this.exited]);
+  }
+
+  /** The live object a target names; a target that does not import is a UserError (code import_error). */
+  private async lookup(target: string, paths: string[]): Promise<PyRef> {
+    const problem = await this.guard(this.helpers.problem(target));
+    if (problem !== null) {
+      const { code, message } = JSON.parse(problem) as { code: string; message: string };
+      throw new UserError(`${message} (searched ${paths.join(", ")} and the worker package; add --path DIR for the folder that holds the module)`, code, { field: "target" });
+    }
+    return this.guard(this.helpers.lookup(target));
+  }
+
+  async describe(target: string, paths: string[]): Promise<{ obj: PyRef; description: Extract<z.infer<typeof Description>, { text: string }> }> {
+    const obj = await this.lookup(target, paths);
+    const description = Description.parse(JSON.parse(await this.guard(this.helpers.describe(obj))));
+    if ("error" in description) throw new UserError(`${target}: ${description.error}`, "bad_target", { field: "target" });
+    return { obj, description };
+  }
+
+  async count(obj: PyRef, target: string, sizeParam: string, size: number, options: Record<string, unknown>): Promise<ParamCountRow> {
+    const model = await this.guard(this.helpers.build(obj, sizeParam, size, JSON.stringify(options)));
+    if (typeof model === "string") {
+      throw new UserError(`building ${target}(${sizeParam}=${size}) failed: ${model}`, "model_build_failed", { field: "target" });
+    }
+    const params = (await this.guard(this.bridge.python("flops_fit_worker.params"))) as ParamsModule;
+    const counts = await this.guard(params.count_parameters(model));
+    const [total, embedding, nonEmbedding] = await this.guard(Promise.all([counts.total, counts.embedding, counts.non_embedding]));
+    return { size, n_params: total, n_params_embedding: embedding, n_params_non_embedding: nonEmbedding };
+  }
+
+  close(): void {
+    if (this.bridge.com.proc) this.bridge.python.exit();
+  }
+}
+
+export interface InspectRequest {
+  reference: string;
+  cwd: string;
+  paths: string[];
+  sizeParam?: string;
+  sizes?: number[];
+  /** Build the model at each size and count its parameters (false: signature only). */
+  count: boolean;
+}
+
+/** Signature and parameter counts of what `reference` names; one bridged Python, always closed. */
+export async function inspectTarget(request: InspectRequest): Promise<TargetReport> {
+  const resolved = await resolveInspectTarget(request.reference, request.cwd, request.paths);
+  const session = await PythonSession.open(resolved.paths);
+  try {
+    const { obj, description } = await session.describe(resolved.target, resolved.paths);
+    const asked = request.sizeParam ?? resolved.sizeParam;
+    const sizeParam = chooseSizeParam(description.params, asked, resolved.target);
+    const source = sizeParam === null ? null : request.sizeParam !== undefined ? "flag" : resolved.sizeParam !== undefined ? "manifest" : "guess";
+    const counts: ParamCountRow[] = [];
+    if (request.count && sizeParam !== null) {
+      for (const size of request.sizes ?? defaultSizes(description.params, sizeParam)) {
+        counts.push(await session.count(obj, resolved.target, sizeParam, size, resolved.options));
+      }
+    }
+    const { text, kind, params, module_file, module_root } = description;
+    return { target: resolved.target, kind, text, module_file, module_root, signature: params, size_param: sizeParam, size_param_source: source, counts };
+  } finally {
+    session.close();
+  }
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** A default as Python would write it (`None`, `True`, `'relu'`, `1.0`); other objects show their repr. */
+function pythonLiteral(p: SignatureParam): string {
+  const value = p.default;
+  if (value === null) return p.default_type === "NoneType" ? "None" : "";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (p.default_type === "str") return JSON.stringify(value);
+  if (p.default_type === "float" && Number.isInteger(value)) return `${value}.0`;
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/** Human output of `plugins inspect`. */
+export function formatTargetReport(report: TargetReport): string {
+  const rows = report.signature.map((p) => [
+    p.name === report.size_param ? `${p.name} (size)` : p.name,
+    p.kind.toLowerCase(),
+    p.required ? "required" : pythonLiteral(p),
+    p.annotation ?? "",
+  ]);
+  const lines = [`${report.target}  ${report.kind}${report.module_file ? `  ${report.module_file}` : ""}`, `  ${report.text}`, "", renderTable(["parameter", "kind", "default", "annotation"], rows), ""];
+  if (report.size_param === null) {
+    lines.push(`no size parameter found (looked for ${SIZE_PARAM_NAMES.join(", ")}): pass --size-param NAME to count parameters`);
+  } else {
+    const how = { flag: "from --size-param", manifest: "from the plugin manifest", guess: "guessed; choose another with --size-param" }[report.size_param_source ?? "guess"];
+    lines.push(`size parameter: ${report.size_param} (${how})`);
+    if (report.counts.length > 0) {
+      lines.push("", renderTable([report.size_param, "n_params", "embedding", "non_embedding"], report.counts.map((r) => [String(r.size), count(r.n_params), count(r.n_params_embedding), count(r.n_params_non_embedding)])));
+    }
+  }
+  return lines.join("\n");
+}
+
+/** Folders the workers import from (besides a plugin's own folder and its config's folder). */
+export function workerImportRoots(): string[] {
+  return [join(PROJECT_ROOT, "py_runtime"), PROJECT_ROOT, ...(process.env.PYTHONPATH?.split(":").filter(Boolean).map((p) => resolve(p)) ?? [])];
+}

@@ -1,0 +1,40 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readJournal } from "../../src/store/journal.js";
+import { runCli } from "./cli.js";
+
+const TRUE_A = 0.28 / (0.34 + 0.28);
+
+describe("flops-fit sweep --mock on the quickstart (real workers, real ZeroMQ, real probe)", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "ff-mock-")), "run");
+  let first: Record<string, unknown>;
+
+  it("completes every experiment on two worker processes and recovers a within 0.02", async () => {
+    const run = await runCli(["sweep", "--mock", "--json", "--out", out, "--workers", "2", "--bootstrap", "0"]);
+    expect(run.code, run.stderr).toBe(0);
+    first = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(first).toMatchObject({ run_dir: out, failed: 0, skipped: 0, workers: 2 });
+    expect(first.completed as number).toBeGreaterThanOrEqual(20);
+    const records = readJournal(join(out, "results.jsonl")).records;
+    expect(new Set(records.map((r) => r.budget_flops)).size).toBeGreaterThanOrEqual(5);
+    expect(new Set(records.map((r) => r.worker?.split(".")[0])).size).toBe(2);
+    const fit = first.fit as { approaches: Record<string, { a: number }> };
+    expect(Math.abs(fit.approaches["2"]!.a - TRUE_A)).toBeLessThan(0.02);
+    for (const file of ["config.json", "plan.json", "results.jsonl", "fit.json"]) expect(readFileSync(join(out, file)).length).toBeGreaterThan(0);
+  }, 180_000);
+
+  it("re-runs nothing the second time", async () => {
+    const run = await runCli(["sweep", "--mock", "--json", "--out", out, "--workers", "2", "--bootstrap", "0"]);
+    expect(run.code, run.stderr).toBe(0);
+    const second = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(second).toMatchObject({ completed: 0, skipped: first.completed });
+  }, 180_000);
+
+  it("keeps stdout pure JSON under --json (worker output goes to logs/)", async () => {
+    const run = await runCli(["sweep", "--mock", "--json", "--out", out]);
+    expect(() => JSON.parse(run.stdout)).not.toThrow();
+    expect(run.stderr).toBe("");
+  }, 180_000);
+});
