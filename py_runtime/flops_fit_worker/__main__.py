@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from .channel import Channel
@@ -17,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heartbeat-timeout", type=float, default=30.0, help="exit when the orchestrator is silent this long")
     parser.add_argument("--no-watch-stdin", action="store_true", help="do not exit when stdin closes (pilot jobs)")
     args = parser.parse_args(argv)
+    # Ctrl-C in a terminal reaches the whole process group; the orchestrator decides what a
+    # worker does about it (cancel the run, record it, shut down), so the worker ignores it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     curve = None
     if os.environ.get("FLOPS_FIT_CURVE_SERVER_PUBLIC"):
         curve = {

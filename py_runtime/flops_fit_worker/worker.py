@@ -44,6 +44,7 @@ def hello(worker_id: str, world_size: int) -> dict[str, Any]:
         "type": "hello", "protocol_version": protocol_version(), "worker_id": worker_id, "pid": os.getpid(),
         "python_version": platform.python_version(), "torch_version": torch_version,
         "accelerate_version": accelerate_version, "devices": devices, "world_size": world_size,
+        "token": os.environ.get("FLOPS_FIT_TOKEN"),
     }
 
 

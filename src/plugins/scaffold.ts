@@ -103,6 +103,15 @@ export default definePlugin({
 `;
 }
 
+/**
+ * package.json of a scaffolded plugin folder. `"type": "module"` makes plugin.ts load as an ES
+ * module wherever the folder lives: outside an ESM package tsx would compile it to CommonJS,
+ * whose `require("flops-fit")` the manifest loader's resolve hook does not see.
+ */
+export function packageJsonText(name: string): string {
+  return JSON.stringify({ name: `flops-fit-plugin-${name}`, private: true, type: "module" }, null, 2) + "\n";
+}
+
 /** Candidate sizes around the size parameter's default (×1/4 … ×4), else 16 … 256. */
 export function exampleSizeValues(signature: SignatureParam[], sizeParam: string): number[] {
   const value = signature.find((p) => p.name === sizeParam)?.default;

@@ -113,6 +113,8 @@ export const Hello = z.object({
   devices: z.array(z.string()),
   /** Ranks in this worker's process group (1 unless launched for multi-process runs). */
   world_size: z.number().int().positive(),
+  /** The sweep's shared secret (required when workers connect over the network). */
+  token: z.string().nullable(),
 });
 
 export const WorkerHeartbeat = z.object({ type: z.literal("heartbeat"), task_id: z.string().nullable() });

@@ -35,7 +35,17 @@ export interface Optimum {
   loss?: number;
 }
 
+/** Bootstrap interval of the optimum at one budget (from predictions, or a `band` the fit may carry). */
+export interface BandPoint {
+  budget_flops: number;
+  n_params?: Interval;
+  n_tokens?: Interval;
+  loss?: Interval;
+}
+
 export interface ApproachView {
+  /** "fitted" or "no_law". */
+  status?: string;
   a?: number;
   b?: number;
   laws: { n_opt?: PowerLaw; d_opt?: PowerLaw; loss_opt?: PowerLaw };
@@ -47,6 +57,8 @@ export interface ApproachView {
   params: Record<string, number>;
   residuals: Array<{ n_params: number; n_tokens: number; loss: number; predicted: number }>;
   intervals: Record<string, Interval>;
+  /** Optional per-budget bootstrap band (not in fitting's result today; drawn when present). */
+  band: BandPoint[];
   warnings: string[];
 }
 
@@ -60,6 +72,8 @@ export interface PredictionView {
 }
 
 export interface FitView {
+  /** The approach predictions come from (3 if fitted, else 2, else 1). */
+  preferred_approach?: string;
   approaches: Partial<Record<"1" | "2" | "3", ApproachView>>;
   predictions: PredictionView[];
   warnings: string[];
@@ -105,15 +119,13 @@ function parseLaw(v: unknown): PowerLaw | undefined {
   return coefficient !== undefined && exponent !== undefined ? { coefficient, exponent } : undefined;
 }
 
-function parseParabola(v: Json): Parabola | undefined {
-  const p = isObject(v.parabola) ? v.parabola : v;
-  // Accept {c2, c1, c0} or {a, b, c} in x = log10 N (loss = a·x² + b·x + c).
-  const c2 = num(p.c2) ?? (isObject(v.parabola) ? num(p.a) : undefined);
-  const c1 = num(p.c1) ?? (isObject(v.parabola) ? num(p.b) : undefined);
-  const c0 = num(p.c0) ?? (isObject(v.parabola) ? num(p.c) : undefined);
+/** fitting's ParabolaCoefficients: loss = c0 + c1·x + c2·x², x = log10 N (or ln N when x is "ln"). */
+function parseParabola(v: unknown): Parabola | undefined {
+  if (!isObject(v)) return undefined;
+  const [c2, c1, c0] = [num(v.c2), num(v.c1), num(v.c0)];
   if (c2 === undefined || c1 === undefined || c0 === undefined) return undefined;
-  // Coefficients in natural log of N are converted to log10 (x10 = ln N / ln 10).
-  if (p.x === "ln" || p.log === "e") return { c2: c2 * Math.LN10 ** 2, c1: c1 * Math.LN10, c0 };
+  // ln N = x10 · ln 10, so coefficients in ln N convert to log10 N like this.
+  if (v.x === "ln") return { c2: c2 * Math.LN10 ** 2, c1: c1 * Math.LN10, c0 };
   return { c2, c1, c0 };
 }
 
@@ -130,7 +142,7 @@ function parseBudget(v: unknown): BudgetFit | undefined {
     d_opt: num(v.d_opt),
     loss_opt: num(v.loss_opt),
     n_range: lo !== undefined && hi !== undefined ? [lo, hi] : undefined,
-    parabola: parseParabola(v),
+    parabola: parseParabola(v.parabola),
   };
 }
 
@@ -141,6 +153,16 @@ function parseOptimum(v: unknown): Optimum | undefined {
   const d = num(v.n_tokens) ?? num(v.d_opt);
   if (budget === undefined || n === undefined || d === undefined) return undefined;
   return { budget_flops: budget, n_params: n, n_tokens: d, loss: num(v.loss) ?? num(v.loss_opt) };
+}
+
+function parseBandPoint(v: unknown): BandPoint | undefined {
+  if (!isObject(v) || num(v.budget_flops) === undefined) return undefined;
+  return {
+    budget_flops: v.budget_flops as number,
+    n_params: parseInterval(v.n_params ?? v.n_opt),
+    n_tokens: parseInterval(v.n_tokens ?? v.d_opt),
+    loss: parseInterval(v.loss ?? v.loss_opt),
+  };
 }
 
 function parseApproach(v: unknown): ApproachView | undefined {
@@ -163,15 +185,20 @@ function parseApproach(v: unknown): ApproachView | undefined {
     const [n, d, loss, predicted] = [num(r.n_params), num(r.n_tokens), num(r.loss), num(r.predicted)];
     return n !== undefined && d !== undefined && loss !== undefined && predicted !== undefined ? [{ n_params: n, n_tokens: d, loss, predicted }] : [];
   });
+  // Approach 1 may carry only k_n, k_d beside a, b.
+  const nLaw = parseLaw(laws.n_opt) ?? (num(v.k_n) !== undefined && num(v.a) !== undefined ? { coefficient: v.k_n as number, exponent: v.a as number } : undefined);
+  const dLaw = parseLaw(laws.d_opt) ?? (num(v.k_d) !== undefined && num(v.b) !== undefined ? { coefficient: v.k_d as number, exponent: v.b as number } : undefined);
   return {
+    status: typeof v.status === "string" ? v.status : undefined,
     a: num(v.a),
     b: num(v.b),
-    laws: { n_opt: parseLaw(laws.n_opt), d_opt: parseLaw(laws.d_opt), loss_opt: parseLaw(laws.loss_opt) },
+    laws: { n_opt: nLaw, d_opt: dLaw, loss_opt: parseLaw(laws.loss_opt) },
     optima: optima.sort((x, y) => x.budget_flops - y.budget_flops),
     budgets: budgets.sort((x, y) => x.budget_flops - y.budget_flops),
     params,
     residuals,
     intervals: parseIntervals(v.intervals),
+    band: list(v.band).map(parseBandPoint).filter((p): p is BandPoint => p !== undefined),
     warnings: strings(v.warnings),
   };
 }
@@ -197,6 +224,7 @@ export function fitView(fit: unknown): FitView {
     if (approach) approaches[key] = approach;
   }
   return {
+    preferred_approach: v.preferred_approach === null || v.preferred_approach === undefined ? undefined : String(v.preferred_approach),
     approaches,
     predictions: list(v.predictions).map(parsePrediction).filter((p): p is PredictionView => p !== undefined),
     warnings: strings(v.warnings),

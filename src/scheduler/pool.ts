@@ -12,7 +12,8 @@ import { join } from "node:path";
 import { RuntimeFailure } from "../errors/user-error.js";
 import { PROTOCOL_VERSION, type FromWorker, type Hello, type ProbeTask, type Progress, type TaskError, type TrainTask } from "../protocol/messages.js";
 import type { ProbeResult, TrainResult } from "../protocol/messages.js";
-import { ipcEndpoint, type Endpoint } from "./endpoint.js";
+import { ipcEndpoint, isLoopbackOrIpc, type Endpoint } from "./endpoint.js";
+import { generateCredentials, workerEnvironment, ZapAuthenticator, type CurveCredentials } from "./security.js";
 import { Wire } from "./wire.js";
 import { describeExit, WorkerProcess } from "./worker-process.js";
 
@@ -40,6 +41,8 @@ export interface PoolOptions {
   endpoint?: Endpoint;
   /** Consecutive failed starts of one slot before the pool gives up. */
   maxStartFailures?: number;
+  /** CURVE keys and token; required (generated when absent) for a non-loopback endpoint. */
+  credentials?: CurveCredentials;
 }
 
 interface Job {
@@ -77,15 +80,45 @@ export class WorkerPool extends EventEmitter {
   private readonly generations = new Map<number, number>();
   private readyWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private receiving?: Promise<void>;
+  private readonly credentials?: CurveCredentials;
+  private zap?: ZapAuthenticator;
+  /** Workers refused (wrong key or token), with the reason, as reported. */
+  readonly refusals: Array<{ who: string; reason: string }> = [];
 
   constructor(private readonly options: PoolOptions) {
     super();
     this.endpoint = options.endpoint ?? ipcEndpoint();
-    this.wire = new Wire({ endpoint: this.endpoint.bind, onInvalid: (id, problem) => this.emit("invalid", id, problem) });
+    // Anything not on this machine must authenticate: CURVE keys plus a token.
+    this.credentials = options.credentials ?? (isLoopbackOrIpc(this.endpoint.bind) ? undefined : generateCredentials());
+    this.wire = new Wire({
+      endpoint: this.endpoint.bind,
+      curveSecretKey: this.credentials?.serverSecret,
+      onHandshakeError: (address, reason) => this.refuse(address, reason),
+      onInvalid: (id, problem) => this.emit("invalid", id, problem),
+    });
+  }
+
+  /** The endpoint workers connect to (tcp port resolved). */
+  get address(): string {
+    return this.boundEndpoint;
+  }
+
+  /** What a worker started elsewhere needs in its environment to be admitted. */
+  workerEnvironment(): Record<string, string> {
+    return this.credentials ? workerEnvironment(this.credentials) : {};
+  }
+
+  private refuse(who: string, reason: string): void {
+    this.refusals.push({ who, reason });
+    this.emit("refused", who, reason);
   }
 
   static async start(options: PoolOptions): Promise<WorkerPool> {
     const pool = new WorkerPool(options);
+    if (pool.credentials) {
+      pool.zap = new ZapAuthenticator(new Set([pool.credentials.clientPublic]), (address, reason) => pool.refuse(address, reason));
+      await pool.zap.start();
+    }
     pool.boundEndpoint = await pool.wire.bind();
     pool.receiving = pool.receiveLoop();
     for (let slot = 0; slot < options.workers; slot++) pool.spawn(slot);
@@ -137,7 +170,7 @@ export class WorkerPool extends EventEmitter {
       heartbeatIntervalS: this.options.heartbeatIntervalS,
       heartbeatTimeoutS: this.options.heartbeatTimeoutS,
       processes: this.options.processes,
-      env: { ...this.options.env, ...this.options.envForSlot?.(slot) },
+      env: { ...this.options.env, ...this.workerEnvironment(), ...this.options.envForSlot?.(slot) },
     });
     const now = Date.now();
     const state: WorkerState = { id, slot, process, status: "starting", spawnedAt: now, lastHeardAt: now, lastProgressAt: now };
@@ -191,7 +224,19 @@ export class WorkerPool extends EventEmitter {
   private async receiveLoop(): Promise<void> {
     for await (const { workerId, message } of this.wire.messages()) {
       const worker = this.workers.get(workerId);
-      if (!worker) continue; // a replaced worker's late words
+      if (message.type === "hello" && this.credentials && message.token !== this.credentials.token) {
+        this.refuse(`${workerId} (pid ${message.pid})`, "wrong token");
+        void this.wire.send(workerId, { type: "shutdown", reason: "refused: wrong token" });
+        continue;
+      }
+      if (!worker) {
+        // A replaced worker's late words, or a stranger: strangers saying hello are refused.
+        if (message.type === "hello") {
+          this.refuse(`${workerId} (pid ${message.pid})`, "not a worker this orchestrator started");
+          void this.wire.send(workerId, { type: "shutdown", reason: "refused: unknown worker" });
+        }
+        continue;
+      }
       worker.lastHeardAt = Date.now();
       this.handle(worker, message);
     }
@@ -313,6 +358,7 @@ export class WorkerPool extends EventEmitter {
     if (this.timer) clearInterval(this.timer);
     this.wire.close();
     await this.receiving?.catch(() => undefined);
+    await this.zap?.stop();
     this.endpoint.cleanup();
   }
 }

@@ -16,6 +16,8 @@ export interface WireOptions {
   endpoint: string;
   sendTimeoutMs?: number;
   curveSecretKey?: string;
+  /** Called when a peer fails the CURVE handshake (wrong server key, or refused by ZAP). */
+  onHandshakeError?: (address: string, reason: string) => void;
   /** Called for frames that are not valid protocol messages (logged, never fatal). */
   onInvalid?: (workerId: string, problem: string) => void;
 }
@@ -30,6 +32,12 @@ export class Wire {
     if (options.curveSecretKey) {
       this.router.curveServer = true;
       this.router.curveSecretKey = options.curveSecretKey;
+      this.router.zapDomain = "flops-fit";
+      const report = (kind: string) => (event: { address?: string; error?: Error }) =>
+        options.onHandshakeError?.(event.address ?? "?", `${kind}: ${event.error?.message ?? "handshake failed"}`);
+      this.router.events.on("handshake:error:auth", report("authentication failed"));
+      this.router.events.on("handshake:error:protocol", report("CURVE handshake failed (wrong server key?)"));
+      this.router.events.on("handshake:error:other", report("handshake failed"));
     }
   }
 

@@ -1,0 +1,129 @@
+/**
+ * Limited-memory BFGS (Liu & Nocedal 1989; Nocedal & Wright, "Numerical Optimization",
+ * Algorithm 7.4 for the two-loop recursion and eq. 7.20 for the initial Hessian scaling),
+ * with the strong Wolfe line search of line-search.ts. Unconstrained, dense, small n.
+ *
+ * Stops when the gradient's max-norm is at most gradientTolerance ("converged"), when an
+ * iteration lowers f by at most relativeTolerance·max(|f|, tiny) ("converged"), after
+ * maxIterations ("max_iterations"), or when no step lowers f ("line_search_failed": at
+ * the limit of floating-point precision this usually means converged, so callers should
+ * look at the gradient).
+ */
+import { strongWolfeLineSearch, type Objective } from "./line-search.js";
+
+export type LbfgsStatus = "converged" | "max_iterations" | "line_search_failed" | "non_finite";
+
+export interface LbfgsOptions {
+  /** Correction pairs kept. Default 10. */
+  memory?: number;
+  /** Default 1000. */
+  maxIterations?: number;
+  /** Max-norm of the gradient at which to stop. Default 1e-10. */
+  gradientTolerance?: number;
+  /** Relative decrease of f per iteration at which to stop. Default 1e-13. */
+  relativeTolerance?: number;
+}
+
+export interface LbfgsResult {
+  x: Float64Array;
+  value: number;
+  gradient: Float64Array;
+  iterations: number;
+  evaluations: number;
+  status: LbfgsStatus;
+}
+
+function dot(u: Float64Array, v: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < u.length; i++) sum += (u[i] as number) * (v[i] as number);
+  return sum;
+}
+
+function maxNorm(v: Float64Array): number {
+  let max = 0;
+  for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i] as number));
+  return max;
+}
+
+export function minimizeLbfgs(objective: Objective, start: ArrayLike<number>, options: LbfgsOptions = {}): LbfgsResult {
+  const memory = options.memory ?? 10;
+  const maxIterations = options.maxIterations ?? 1000;
+  const gradientTolerance = options.gradientTolerance ?? 1e-10;
+  const relativeTolerance = options.relativeTolerance ?? 1e-13;
+  const n = start.length;
+  let x = Float64Array.from(start);
+  let gradient = new Float64Array(n);
+  let value = objective(x, gradient);
+  let evaluations = 1;
+  const done = (status: LbfgsStatus, iterations: number): LbfgsResult => ({ x, value, gradient, iterations, evaluations, status });
+  if (!Number.isFinite(value) || !gradient.every(Number.isFinite)) return done("non_finite", 0);
+
+  const sHistory: Float64Array[] = [];
+  const yHistory: Float64Array[] = [];
+  const rhoHistory: number[] = [];
+  const alphas = new Float64Array(memory);
+  const direction = new Float64Array(n);
+
+  for (let iteration = 0; iteration < maxIterations; iteration++) {
+    if (maxNorm(gradient) <= gradientTolerance) return done("converged", iteration);
+    // Two-loop recursion: direction = −H·∇f, H the L-BFGS inverse Hessian approximation.
+    for (let i = 0; i < n; i++) direction[i] = -(gradient[i] as number);
+    const k = sHistory.length;
+    for (let j = k - 1; j >= 0; j--) {
+      const alpha = (rhoHistory[j] as number) * dot(sHistory[j] as Float64Array, direction);
+      alphas[j] = alpha;
+      const y = yHistory[j] as Float64Array;
+      for (let i = 0; i < n; i++) direction[i] = (direction[i] as number) - alpha * (y[i] as number);
+    }
+    if (k > 0) {
+      const s = sHistory[k - 1] as Float64Array;
+      const y = yHistory[k - 1] as Float64Array;
+      const gamma = dot(s, y) / dot(y, y);
+      for (let i = 0; i < n; i++) direction[i] = (direction[i] as number) * gamma;
+    }
+    for (let j = 0; j < k; j++) {
+      const beta = (rhoHistory[j] as number) * dot(yHistory[j] as Float64Array, direction);
+      const s = sHistory[j] as Float64Array;
+      const coefficient = (alphas[j] as number) - beta;
+      for (let i = 0; i < n; i++) direction[i] = (direction[i] as number) + coefficient * (s[i] as number);
+    }
+    if (!(dot(direction, gradient) < 0)) {
+      // Not a descent direction (a poor curvature pair): restart from steepest descent.
+      sHistory.length = 0;
+      yHistory.length = 0;
+      rhoHistory.length = 0;
+      for (let i = 0; i < n; i++) direction[i] = -(gradient[i] as number);
+    }
+    // First step (and after a restart): a unit step in the largest coordinate.
+    const initialStep = sHistory.length === 0 ? Math.min(1, 1 / maxNorm(direction)) : 1;
+    const search = strongWolfeLineSearch(objective, x, value, gradient, direction, initialStep);
+    evaluations += search.evaluations;
+    const point = search.point;
+    if (!point) return done("line_search_failed", iteration);
+    const s = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      s[i] = (point.x[i] as number) - (x[i] as number);
+      y[i] = (point.gradient[i] as number) - (gradient[i] as number);
+    }
+    const previousValue = value;
+    x = point.x;
+    gradient = point.gradient;
+    value = point.value;
+    const sy = dot(s, y);
+    if (sy > 1e-16 * Math.sqrt(dot(s, s) * dot(y, y))) {
+      if (sHistory.length === memory) {
+        sHistory.shift();
+        yHistory.shift();
+        rhoHistory.shift();
+      }
+      sHistory.push(s);
+      yHistory.push(y);
+      rhoHistory.push(1 / sy);
+    }
+    if (previousValue - value <= relativeTolerance * Math.max(Math.abs(previousValue), Math.abs(value), 1e-300)) {
+      return done("converged", iteration + 1);
+    }
+  }
+  return done(maxNorm(gradient) <= gradientTolerance ? "converged" : "max_iterations", maxIterations);
+}

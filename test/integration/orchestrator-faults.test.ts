@@ -1,0 +1,117 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readJournal } from "../../src/store/journal.js";
+import { runCli } from "./cli.js";
+
+const EXPERIMENTS = 20;
+
+function writeConfig(dir: string, delayS: number): string {
+  const file = join(dir, "sweep.yaml");
+  writeFileSync(file, [
+    "name: faults",
+    "plugin: gpt",
+    "planning:",
+    "  budgets: [1e11, 3e11, 1e12, 3e12, 1e13]",
+    "  sizes_per_budget: 4",
+    "mock:",
+    `  delay_s: ${delayS}`,
+    "flops: 6nd",
+  ].join("\n"));
+  return file;
+}
+
+function descendants(pid: number): number[] {
+  try {
+    const direct = execFileSync("pgrep", ["-P", String(pid)]).toString().trim().split("\n").filter(Boolean).map(Number);
+    return direct.flatMap((child) => [child, ...descendants(child)]);
+  } catch {
+    return [];
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return condition();
+}
+
+function completedCount(results: string): number {
+  if (!existsSync(results)) return 0;
+  return readFileSync(results, "utf8").split("\n").filter((line) => line.includes('"status":"completed"')).length;
+}
+
+describe("the orchestrator killed with kill -9", () => {
+  for (const killAfter of [0, 1, EXPERIMENTS / 2, EXPERIMENTS - 1]) {
+    it(`after ${killAfter} completed runs: workers exit on their own, and sweep again re-runs none of the completed`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "ff-orch-"));
+      const config = writeConfig(dir, 0.4);
+      const out = join(dir, "run");
+      const results = join(out, "results.jsonl");
+      let workers: number[] = [];
+      let cliPid = 0;
+      const running = runCli(["sweep", config, "--mock", "--json", "--out", out, "--workers", "2", "--bootstrap", "0"], { onSpawn: (pid) => (cliPid = pid) });
+      const reached = await waitFor(() => {
+        workers = cliPid ? descendants(cliPid) : [];
+        return workers.length >= 2 && completedCount(results) >= killAfter && existsSync(join(out, "plan.json"));
+      }, 120_000);
+      expect(reached).toBe(true);
+      process.kill(cliPid, "SIGKILL");
+      const killed = await running;
+      expect(killed.signal).toBe("SIGKILL");
+      const before = readJournal(results).records.filter((r) => r.status === "completed").map((r) => r.experiment_id);
+      expect(before.length).toBeGreaterThanOrEqual(killAfter);
+      // Orphaned workers notice (stdin closed) and exit.
+      expect(await waitFor(() => workers.every((pid) => !alive(pid)), 15_000)).toBe(true);
+
+      const resumed = await runCli(["sweep", config, "--mock", "--json", "--out", out, "--workers", "2", "--bootstrap", "0"]);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const summary = JSON.parse(resumed.stdout) as { completed: number; skipped: number };
+      const after = readJournal(results).records.filter((r) => r.status === "completed").map((r) => r.experiment_id);
+      expect(new Set(after).size).toBe(EXPERIMENTS);
+      expect(summary.skipped).toBe(new Set(before).size);
+      expect(summary.completed).toBe(EXPERIMENTS - new Set(before).size);
+      // Nothing that had completed ran again.
+      expect(after.length).toBe(new Set(after).size);
+    }, 240_000);
+  }
+});
+
+describe("Ctrl-C during a sweep", () => {
+  it("cancels running experiments, records them cancelled, and leaves no process behind", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ff-int-"));
+    const config = writeConfig(dir, 30);
+    const out = join(dir, "run");
+    let cliPid = 0;
+    let workers: number[] = [];
+    const running = runCli(["sweep", config, "--mock", "--out", out, "--workers", "2", "--bootstrap", "0"], { onSpawn: (pid) => (cliPid = pid) });
+    const started = await waitFor(() => {
+      workers = cliPid ? descendants(cliPid) : [];
+      if (!existsSync(join(out, "plan.json")) || workers.length < 2) return false;
+      return readFileSync(join(out, "logs", "worker-0.log"), "utf8").length >= 0;
+    }, 120_000);
+    expect(started).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500)); // both workers are inside a 30 s run
+    process.kill(cliPid, "SIGINT");
+    const run = await running;
+    expect(run.code).toBe(130);
+    const records = readJournal(join(out, "results.jsonl")).records;
+    expect(records.filter((r) => r.status === "cancelled").length).toBe(2);
+    expect(records.filter((r) => r.status === "completed").length).toBe(0);
+    expect(await waitFor(() => workers.every((pid) => !alive(pid)), 10_000)).toBe(true);
+  }, 180_000);
+});
