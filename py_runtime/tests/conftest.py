@@ -45,7 +45,7 @@ def make_task(corpus: Path, **overrides: Any) -> dict[str, Any]:
         "n_tokens": 2000, "budget_flops": 1e8,
         "training": {"batch_size": 8, "lr": 3e-3, "warmup_fraction": 0.1, "min_lr_fraction": 0.1,
                      "weight_decay": 0.1, "beta1": 0.9, "beta2": 0.95, "grad_clip": 1.0,
-                     "eval_tokens": 512, "threads": 1},
+                     "eval_tokens": 512, "threads": 1, "checkpoint_interval_s": 600.0},
         "mock": None, "device": "cpu", "sys_path": [], "progress_interval_s": 1.0, "checkpoint_dir": None,
     }
     for key, value in overrides.items():

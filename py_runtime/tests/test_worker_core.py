@@ -44,7 +44,8 @@ def train_task(**overrides: Any) -> dict[str, Any]:
         "data": {"target": "tiny:Regression", "options": {}}, "loss": {"target": "tiny:mse"},
         "n_tokens": 1000, "budget_flops": 1e7,
         "training": {"batch_size": 32, "lr": 1e-3, "warmup_fraction": 0.05, "min_lr_fraction": 0.1, "weight_decay": 0.1,
-                     "beta1": 0.9, "beta2": 0.95, "grad_clip": 1.0, "eval_tokens": 256, "threads": 1},
+                     "beta1": 0.9, "beta2": 0.95, "grad_clip": 1.0, "eval_tokens": 256, "threads": 1,
+                     "checkpoint_interval_s": 300.0},
         "mock": SURFACE, "device": "cpu", "sys_path": [FIXTURE], "progress_interval_s": 0.1, "checkpoint_dir": None,
     }
     task.update(overrides)

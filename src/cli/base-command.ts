@@ -5,7 +5,7 @@
  * object `{ error: { code, message, where } }` on stdout.
  */
 import { Command } from "@oclif/core";
-import { RuntimeFailure, UserError } from "../errors/user-error.js";
+import { formatLocation, RuntimeFailure, UserError } from "../errors/user-error.js";
 
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
@@ -28,7 +28,9 @@ export abstract class BaseCommand extends Command {
       if (this.jsonEnabled()) {
         process.stdout.write(JSON.stringify({ error: { code: error.code, message: error.message, where } }, null, 2) + "\n");
       } else {
-        process.stderr.write(`flops-fit: ${error.message}\n`);
+        // Name the place when the message itself does not (file:line:column first).
+        const place = error instanceof UserError && error.where.file && !error.message.includes(error.where.file) ? `${formatLocation(error.where)}: ` : "";
+        process.stderr.write(`flops-fit: ${place}${error.message}\n`);
         if (error instanceof UserError && error.suggestions.length > 0) process.stderr.write(`Did you mean: ${error.suggestions.join(", ")}?\n`);
       }
       this.exit(error.exitCode);

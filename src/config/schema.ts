@@ -75,6 +75,8 @@ export const TrainingConfig = z.strictObject({
   grad_clip: z.number().positive().default(1.0),
   /** Held-out tokens evaluated at the end of every run (fixed across runs). */
   eval_tokens: z.number().int().positive().default(65536),
+  /** A long run saves a checkpoint this often; a retried run resumes from it, not from step 0. */
+  checkpoint_interval_s: z.number().positive().default(300),
   /** Torch intra-op threads per worker; `auto` = cores / workers. */
   threads: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
 });

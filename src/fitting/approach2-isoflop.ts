@@ -8,6 +8,8 @@
  * points, a non-positive curvature, a vertex outside the sampled range, or a vertex whose
  * standard error is a large part of that range; with fewer than minBudgets usable budgets
  * there is no law. A vertex near the edge of its range is used but flagged (at_edge).
+ * The vertex-SE guard is ours, not the paper's: with 2% noise the top budget's shallow
+ * profile otherwise yields vertices with standard errors larger than the sampled range.
  */
 import type { BudgetGroup } from "./budget-groups.js";
 import { formatScientific } from "./format-number.js";
@@ -24,6 +26,7 @@ export function resolveApproach2Options(options: Approach2Options = {}): Resolve
     nearestPoints: options.nearestPoints ?? null,
     maxVertexSEFraction: options.maxVertexSEFraction ?? 0.2,
     edgeFraction: options.edgeFraction ?? 0.1,
+    requireInteriorVertex: options.requireInteriorVertex ?? true,
   };
 }
 
@@ -63,7 +66,8 @@ export function fitBudget(group: BudgetGroup, options: ResolvedApproach2Options)
   }
   const { vertexLnN, minLnN, maxLnN } = parabola;
   const range = `${log10Text(minLnN)}–${log10Text(maxLnN)}`;
-  if (vertexLnN < minLnN || vertexLnN > maxLnN) {
+  const outside = vertexLnN < minLnN || vertexLnN > maxLnN;
+  if (outside && options.requireInteriorVertex) {
     const side = vertexLnN < minLnN ? "below" : "above";
     return { ...described, reason: `vertex outside the sampled range: log10 N* = ${log10Text(vertexLnN)} lies ${side} ${range}` };
   }
@@ -77,7 +81,7 @@ export function fitBudget(group: BudgetGroup, options: ResolvedApproach2Options)
   }
   if (!(parabola.vertexLoss > 0)) return { ...described, reason: `non-positive loss at the vertex (${parabola.vertexLoss.toPrecision(3)})` };
   const nOpt = Math.exp(vertexLnN);
-  const edge = Math.min(vertexLnN - minLnN, maxLnN - vertexLnN) < options.edgeFraction * span;
+  const edge = outside || Math.min(vertexLnN - minLnN, maxLnN - vertexLnN) < options.edgeFraction * span;
   return {
     ...described,
     status: "used",
@@ -97,9 +101,9 @@ export function fitApproach2(groups: readonly BudgetGroup[], options: ResolvedAp
     else if (fit.at_edge) {
       const lnN = Math.log(fit.n_opt as number);
       const lower = lnN - Math.log(fit.n_range[0]) < Math.log(fit.n_range[1]) - lnN;
-      warnings.push(
-        `approach 2: budget ${name}: optimum at the ${lower ? "lower" : "upper"} edge of the sampled sizes (log10 N* = ${log10Text(lnN)}); extend the grid ${lower ? "below" : "above"} it`,
-      );
+      const outside = lnN < Math.log(fit.n_range[0]) || lnN > Math.log(fit.n_range[1]);
+      const where = outside ? `outside the sampled sizes, kept because requireInteriorVertex = false` : `at the ${lower ? "lower" : "upper"} edge of the sampled sizes`;
+      warnings.push(`approach 2: budget ${name}: optimum ${where} (log10 N* = ${log10Text(lnN)}); extend the grid ${lower ? "below" : "above"} it`);
     }
   }
   const used = budgets.filter((b) => b.status === "used");

@@ -22,6 +22,8 @@ export interface LbfgsOptions {
   gradientTolerance?: number;
   /** Relative decrease of f per iteration at which to stop. Default 1e-13. */
   relativeTolerance?: number;
+  /** Largest coordinate change tried by the first line search (and after restarts). Default 1. */
+  firstStepLength?: number;
 }
 
 export interface LbfgsResult {
@@ -50,9 +52,10 @@ export function minimizeLbfgs(objective: Objective, start: ArrayLike<number>, op
   const maxIterations = options.maxIterations ?? 1000;
   const gradientTolerance = options.gradientTolerance ?? 1e-10;
   const relativeTolerance = options.relativeTolerance ?? 1e-13;
+  const firstStepLength = options.firstStepLength ?? 1;
   const n = start.length;
-  let x = Float64Array.from(start);
-  let gradient = new Float64Array(n);
+  let x: Float64Array = Float64Array.from(start);
+  let gradient: Float64Array = new Float64Array(n);
   let value = objective(x, gradient);
   let evaluations = 1;
   const done = (status: LbfgsStatus, iterations: number): LbfgsResult => ({ x, value, gradient, iterations, evaluations, status });
@@ -94,12 +97,19 @@ export function minimizeLbfgs(objective: Objective, start: ArrayLike<number>, op
       rhoHistory.length = 0;
       for (let i = 0; i < n; i++) direction[i] = -(gradient[i] as number);
     }
-    // First step (and after a restart): a unit step in the largest coordinate.
-    const initialStep = sHistory.length === 0 ? Math.min(1, 1 / maxNorm(direction)) : 1;
+    // First step (and after a restart): at most firstStepLength in the largest coordinate.
+    const initialStep = sHistory.length === 0 ? Math.min(1, firstStepLength / maxNorm(direction)) : 1;
     const search = strongWolfeLineSearch(objective, x, value, gradient, direction, initialStep);
     evaluations += search.evaluations;
     const point = search.point;
-    if (!point) return done("line_search_failed", iteration);
+    if (!point) {
+      // A poor quasi-Newton direction can fail where steepest descent succeeds: retry once.
+      if (sHistory.length === 0) return done("line_search_failed", iteration);
+      sHistory.length = 0;
+      yHistory.length = 0;
+      rhoHistory.length = 0;
+      continue;
+    }
     const s = new Float64Array(n);
     const y = new Float64Array(n);
     for (let i = 0; i < n; i++) {

@@ -39,6 +39,8 @@ export interface ParametricMinimum {
 /** Outer tolerances: the objective is ~1e-3 on real data and → 0 on noiseless data. */
 const GRADIENT_TOLERANCE = 1e-11;
 const RELATIVE_TOLERANCE = 1e-14;
+/** The first outer step changes alpha or beta by at most this (their grid spacing is 0.5). */
+const FIRST_EXPONENT_STEP = 0.1;
 
 interface StartOutcome {
   theta: Float64Array;
@@ -51,7 +53,12 @@ interface StartOutcome {
 /** One projected L-BFGS run from (alpha, beta), optionally warm-starting the inner solve. */
 export function projectedSearch(data: ParametricData, delta: number, alpha: number, beta: number, linear: Float64Array | null, maxIterations = 500): StartOutcome {
   const projected = projectedObjective(data, delta, linear);
-  const run = minimizeLbfgs(projected.objective, [alpha, beta], { maxIterations, gradientTolerance: GRADIENT_TOLERANCE, relativeTolerance: RELATIVE_TOLERANCE });
+  const run = minimizeLbfgs(projected.objective, [alpha, beta], {
+    maxIterations,
+    gradientTolerance: GRADIENT_TOLERANCE,
+    relativeTolerance: RELATIVE_TOLERANCE,
+    firstStepLength: FIRST_EXPONENT_STEP,
+  });
   const [alphaHat, betaHat] = run.x as unknown as [number, number];
   // The last inner solution belongs to the last point evaluated, not always the accepted one: re-solve.
   const inner = solveLinearParameters(data, alphaHat, betaHat, delta, projected.lastLinear());

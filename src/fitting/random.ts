@@ -29,9 +29,11 @@ function splitMix32(seed: number): () => number {
 
 const rotl = (x: number, k: number) => ((x << k) | (x >>> (32 - k))) >>> 0;
 
-/** A generator for `seed` (any finite number; the integer part's low 32 bits and a hash of the rest are used). */
+/** A generator for `seed` (the low 32 bits of its integer part) and an independent `stream` (e.g. a replicate number). */
 export function createRandom(seed: number, stream = 0): Random {
-  const mix = splitMix32((Math.floor(seed) ^ Math.imul(stream + 1, 0x27d4eb2d)) >>> 0);
+  // Hash the seed, then the stream on top, so that nearby (seed, stream) pairs give unrelated states.
+  const seedHash = splitMix32(Math.floor(seed) >>> 0)();
+  const mix = splitMix32((seedHash + Math.imul(stream >>> 0, 0x9e3779b1)) >>> 0);
   let s0 = mix();
   let s1 = mix();
   let s2 = mix();

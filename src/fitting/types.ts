@@ -65,6 +65,11 @@ export interface Approach2Options {
   maxVertexSEFraction?: number;
   /** A vertex within this fraction of the sampled log N range from either end is flagged at_edge. Default 0.1. */
   edgeFraction?: number;
+  /**
+   * Refuse a budget whose vertex lies outside its sampled range. Default true; false keeps
+   * such budgets (flagged at_edge, with a warning), to compare fits with and without the guard.
+   */
+  requireInteriorVertex?: boolean;
 }
 
 export interface Approach3Options {

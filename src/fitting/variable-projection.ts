@@ -28,6 +28,7 @@ import { choleskySolve, type Matrix } from "./small-linear-algebra.js";
 /** A term NNLS sets to zero starts at this fraction of the mean loss (ln of zero is −∞). */
 const ZERO_TERM_FRACTION = 1e-6;
 const MAX_NEWTON_ITERATIONS = 100;
+const MAX_LOG_STEP = 2;
 
 export interface InnerSolution {
   /** [e, a, b] = ln [E, A, B]. */
@@ -36,36 +37,60 @@ export interface InnerSolution {
   iterations: number;
 }
 
-/** F and its gradient and Hessian over (e, a, b) for fixed exponents; shiftN = −alpha·lnN, shiftD = −beta·lnD. */
-function innerEvaluate(
-  data: ParametricData,
-  shiftN: Float64Array,
-  shiftD: Float64Array,
-  u: Float64Array,
-  delta: number,
-  gradient: Float64Array | null,
-  hessian: Float64Array | null,
-): number {
-  const e = u[0] as number;
-  const a = u[1] as number;
-  const b = u[2] as number;
-  const { lnL, weight } = data;
+/**
+ * The inner problem at fixed exponents. Features are stored scaled so the largest is 1:
+ * featureN_i = exp(−alpha·lnN_i − shiftN), so A/N^alpha = exp(a + shiftN)·featureN_i and
+ * the inner variables are u = (e, a + shiftN, b + shiftD). Each pass then costs one log
+ * per run, and exponents of any size neither overflow nor underflow.
+ */
+interface InnerProblem {
+  data: ParametricData;
+  featureN: Float64Array;
+  featureD: Float64Array;
+  shiftN: number;
+  shiftD: number;
+  delta: number;
+  totalWeight: number;
+}
+
+function innerProblem(data: ParametricData, alpha: number, beta: number, delta: number): InnerProblem {
+  const n = data.lnL.length;
+  let shiftN = -Infinity;
+  let shiftD = -Infinity;
+  let totalWeight = 0;
+  for (let i = 0; i < n; i++) {
+    shiftN = Math.max(shiftN, -alpha * (data.lnN[i] as number));
+    shiftD = Math.max(shiftD, -beta * (data.lnD[i] as number));
+    totalWeight += data.weight[i] as number;
+  }
+  const featureN = new Float64Array(n);
+  const featureD = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    featureN[i] = Math.exp(-alpha * (data.lnN[i] as number) - shiftN);
+    featureD[i] = Math.exp(-beta * (data.lnD[i] as number) - shiftD);
+  }
+  return { data, featureN, featureD, shiftN, shiftD, delta, totalWeight };
+}
+
+/** F over scaled u, with its gradient and Hessian when asked. */
+function innerEvaluate(problem: InnerProblem, u: Float64Array, gradient: Float64Array | null, hessian: Float64Array | null): number {
+  const { featureN, featureD, delta } = problem;
+  const { lnL, weight } = problem.data;
+  const E = Math.exp(u[0] as number);
+  const A = Math.exp(u[1] as number);
+  const B = Math.exp(u[2] as number);
   let value = 0;
   let g0 = 0, g1 = 0, g2 = 0;
   let h00 = 0, h01 = 0, h02 = 0, h11 = 0, h12 = 0, h22 = 0;
   for (let i = 0; i < lnL.length; i++) {
-    const t1 = a + (shiftN[i] as number);
-    const t2 = b + (shiftD[i] as number);
-    const m = Math.max(e, t1, t2);
-    const q0 = Math.exp(e - m);
-    const q1 = Math.exp(t1 - m);
-    const q2 = Math.exp(t2 - m);
-    const sum = q0 + q1 + q2;
-    const r = m + Math.log(sum) - (lnL[i] as number);
+    const q1 = A * (featureN[i] as number);
+    const q2 = B * (featureD[i] as number);
+    const sum = E + q1 + q2;
+    const r = Math.log(sum) - (lnL[i] as number);
     const w = weight[i] as number;
     value += w * huber(r, delta);
     if (!gradient) continue;
-    const p0 = q0 / sum, p1 = q1 / sum, p2 = q2 / sum;
+    const p0 = E / sum, p1 = q1 / sum, p2 = q2 / sum;
     const d1 = w * huberDerivative(r, delta);
     g0 += d1 * p0;
     g1 += d1 * p1;
@@ -89,8 +114,9 @@ function innerEvaluate(
   return value;
 }
 
-/** ln E, ln A, ln B from relative-error NNLS at fixed exponents (the inner cold start). */
-function coldStart(data: ParametricData, shiftN: Float64Array, shiftD: Float64Array): Float64Array {
+/** Scaled u from relative-error NNLS (the inner cold start). */
+function coldStart(problem: InnerProblem): Float64Array {
+  const { featureN, featureD, data } = problem;
   const normal: Matrix = [
     [0, 0, 0],
     [0, 0, 0],
@@ -98,59 +124,49 @@ function coldStart(data: ParametricData, shiftN: Float64Array, shiftD: Float64Ar
   ];
   const rhs = [0, 0, 0];
   const n = data.lnL.length;
-  // Features scaled per column by exp(−max shift) so that N^-alpha of 1e-20 or 1e20 stays representable.
-  let maxN = -Infinity;
-  let maxD = -Infinity;
-  for (let i = 0; i < n; i++) {
-    maxN = Math.max(maxN, shiftN[i] as number);
-    maxD = Math.max(maxD, shiftD[i] as number);
-  }
   let meanLoss = 0;
   let meanFeatureN = 0;
   let meanFeatureD = 0;
   for (let i = 0; i < n; i++) {
-    const loss = Math.exp(data.lnL[i] as number);
-    const feature = [1 / loss, Math.exp((shiftN[i] as number) - maxN) / loss, Math.exp((shiftD[i] as number) - maxD) / loss];
+    const inverseLoss = Math.exp(-(data.lnL[i] as number));
+    const f0 = inverseLoss;
+    const f1 = (featureN[i] as number) * inverseLoss;
+    const f2 = (featureD[i] as number) * inverseLoss;
     const w = data.weight[i] as number;
-    for (let j = 0; j < 3; j++) {
-      rhs[j] = (rhs[j] as number) + w * (feature[j] as number);
-      for (let k = 0; k < 3; k++) (normal[j] as number[])[k] = ((normal[j] as number[])[k] as number) + w * (feature[j] as number) * (feature[k] as number);
-    }
-    meanLoss += loss / n;
-    meanFeatureN += Math.exp((shiftN[i] as number) - maxN) / n;
-    meanFeatureD += Math.exp((shiftD[i] as number) - maxD) / n;
+    const row0 = normal[0] as number[], row1 = normal[1] as number[], row2 = normal[2] as number[];
+    rhs[0] = (rhs[0] as number) + w * f0;
+    rhs[1] = (rhs[1] as number) + w * f1;
+    rhs[2] = (rhs[2] as number) + w * f2;
+    row0[0] = (row0[0] as number) + w * f0 * f0;
+    row0[1] = (row0[1] as number) + w * f0 * f1;
+    row0[2] = (row0[2] as number) + w * f0 * f2;
+    row1[1] = (row1[1] as number) + w * f1 * f1;
+    row1[2] = (row1[2] as number) + w * f1 * f2;
+    row2[2] = (row2[2] as number) + w * f2 * f2;
+    meanLoss += 1 / inverseLoss / n;
+    meanFeatureN += (featureN[i] as number) / n;
+    meanFeatureD += (featureD[i] as number) / n;
   }
+  for (let j = 0; j < 3; j++) for (let k = 0; k < j; k++) (normal[j] as number[])[k] = (normal[k] as number[])[j] as number;
   const theta = nonNegativeLeastSquares(normal, rhs);
   const floor = [ZERO_TERM_FRACTION * meanLoss, (ZERO_TERM_FRACTION * meanLoss) / meanFeatureN, (ZERO_TERM_FRACTION * meanLoss) / meanFeatureD];
-  const linear = new Float64Array(3);
-  for (let j = 0; j < 3; j++) linear[j] = Math.log(Math.max(theta[j] as number, floor[j] as number));
-  linear[1] = (linear[1] as number) - maxN;
-  linear[2] = (linear[2] as number) - maxD;
-  return linear;
+  return Float64Array.from([0, 1, 2], (j) => Math.log(Math.max(theta[j] as number, floor[j] as number)));
 }
 
-/** The inner minimiser over (e, a, b) at fixed (alpha, beta). */
-export function solveLinearParameters(data: ParametricData, alpha: number, beta: number, delta: number, warmStart: Float64Array | null): InnerSolution {
-  const n = data.lnL.length;
-  const shiftN = new Float64Array(n);
-  const shiftD = new Float64Array(n);
-  let totalWeight = 0;
-  for (let i = 0; i < n; i++) {
-    shiftN[i] = -alpha * (data.lnN[i] as number);
-    shiftD[i] = -beta * (data.lnD[i] as number);
-    totalWeight += data.weight[i] as number;
-  }
-  let u = warmStart && warmStart.every(Number.isFinite) ? Float64Array.from(warmStart) : coldStart(data, shiftN, shiftD);
+/** Damped Newton on the inner problem from scaled u; returns the minimiser (scaled) and F there. */
+function newtonMinimize(problem: InnerProblem, start: Float64Array): { u: Float64Array; value: number; iterations: number } {
+  let u = start;
   const gradient = new Float64Array(3);
   const hessian = new Float64Array(9);
   const trial = new Float64Array(3);
-  const gradientTolerance = 1e-14 * Math.max(1, totalWeight);
-  let value = innerEvaluate(data, shiftN, shiftD, u, delta, gradient, hessian);
+  const gradientTolerance = 1e-14 * Math.max(1, problem.totalWeight);
+  let value = innerEvaluate(problem, u, gradient, hessian);
   let damping = 0;
   let iterations = 0;
   for (; iterations < MAX_NEWTON_ITERATIONS; iterations++) {
     if (Math.max(Math.abs(gradient[0] as number), Math.abs(gradient[1] as number), Math.abs(gradient[2] as number)) <= gradientTolerance) break;
-    const scale = Math.max(hessian[0] as number, hessian[4] as number, hessian[8] as number, 1e-300);
+    // Damping is relative to the Hessian's size; its diagonal may be negative (linear Huber zone).
+    const scale = Math.max(Math.abs(hessian[0] as number), Math.abs(hessian[4] as number), Math.abs(hessian[8] as number), 1e-300);
     let step: number[] | null = null;
     for (let attempt = 0; attempt < 40 && !step; attempt++) {
       const shift = damping * scale;
@@ -166,6 +182,9 @@ export function solveLinearParameters(data: ParametricData, alpha: number, beta:
       }
     }
     if (!step) break;
+    // Trust cap: no coefficient changes by more than a factor e^MAX_LOG_STEP per iteration.
+    const largest = Math.max(Math.abs(step[0] as number), Math.abs(step[1] as number), Math.abs(step[2] as number));
+    if (largest > MAX_LOG_STEP) step = step.map((v) => (v * MAX_LOG_STEP) / largest);
     const slope = (gradient[0] as number) * (step[0] as number) + (gradient[1] as number) * (step[1] as number) + (gradient[2] as number) * (step[2] as number);
     if (!(slope < 0)) break;
     // Armijo backtracking; a full Newton step relaxes the damping, a cut one tightens it.
@@ -173,7 +192,7 @@ export function solveLinearParameters(data: ParametricData, alpha: number, beta:
     let accepted = false;
     for (let halvings = 0; halvings < 50; halvings++) {
       for (let j = 0; j < 3; j++) trial[j] = (u[j] as number) + t * (step[j] as number);
-      const trialValue = innerEvaluate(data, shiftN, shiftD, trial, delta, null, null);
+      const trialValue = innerEvaluate(problem, trial, null, null);
       if (trialValue <= value + 1e-4 * t * slope && trialValue < value) {
         accepted = true;
         break;
@@ -184,51 +203,72 @@ export function solveLinearParameters(data: ParametricData, alpha: number, beta:
     u = Float64Array.from(trial);
     damping = t === 1 ? damping / 10 : Math.max(damping * 10, 1e-10);
     if (damping < 1e-14) damping = 0;
-    value = innerEvaluate(data, shiftN, shiftD, u, delta, gradient, hessian);
+    value = innerEvaluate(problem, u, gradient, hessian);
   }
-  return { linear: u, value, iterations };
+  return { u, value, iterations };
+}
+
+/** The inner minimiser over (e, a, b) at fixed (alpha, beta); warmStart is an unscaled [e, a, b]. */
+export function solveLinearParameters(data: ParametricData, alpha: number, beta: number, delta: number, warmStart: Float64Array | null): InnerSolution {
+  const problem = innerProblem(data, alpha, beta, delta);
+  const solved = newtonMinimize(problem, innerStart(problem, warmStart));
+  return { linear: unscale(problem, solved.u), value: solved.value, iterations: solved.iterations };
+}
+
+/**
+ * The better of the NNLS cold start and the warm start (an unscaled [e, a, b]): far from
+ * the previous exponents a warm start can sit where every residual is in Huber's linear zone.
+ */
+function innerStart(problem: InnerProblem, warmStart: Float64Array | null): Float64Array {
+  const cold = coldStart(problem);
+  if (!warmStart || !warmStart.every(Number.isFinite)) return cold;
+  const warm = Float64Array.from([warmStart[0] as number, (warmStart[1] as number) + problem.shiftN, (warmStart[2] as number) + problem.shiftD]);
+  return innerEvaluate(problem, warm, null, null) < innerEvaluate(problem, cold, null, null) ? warm : cold;
+}
+
+const unscale = (problem: InnerProblem, u: Float64Array) => Float64Array.from([u[0] as number, (u[1] as number) - problem.shiftN, (u[2] as number) - problem.shiftD]);
+
+/**
+ * ∂F/∂alpha and ∂F/∂beta at scaled u: −Σ w·H'(r)·p1·ln N and −Σ w·H'(r)·p2·ln D
+ * (at the inner minimiser these are ∂f/∂alpha, ∂f/∂beta by the envelope theorem).
+ */
+function exponentGradient(problem: InnerProblem, u: Float64Array): [number, number] {
+  const { featureN, featureD, delta } = problem;
+  const { lnN, lnD, lnL, weight } = problem.data;
+  const E = Math.exp(u[0] as number);
+  const A = Math.exp(u[1] as number);
+  const B = Math.exp(u[2] as number);
+  let gAlpha = 0;
+  let gBeta = 0;
+  for (let i = 0; i < lnL.length; i++) {
+    const q1 = A * (featureN[i] as number);
+    const q2 = B * (featureD[i] as number);
+    const sum = E + q1 + q2;
+    const scale = ((weight[i] as number) * huberDerivative(Math.log(sum) - (lnL[i] as number), delta)) / sum;
+    gAlpha -= scale * q1 * (lnN[i] as number);
+    gBeta -= scale * q2 * (lnD[i] as number);
+  }
+  return [gAlpha, gBeta];
 }
 
 /** The projected objective f(alpha, beta) as an L-BFGS objective over x = [alpha, beta]. */
 export interface ProjectedObjective {
   objective: Objective;
-  /** [e, a, b] at the last point evaluated. */
+  /** Unscaled [e, a, b] at the last point evaluated. */
   lastLinear(): Float64Array | null;
 }
 
 export function projectedObjective(data: ParametricData, delta: number, initialLinear: Float64Array | null = null): ProjectedObjective {
   let last: Float64Array | null = initialLinear;
   const objective: Objective = (x, gradient) => {
-    const alpha = x[0] as number;
-    const beta = x[1] as number;
-    const inner = solveLinearParameters(data, alpha, beta, delta, last);
-    if (inner.linear.every(Number.isFinite)) last = inner.linear;
-    const [e, a, b] = inner.linear as unknown as [number, number, number];
-    // Envelope theorem: ∂f/∂alpha = ∂F/∂alpha at the inner minimiser (same for beta).
-    let gAlpha = 0;
-    let gBeta = 0;
-    let value = 0;
-    const { lnN, lnD, lnL, weight } = data;
-    for (let i = 0; i < lnL.length; i++) {
-      const xN = lnN[i] as number;
-      const xD = lnD[i] as number;
-      const t1 = a - alpha * xN;
-      const t2 = b - beta * xD;
-      const m = Math.max(e, t1, t2);
-      const q0 = Math.exp(e - m);
-      const q1 = Math.exp(t1 - m);
-      const q2 = Math.exp(t2 - m);
-      const sum = q0 + q1 + q2;
-      const r = m + Math.log(sum) - (lnL[i] as number);
-      const w = weight[i] as number;
-      value += w * huber(r, delta);
-      const scale = (w * huberDerivative(r, delta)) / sum;
-      gAlpha -= scale * q1 * xN;
-      gBeta -= scale * q2 * xD;
-    }
+    const problem = innerProblem(data, x[0] as number, x[1] as number, delta);
+    const solved = newtonMinimize(problem, innerStart(problem, last));
+    const linear = unscale(problem, solved.u);
+    if (linear.every(Number.isFinite)) last = linear;
+    const [gAlpha, gBeta] = exponentGradient(problem, solved.u);
     gradient[0] = gAlpha;
     gradient[1] = gBeta;
-    return value;
+    return solved.value;
   };
   return { objective, lastLinear: () => last };
 }

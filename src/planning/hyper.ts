@@ -52,5 +52,6 @@ export function resolveHyper(training: TrainingConfig, context: HyperContext): T
     grad_clip: training.grad_clip,
     eval_tokens: training.eval_tokens,
     threads: training.threads === "auto" ? context.threads : training.threads,
+    checkpoint_interval_s: training.checkpoint_interval_s,
   };
 }

@@ -274,7 +274,8 @@ export class PythonSession {
     const problem = await this.guard(this.helpers.problem(target));
     if (problem !== null) {
       const { code, message } = JSON.parse(problem) as { code: string; message: string };
-      throw new UserError(`${message} (searched ${paths.join(", ")} and the worker package; add --path DIR for the folder that holds the module)`, code, { field: "target" });
+      const hint = message.startsWith("cannot import") ? ` (searched ${paths.join(", ")} and the worker package; add --path DIR for the folder that holds the module)` : "";
+      throw new UserError(message + hint, code, { field: "target" });
     }
     return this.guard(this.helpers.lookup(target));
   }

@@ -42,7 +42,8 @@ export function manifestPath(reference: string, baseDir: string): string {
     return join(BUILTIN_PLUGIN_DIR, reference, MANIFEST_FILE);
   }
   const path = resolve(baseDir, reference);
-  return existsSync(path) && statSync(path).isDirectory() ? join(path, MANIFEST_FILE) : path;
+  if (!existsSync(path)) throw new UserError(`plugin folder not found: ${path} (expected a folder containing ${MANIFEST_FILE})`, "plugin_not_found", { field: "plugin" });
+  return statSync(path).isDirectory() ? join(path, MANIFEST_FILE) : path;
 }
 
 /** Everything a worker needs to build the model family, data and loss. */

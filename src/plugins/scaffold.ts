@@ -112,16 +112,20 @@ export function packageJsonText(name: string): string {
   return JSON.stringify({ name: `flops-fit-plugin-${name}`, private: true, type: "module" }, null, 2) + "\n";
 }
 
-/** Candidate sizes around the size parameter's default (×1/4 … ×4), else 16 … 256. */
-export function exampleSizeValues(signature: SignatureParam[], sizeParam: string): number[] {
+/**
+ * Candidate sizes for the planner: 24 log-spaced values from 1/8 to 8× the size parameter's
+ * default (8 … 512 without one). Fewer, coarser values leave budgets with < 3 sizes near N*.
+ */
+export function exampleSizeValues(signature: SignatureParam[], sizeParam: string): { min: number; max: number; count: number } {
   const value = signature.find((p) => p.name === sizeParam)?.default;
-  if (typeof value !== "number" || value <= 0) return [16, 32, 64, 128, 256];
-  return [...new Set([0.25, 0.5, 1, 2, 4].map((f) => Math.max(1, Math.round(value * f))))];
+  if (typeof value !== "number" || value <= 0) return { min: 8, max: 512, count: 24 };
+  return { min: Math.max(1, Math.round(value / 8)), max: value * 8, count: 24 };
 }
 
 export function sweepConfigText(input: ScaffoldInput): string {
   const env = input.pythonPath ? `PYTHONPATH=${input.pythonPath} ` : "";
   const required = optionParams(input).filter((p) => p.required && p.kind !== "POSITIONAL_ONLY");
+  const sizes = exampleSizeValues(input.signature, input.sizeParam);
   const lines = [
     `# Example sweep for the ${input.name} plugin (written by \`flops-fit plugins init\`); paths are relative to this file.`,
     `#   ${env}flops-fit plan ${input.configPath}     # probe the sizes, show the plan`,
@@ -132,7 +136,7 @@ export function sweepConfigText(input: ScaffoldInput): string {
     ...(required.length > 0 ? ["model:", "  options:", ...required.map((p) => `    ${p.name}: null   # TODO: required by ${input.target} (no default)`)] : []),
     `planning:`,
     `  budgets: [1e11, 3e11, 1e12]   # FLOPs per IsoFLOP curve`,
-    `  size_values: [${exampleSizeValues(input.signature, input.sizeParam).join(", ")}]   # candidate ${input.sizeParam} values`,
+    `  size_values: { min: ${sizes.min}, max: ${sizes.max}, count: ${sizes.count} }   # candidate ${input.sizeParam} values, probed before planning`,
   ];
   return lines.join("\n") + "\n";
 }

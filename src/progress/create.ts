@@ -31,7 +31,7 @@ export function lineProgressWithSummary(write: (line: string) => void = (line) =
     close: () => {
       if (closed || records.length === 0) return;
       closed = true;
-      write(`\n${formatExperimentsTable(experimentRows(records))}\n`);
+      write(`\n${formatExperimentsTable(experimentRows(records))}`);
     },
   };
 }

@@ -52,6 +52,8 @@ export const TrainingHyper = z.object({
   grad_clip: z.number(),
   eval_tokens: z.number().int().positive(),
   threads: z.number().int().positive(),
+  /** Seconds between checkpoints of a run (when the task has a checkpoint_dir). */
+  checkpoint_interval_s: z.number().positive(),
 });
 
 export const MockSurface = z.object({

@@ -14,10 +14,10 @@ export function approach3Residuals(points: ResidualPoint[]): Plot.PlotOptions | 
   const extent = Math.max(0.1, ...points.map((p) => Math.abs(p.residual_pct))) * 1.15;
   return {
     width: 640,
-    height: 320,
+    height: 400,
     marginRight: LEGEND_MARGIN,
     grid: true,
-    x: { type: "log", label: "parameters N →", tickFormat: formatCount },
+    x: { type: "log", label: "parameters N →", tickFormat: formatCount, insetLeft: 8, insetRight: 8 },
     y: { label: "↑ residual (observed − predicted) / predicted, %", domain: [-extent, extent] },
     color: budgetColor(budgets),
     marks: [

@@ -20,3 +20,9 @@ export function formatNumber(value: number | null | undefined, digits = 4): stri
   if (abs !== 0 && (abs >= 1e5 || abs < 1e-3)) return value.toExponential(digits - 1);
   return String(Number(value.toPrecision(digits)));
 }
+
+/** Scientific notation with `digits` significant digits (1.23e+6); "–" when missing. */
+export function formatSci(value: number | null | undefined, digits = 3): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  return value.toExponential(digits - 1);
+}

@@ -58,8 +58,8 @@ export function isoFlopCurves(points: FigurePoint[], fit?: FitView): Plot.PlotOp
     height: 420,
     marginRight: LEGEND_MARGIN,
     grid: true,
-    x: { type: "log", label: "parameters N →", tickFormat: formatCount },
-    y: { label: "↑ held-out loss", nice: true },
+    x: { type: "log", label: "parameters N →", tickFormat: formatCount, insetLeft: 8, insetRight: 8 },
+    y: { label: "↑ held-out loss", insetTop: 8, insetBottom: 8 },
     color: budgetColor(budgets),
     marks: [
       Plot.line(curves, { x: "n_params", y: "loss", z: "budget_flops", stroke: "budget_flops", strokeWidth: 1.5 }),

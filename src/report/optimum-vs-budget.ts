@@ -7,7 +7,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { APPROACH_COLOR, APPROACH_KEYS, APPROACH_NAME, type ApproachKey } from "./approach-style.js";
-import { formatCount } from "./budget-color.js";
+import { formatBudget, formatCount } from "./budget-color.js";
 import type { FitView, Interval } from "./fit-view.js";
 import { approach3Optimum, logSpace, powerLawAt } from "./law-curves.js";
 import { swatchLegend, type Swatch } from "./swatch-legend.js";
@@ -89,8 +89,8 @@ export function optimumVsBudget(fit: FitView, axis: OptimumAxis, runs: Array<{ b
     height: 400,
     marginRight: 24,
     grid: true,
-    x: { type: "log", label: "compute budget C (FLOPs) →", domain: [all[0] / 1.5, all[1] * 1.5] },
-    y: { type: "log", label: AXIS_LABEL[axis], tickFormat: axis === "loss" ? undefined : formatCount },
+    x: { type: "log", label: "compute budget C (FLOPs) →", domain: [all[0] / 1.5, all[1] * 1.5], tickFormat: formatBudget },
+    y: { type: "log", label: AXIS_LABEL[axis], tickFormat: axis === "loss" ? undefined : formatCount, insetTop: 8, insetBottom: 8 },
     marks: [
       Plot.dot(axis === "loss" ? runs : [], { x: "budget_flops", y: "loss", fill: "#999", fillOpacity: 0.5, r: 2.5 }),
       Plot.areaY(band, { x: "budget_flops", y1: "lo", y2: "hi", z: "approach", fill: color, fillOpacity: 0.15 }),
@@ -104,7 +104,8 @@ export function optimumVsBudget(fit: FitView, axis: OptimumAxis, runs: Array<{ b
         x: "budget_flops", y: "value", text: (p: (typeof predictions)[number]) => `${symbol}=${format(p.value)}`, dx: -8, textAnchor: "end", fill: "#222", stroke: "white", strokeWidth: 3, paintOrder: "stroke",
       }),
       Plot.frame({ strokeOpacity: 0.2 }),
-      ...swatchLegend(swatches),
+      // Optimal N and D grow with C (top-left is empty); the loss falls (bottom-left is).
+      ...swatchLegend(swatches, axis === "loss" ? "bottom-left" : "top-left"),
     ],
   };
 }

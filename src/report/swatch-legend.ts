@@ -1,5 +1,5 @@
 /**
- * A categorical legend drawn with marks in the top-left corner of the frame, so it lives
+ * A categorical legend drawn with marks in a left corner of the frame, so it lives
  * inside the SVG (Plot's own legends are separate HTML elements). Pure.
  */
 import * as Plot from "@observablehq/plot";
@@ -22,12 +22,12 @@ const dash = {
   },
 };
 
-export function swatchLegend(swatches: Swatch[], corner: "top-left" | "bottom-right" = "top-left"): Plot.Markish[] {
-  const sign = corner === "top-left" ? 1 : -1;
+/** `corner`: where in the frame the legend sits (choose the one the data leaves empty). */
+export function swatchLegend(swatches: Swatch[], corner: "top-left" | "bottom-left" = "top-left"): Plot.Markish[] {
   const marks: Plot.Markish[] = [];
   swatches.forEach((s, i) => {
-    const dy = sign * (12 + 15 * (corner === "top-left" ? i : swatches.length - 1 - i));
-    const dx = corner === "top-left" ? 12 : -150;
+    const dy = corner === "top-left" ? 12 + 15 * i : -(12 + 15 * (swatches.length - 1 - i));
+    const dx = 12;
     if (s.shape === "line" || s.shape === "dashed") {
       marks.push(Plot.dot([0], { frameAnchor: corner, dx, dy, symbol: dash, r: 4, stroke: s.color, fill: "none", strokeWidth: 2, strokeDasharray: s.shape === "dashed" ? "3,2" : undefined }));
     } else {

@@ -6,6 +6,7 @@ import * as Plot from "@observablehq/plot";
 import { latestPerExperiment } from "../store/fit-input.js";
 import type { ResultRecord } from "../store/record.js";
 import { budgetColor, formatCount } from "./budget-color.js";
+import { budgetLegend, LEGEND_MARGIN } from "./budget-legend.js";
 
 interface CurveRow {
   experiment_id: string;
@@ -35,14 +36,15 @@ export function trainingCurves(records: ResultRecord[]): Plot.PlotOptions | null
   return {
     width: 640,
     height: 400,
-    marginRight: 20,
+    marginRight: LEGEND_MARGIN,
     grid: true,
     x: { type: "log", label: "tokens seen (D) →", tickFormat: formatCount },
-    y: { label: "↑ training loss", domain: [losses[0]!, yMax], clamp: true },
+    y: { label: "↑ training loss", domain: [losses[0]!, yMax] },
     color: budgetColor(budgets),
     marks: [
-      Plot.line(rows, { x: "tokens", y: "train_loss", z: "experiment_id", stroke: "budget_flops", strokeWidth: 1.2, strokeOpacity: 0.8 }),
+      Plot.line(rows, { x: "tokens", y: "train_loss", z: "experiment_id", stroke: "budget_flops", strokeWidth: 1.2, strokeOpacity: 0.8, clip: true }),
       Plot.frame({ strokeOpacity: 0.2 }),
+      ...budgetLegend(budgets),
     ],
   };
 }

@@ -32,8 +32,8 @@ export function buildExperiments(plan: SweepPlan, context: ExperimentContext): E
         tokensPerSample: context.tokensPerSample,
         threads: context.threadsPerWorker,
       });
-      // Threads change speed, not results: they are left out of the identity.
-      const { threads: _threads, ...identityHyper } = training;
+      // Threads and checkpoint cadence change speed, not results: not part of the identity.
+      const { threads: _threads, checkpoint_interval_s: _cadence, ...identityHyper } = training;
       const id = experimentId({
         model: plugin.model,
         size_value: planned.size_value,

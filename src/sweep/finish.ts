@@ -1,6 +1,7 @@
-/** After the runs: fit the run directory's results, write fit.json, summarise. */
+/** After the runs: fit the run directory's results, write fit.json and report/, summarise. */
 import { fitRows, type FitOutput, type FitRequest } from "../fit/fit-rows.js";
 import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
+import { writeReport } from "../report/write-report.js";
 import { readFitInput } from "../store/fit-input.js";
 import type { SweepOutcome } from "./run-sweep.js";
 
@@ -14,6 +15,8 @@ export interface SweepJson {
   interrupted: boolean;
   plan_warnings: string[];
   fit: FitOutput | { error: string };
+  /** report/index.html and the figures, or why the report could not be written. */
+  report: { report_dir: string; files: string[] } | { error: string };
 }
 
 export async function finishSweep(outcome: SweepOutcome, request: FitRequest): Promise<{ json: SweepJson; text: string }> {
@@ -28,6 +31,14 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest): P
     fit = { error: (error as Error).message };
     fitText = `no fit: ${(error as Error).message}`;
   }
+  // The report never fails the sweep: the runs and the fit are already on disk.
+  let report: SweepJson["report"];
+  try {
+    const written = writeReport(runDir.root, { fit });
+    report = { report_dir: written.report_dir, files: written.files };
+  } catch (error) {
+    report = { error: (error as Error).message };
+  }
   const json: SweepJson = {
     run_dir: runDir.root,
     completed: outcome.completed,
@@ -38,8 +49,10 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest): P
     interrupted: outcome.interrupted,
     plan_warnings: outcome.planWarnings,
     fit,
+    report,
   };
   const head = `sweep ${outcome.interrupted ? "interrupted" : "finished"}: ${outcome.completed} completed, ${outcome.failed} failed, ` +
     `${outcome.cancelled} cancelled, ${outcome.skipped} skipped (already done) on ${outcome.workers} workers\nrun directory: ${runDir.root}`;
-  return { json, text: `${head}\n\n${fitText}` };
+  const reportText = "error" in report ? `no report: ${report.error}` : `report: ${report.files[0]}`;
+  return { json, text: `${head}\n\n${fitText}\n\n${reportText}` };
 }

@@ -57,7 +57,7 @@ const cases: Case[] = [
   { name: "malformed python target", args: config("target", `${BUDGETS}model:\n  target: "not a target"\n  size_param: width\n`), expect: /target\.yaml:4:3 +model\.target: expected a python target/ },
   { name: "model.target without size_param", args: config("nosize", `${BUDGETS}model:\n  target: "mymod:Net"\n`), expect: /model\.size_param/ },
   { name: "unknown built-in plugin", args: config("plugin", `plugin: gtp\n${BUDGETS}`), expect: /unknown plugin "gtp" \(did you mean "gpt"\?\)/ },
-  { name: "plugin folder that does not exist", args: config("nofolder", `plugin: ./no/such/folder\n${BUDGETS}`), expect: /plugin manifest not found: .*no\/such\/folder\/plugin\.ts/ },
+  { name: "plugin folder that does not exist", args: config("nofolder", `plugin: ./no/such/folder\n${BUDGETS}`), expect: /nofolder\.yaml:1:1.*plugin folder not found: .*no\/such\/folder \(expected a folder containing plugin\.ts\)/ },
   { name: "manifest missing sizeParam", args: manifest("nosizeparam", 'export default { name: "x", model: { target: "m:M" }, data: { target: "m:D" } };\n'), expect: /invalid plugin manifest .*plugin\.ts: model\.sizeParam/ },
   { name: "manifest with a syntax error", args: manifest("broken", "export default definePlugin({ name: \n"), expect: /cannot load plugin manifest .*broken\/plugin\.ts/ },
   { name: "manifest target not module:Attr", args: manifest("badtarget", 'export default { name: "x", model: { target: "nocolon", sizeParam: "w" }, data: { target: "m:D" } };\n'), expect: /invalid plugin manifest .*: model\.target: expected "module:Attribute"/ },

@@ -45,7 +45,7 @@ export function mockTrainTask(options: { target?: string; modelOptions?: Record<
     data: { target: "tiny:Regression", options: {} },
     loss: { target: "tiny:mse" },
     n_tokens: 4096, budget_flops: 1e7,
-    training: { batch_size: 32, lr: 1e-3, warmup_fraction: 0.05, min_lr_fraction: 0.1, weight_decay: 0.1, beta1: 0.9, beta2: 0.95, grad_clip: 1, eval_tokens: 256, threads: 1 },
+    training: { batch_size: 32, lr: 1e-3, warmup_fraction: 0.05, min_lr_fraction: 0.1, weight_decay: 0.1, beta1: 0.9, beta2: 0.95, grad_clip: 1, eval_tokens: 256, threads: 1, checkpoint_interval_s: 300 },
     mock: { E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28, noise: 0.002, delay_s: options.delayS ?? 0 },
     device: "cpu", sys_path: [FIXTURE_DIR], progress_interval_s: 0.1, checkpoint_dir: null,
   };

@@ -58,9 +58,9 @@ export default class PluginsInit extends BaseCommand {
       written.push(packageJson);
     }
     const warnings = scaffoldWarnings(input);
-    this.say(`wrote ${relative(cwd, files.manifest)} (${report.target}, size parameter ${report.size_param})\nwrote ${input.configPath}`);
+    this.say(`${written.map((file) => `wrote ${relative(cwd, file)}`).join("\n")}\n  for ${report.text}, size parameter ${report.size_param}`);
     for (const warning of warnings) this.note(`note: ${warning}`);
-    this.say(`next: flops-fit plan ${input.configPath}`);
+    this.say(`next: edit the data target in plugin.ts, then ${input.pythonPath ? `PYTHONPATH=${input.pythonPath} ` : ""}flops-fit plan ${input.configPath}`);
     return { name, target: report.target, size_param: report.size_param, dir, files: written, python_path: input.pythonPath, warnings };
   }
 }

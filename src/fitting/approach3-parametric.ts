@@ -1,0 +1,122 @@
+/**
+ * Chinchilla Approach 3, the parametric fit (Hoffmann et al. 2022, §3.3 and §D.2;
+ * REFERENCE §2): L(N, D) = E + A/N^alpha + B/D^beta, minimising the sum over runs of
+ * Huber_delta(ln L̂ − ln L) (delta = 1e-3) from a grid of starts, then the compute-optimal
+ * allocation in closed form (allocation.ts).
+ *
+ * Guards: fewer than MIN_POINTS runs give no fit (five parameters need more than five
+ * runs); a fit with alpha ≤ 0 or beta ≤ 0 has no compute-optimal allocation and gives no
+ * law (its parameters are still reported); an optimiser that did not converge is flagged.
+ */
+import { chinchillaAllocation, type LossSurface } from "./allocation.js";
+import { parametricData, predictedLogLoss } from "./parametric-objective.js";
+import { searchParametricMinimum } from "./parametric-search.js";
+import { chinchillaStartGrid, type Start } from "./start-grid.js";
+import type { Approach3Options, Approach3Result, FitPoint } from "./types.js";
+
+/** Fewest runs for a fit of five parameters. */
+export const MIN_POINTS = 6;
+
+export interface ResolvedApproach3Options {
+  huberDelta: number;
+  method: "projected" | "full";
+  starts: Start[];
+  maxIterations: number;
+}
+
+export function resolveApproach3Options(options: Approach3Options = {}): ResolvedApproach3Options {
+  const method = options.method ?? "projected";
+  return {
+    huberDelta: options.huberDelta ?? 1e-3,
+    method,
+    starts: options.starts ? options.starts.map((s) => [...s] as Start) : chinchillaStartGrid(),
+    maxIterations: options.maxIterations ?? (method === "projected" ? 500 : 5000),
+  };
+}
+
+/** theta = [e, a, b, alpha, beta] → the surface's parameters. */
+export function surfaceFromTheta(theta: ArrayLike<number>): LossSurface {
+  return { E: Math.exp(theta[0] as number), A: Math.exp(theta[1] as number), B: Math.exp(theta[2] as number), alpha: theta[3] as number, beta: theta[4] as number };
+}
+
+/** Whether a fitted surface has a compute-optimal allocation (REFERENCE §1 needs alpha, beta > 0). */
+export function hasAllocation(surface: LossSurface): boolean {
+  return surface.alpha > 0 && surface.beta > 0 && Number.isFinite(surface.A) && Number.isFinite(surface.B) && surface.A > 0 && surface.B > 0;
+}
+
+function emptyResult(delta: number, warnings: string[]): Approach3Result {
+  return {
+    status: "no_law",
+    E: null,
+    A: null,
+    B: null,
+    alpha: null,
+    beta: null,
+    a: null,
+    b: null,
+    G: null,
+    objective: null,
+    huber_delta: delta,
+    optimizer: null,
+    residuals: [],
+    warnings,
+  };
+}
+
+export interface Approach3Fit {
+  result: Approach3Result;
+  /** The minimiser [e, a, b, alpha, beta], for warm-started bootstrap refits; null when none. */
+  theta: Float64Array | null;
+}
+
+export function fitApproach3(points: readonly FitPoint[], options: ResolvedApproach3Options): Approach3Fit {
+  const delta = options.huberDelta;
+  if (points.length < MIN_POINTS) {
+    return { result: emptyResult(delta, [`approach 3: no fit: ${points.length} run${points.length === 1 ? "" : "s"} (need at least ${MIN_POINTS} for five parameters)`]), theta: null };
+  }
+  const data = parametricData(points);
+  const minimum = searchParametricMinimum(data, { delta, method: options.method, starts: options.starts, maxIterations: options.maxIterations });
+  if (!minimum) return { result: emptyResult(delta, ["approach 3: no fit: the optimiser found no finite objective from any start"]), theta: null };
+
+  const warnings: string[] = [];
+  if (minimum.status !== "converged") {
+    warnings.push(`approach 3: the optimiser stopped with status ${minimum.status} after ${minimum.iterations} iterations (gradient max-norm ${minimum.gradientNorm.toExponential(2)}); the fit may not be at a minimum`);
+  }
+  const surface = surfaceFromTheta(minimum.theta);
+  const allocation = hasAllocation(surface) ? chinchillaAllocation(surface, 6) : null;
+  if (!allocation) {
+    warnings.push(`approach 3: no law: fitted alpha = ${surface.alpha.toPrecision(4)}, beta = ${surface.beta.toPrecision(4)}; a compute-optimal allocation needs both > 0`);
+  }
+  const residuals = points.map((p) => ({
+    n_params: p.n_params,
+    n_tokens: p.n_tokens,
+    loss: p.loss,
+    predicted: Math.exp(predictedLogLoss(minimum.theta, Math.log(p.n_params), Math.log(p.n_tokens))),
+  }));
+  const result: Approach3Result = {
+    status: allocation ? "fitted" : "no_law",
+    E: surface.E,
+    A: surface.A,
+    B: surface.B,
+    alpha: surface.alpha,
+    beta: surface.beta,
+    a: allocation?.a ?? null,
+    b: allocation?.b ?? null,
+    G: allocation?.G ?? null,
+    objective: minimum.value,
+    huber_delta: delta,
+    optimizer: {
+      method: options.method,
+      status: minimum.status,
+      iterations: minimum.iterations,
+      evaluations: minimum.evaluations,
+      starts: minimum.starts,
+      distinct_starts: minimum.distinctStarts,
+      converged_starts: minimum.convergedStarts,
+      gradient_norm: minimum.gradientNorm,
+    },
+    residuals,
+    warnings,
+  };
+  return { result, theta: minimum.theta };
+}

@@ -1,0 +1,141 @@
+/**
+ * Bootstrap over runs (Efron & Tibshirani 1993, ch. 6 and 13; REFERENCE §5.7): resample
+ * runs with replacement, refit, and report percentile intervals and standard errors of
+ * the fitted quantities and of N*(C), D*(C), L*(C) at every predicted budget.
+ *
+ * - Approach 3 resamples all runs (multinomial counts become weights of the sum-Huber
+ *   objective) and refits by variable projection warm-started at the full-data optimum:
+ *   one start per resample, since the full-data grid search has already located the basin.
+ * - Approaches 1 and 2 resample runs within each IsoFLOP budget (a stratified bootstrap),
+ *   so every resample keeps the sweep's design of sizes per budget.
+ *
+ * Replicate r of approach k draws from its own stream (seed, 4·r + k), so intervals are
+ * reproducible and do not depend on which other approaches were requested. A resample
+ * whose refit gives no law is counted in `failed` and left out of the intervals.
+ */
+import { fitApproach1, type Approach1Options } from "./approach1-envelope.js";
+import { fitApproach2, type ResolvedApproach2Options } from "./approach2-isoflop.js";
+import { hasAllocation, surfaceFromTheta } from "./approach3-parametric.js";
+import type { BudgetGroup } from "./budget-groups.js";
+import { chinchillaAllocation } from "./allocation.js";
+import { parametricData } from "./parametric-objective.js";
+import { projectedSearch } from "./parametric-search.js";
+import { optimumFromLaws, type Optimum } from "./predictions.js";
+import { createRandom, type Random } from "./random.js";
+import { percentileInterval } from "./statistics.js";
+import type { FitPoint, Interval, OptimumLaws } from "./types.js";
+
+/** One refit: named scalars and the optimum it predicts at any budget. */
+interface Replicate {
+  values: Record<string, number>;
+  predict: (budgetFlops: number) => Optimum;
+}
+
+export interface BootstrapSettings {
+  resamples: number;
+  seed: number;
+  confidence: number;
+  predict: readonly number[];
+}
+
+export interface PredictionIntervals {
+  n_params: Interval;
+  n_tokens: Interval;
+  loss: Interval;
+}
+
+export interface ApproachBootstrap {
+  intervals: Record<string, Interval>;
+  /** One entry per predicted budget (null where too few resamples gave a prediction). */
+  predictions: Array<PredictionIntervals | null>;
+  failed: number;
+}
+
+function summarise(replicates: Array<Replicate | null>, settings: BootstrapSettings): ApproachBootstrap {
+  const ok = replicates.filter((r): r is Replicate => r !== null);
+  const intervals: Record<string, Interval> = {};
+  const keys = ok[0] ? Object.keys(ok[0].values) : [];
+  for (const key of keys) {
+    const interval = percentileInterval(ok.map((r) => r.values[key] as number), settings.confidence);
+    if (interval) intervals[key] = interval;
+  }
+  const predictions = settings.predict.map((budget) => {
+    const optima = ok.map((r) => r.predict(budget));
+    const n = percentileInterval(optima.map((o) => o.n_params), settings.confidence);
+    const d = percentileInterval(optima.map((o) => o.n_tokens), settings.confidence);
+    const l = percentileInterval(optima.map((o) => o.loss), settings.confidence);
+    return n && d && l ? { n_params: n, n_tokens: d, loss: l } : null;
+  });
+  return { intervals, predictions, failed: replicates.length - ok.length };
+}
+
+/** Multinomial counts of n draws with replacement from n runs. */
+function resampleCounts(n: number, random: Random): Float64Array {
+  const counts = new Float64Array(n);
+  for (let draw = 0; draw < n; draw++) {
+    const i = random.int(n);
+    counts[i] = (counts[i] as number) + 1;
+  }
+  return counts;
+}
+
+/** Each budget's runs drawn with replacement, same count per budget. */
+function resampleWithinBudgets(groups: readonly BudgetGroup[], random: Random): BudgetGroup[] {
+  return groups.map((group) => {
+    const drawn = Array.from({ length: group.points.length }, () => group.points[random.int(group.points.length)] as FitPoint);
+    return { budget_flops: group.budget_flops, points: drawn.sort((p, q) => p.n_params - q.n_params) };
+  });
+}
+
+function lawReplicate(laws: OptimumLaws): Replicate {
+  return {
+    values: {
+      a: laws.n_opt.exponent,
+      b: laws.d_opt.exponent,
+      n_opt_coefficient: laws.n_opt.coefficient,
+      d_opt_coefficient: laws.d_opt.coefficient,
+      loss_opt_coefficient: laws.loss_opt.coefficient,
+      loss_opt_exponent: laws.loss_opt.exponent,
+    },
+    predict: (budget) => optimumFromLaws(laws, budget),
+  };
+}
+
+export function bootstrapApproach3(points: readonly FitPoint[], theta: Float64Array, delta: number, settings: BootstrapSettings): ApproachBootstrap {
+  const replicates: Array<Replicate | null> = [];
+  const linear = theta.slice(0, 3);
+  for (let r = 0; r < settings.resamples; r++) {
+    const counts = resampleCounts(points.length, createRandom(settings.seed, 4 * r + 3));
+    const data = parametricData(points, counts);
+    const refit = projectedSearch(data, delta, theta[3] as number, theta[4] as number, linear);
+    const surface = surfaceFromTheta(refit.theta);
+    if (!Number.isFinite(refit.value) || !hasAllocation(surface)) {
+      replicates.push(null);
+      continue;
+    }
+    const unit = chinchillaAllocation(surface, 6);
+    replicates.push({
+      values: { alpha: surface.alpha, beta: surface.beta, E: surface.E, A: surface.A, B: surface.B, a: unit.a, b: unit.b, G: unit.G },
+      predict: (budget) => chinchillaAllocation(surface, budget),
+    });
+  }
+  return summarise(replicates, settings);
+}
+
+export function bootstrapApproach2(groups: readonly BudgetGroup[], options: ResolvedApproach2Options, settings: BootstrapSettings): ApproachBootstrap {
+  const replicates: Array<Replicate | null> = [];
+  for (let r = 0; r < settings.resamples; r++) {
+    const fit = fitApproach2(resampleWithinBudgets(groups, createRandom(settings.seed, 4 * r + 2)), options);
+    replicates.push(fit.status === "fitted" && fit.laws ? lawReplicate(fit.laws) : null);
+  }
+  return summarise(replicates, settings);
+}
+
+export function bootstrapApproach1(groups: readonly BudgetGroup[], options: Approach1Options, settings: BootstrapSettings): ApproachBootstrap {
+  const replicates: Array<Replicate | null> = [];
+  for (let r = 0; r < settings.resamples; r++) {
+    const fit = fitApproach1(resampleWithinBudgets(groups, createRandom(settings.seed, 4 * r + 1)), options);
+    replicates.push(fit.status === "fitted" && fit.laws ? lawReplicate(fit.laws) : null);
+  }
+  return summarise(replicates, settings);
+}

@@ -1,0 +1,116 @@
+/**
+ * fitScalingLaws: the engine's entry point. Prepares the runs (exclusions reported), fits
+ * the requested Chinchilla approaches, flags where Approaches 2 and 3 disagree, bootstraps
+ * intervals, and predicts N*, D*, L* at the requested budgets from the preferred approach
+ * (3 if fitted, else 2, else 1).
+ *
+ * Errors: an invalid option throws FitInputError. Data problems never throw: no usable
+ * runs, too few budgets or a failed optimiser give approaches with status "no_law" and
+ * warnings saying why. The top-level `warnings` gathers every warning, the approaches'
+ * own included, so a caller that reads only it misses nothing.
+ */
+import { fitApproach1 } from "./approach1-envelope.js";
+import { fitApproach2 } from "./approach2-isoflop.js";
+import { fitApproach3 } from "./approach3-parametric.js";
+import { bootstrapApproach1, bootstrapApproach2, bootstrapApproach3, type ApproachBootstrap, type BootstrapSettings } from "./bootstrap.js";
+import { groupByBudget } from "./budget-groups.js";
+import { resolveFitOptions } from "./fit-options.js";
+import { toJsonSafe } from "./json-safe.js";
+import { predictOptimum, preferredApproach } from "./predictions.js";
+import { preparePoints } from "./prepare-points.js";
+import type { Exclusion, FitOptions, FitPoint, FitResult, Prediction } from "./types.js";
+
+type ApproachKey = "1" | "2" | "3";
+
+function exclusionWarning(exclusions: readonly Exclusion[]): string | null {
+  if (exclusions.length === 0) return null;
+  const kinds = new Map<string, number>();
+  for (const { reason } of exclusions) {
+    const kind = reason.startsWith("invalid ") ? reason.slice(0, reason.indexOf(":")) : reason;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  const summary = [...kinds].map(([kind, count]) => `${count} ${kind}`).join("; ");
+  return `${exclusions.length} run${exclusions.length === 1 ? "" : "s"} excluded from the fit (${summary}); see exclusions`;
+}
+
+export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResult {
+  const settings = resolveFitOptions(options);
+  const { points: used, exclusions } = preparePoints(points, settings.excludeWorst);
+  const groups = groupByBudget(used, settings.budgetTolerance);
+  const warnings: string[] = [];
+  const excluded = exclusionWarning(exclusions);
+  if (excluded) warnings.push(excluded);
+  if (used.length === 0) warnings.push(points.length === 0 ? "no runs given: nothing to fit" : "no usable runs left: nothing to fit");
+
+  const approaches: FitResult["approaches"] = {};
+  let theta: Float64Array | null = null;
+  for (const approach of settings.approaches) {
+    if (approach === 1) approaches["1"] = fitApproach1(groups, settings.approach1);
+    if (approach === 2) approaches["2"] = fitApproach2(groups, settings.approach2);
+    if (approach === 3) {
+      const fit = fitApproach3(used, settings.approach3);
+      approaches["3"] = fit.result;
+      theta = fit.theta;
+    }
+  }
+  for (const key of ["1", "2", "3"] as const) warnings.push(...(approaches[key]?.warnings ?? []));
+
+  const a2 = approaches["2"]?.a ?? null;
+  const a3 = approaches["3"]?.a ?? null;
+  if (a2 !== null && a3 !== null && Math.abs(a2 - a3) > settings.disagreementThreshold) {
+    warnings.push(`approach 2 and 3 disagree on a by ${Math.abs(a2 - a3).toFixed(3)} (> ${settings.disagreementThreshold}): approach 2 a = ${a2.toFixed(4)}, approach 3 a = ${a3.toFixed(4)}`);
+  }
+
+  const preferred = preferredApproach(approaches);
+  const boot: Partial<Record<ApproachKey, ApproachBootstrap>> = {};
+  let bootstrapReport: FitResult["bootstrap"];
+  if (settings.bootstrap > 0) {
+    const bootSettings: BootstrapSettings = { resamples: settings.bootstrap, seed: settings.seed, confidence: settings.confidence, predict: settings.predict };
+    if (approaches["1"]?.status === "fitted") boot["1"] = bootstrapApproach1(groups, settings.approach1, bootSettings);
+    if (approaches["2"]?.status === "fitted") boot["2"] = bootstrapApproach2(groups, settings.approach2, bootSettings);
+    if (approaches["3"]?.status === "fitted" && theta) boot["3"] = bootstrapApproach3(used, theta, settings.approach3.huberDelta, bootSettings);
+    const failed: NonNullable<FitResult["bootstrap"]>["failed"] = {};
+    for (const key of ["1", "2", "3"] as const) {
+      const result = boot[key];
+      const approach = approaches[key];
+      if (!result || !approach) continue;
+      approach.intervals = result.intervals;
+      failed[key] = result.failed;
+      if (result.failed > 0.1 * settings.bootstrap) {
+        const message = `approach ${key}: ${result.failed} of ${settings.bootstrap} bootstrap resamples gave no law; the intervals describe the rest only`;
+        approach.warnings.push(message);
+        warnings.push(message);
+      }
+    }
+    bootstrapReport = { resamples: settings.bootstrap, seed: settings.seed, confidence: settings.confidence, failed };
+  }
+
+  const predictions: Prediction[] = [];
+  if (preferred !== null) {
+    const key = String(preferred) as ApproachKey;
+    const fitted = approaches[key]!;
+    settings.predict.forEach((budget, i) => {
+      const optimum = predictOptimum(preferred, fitted, budget);
+      if (!optimum) return;
+      const row: Prediction = { budget_flops: budget, approach: preferred, ...optimum, tokens_per_param: optimum.n_tokens / optimum.n_params };
+      const intervals = boot[key]?.predictions[i];
+      if (intervals) row.intervals = intervals;
+      predictions.push(row);
+    });
+  } else if (settings.predict.length > 0) {
+    warnings.push("no approach gave a law: no predictions");
+  }
+
+  const result: FitResult = {
+    n_points: used.length,
+    n_budgets: groups.length,
+    exclusions,
+    approaches,
+    preferred_approach: preferred,
+    predictions,
+    warnings,
+  };
+  if (options.paramConvention) result.param_convention = options.paramConvention;
+  if (bootstrapReport) result.bootstrap = bootstrapReport;
+  return toJsonSafe(result);
+}

@@ -1,0 +1,94 @@
+/**
+ * The human summary of a fit, for the terminal: each approach's laws with their intervals,
+ * refused budgets with reasons, predictions, exclusions and warnings. Plain text, no colour.
+ */
+import { formatScientific, formatSignificant } from "./format-number.js";
+import type { Approach1Result, Approach2Result, Approach3Result, FitResult, Interval, PowerLaw } from "./types.js";
+
+const percent = (confidence: number) => `${Math.round(confidence * 1000) / 10}%`;
+
+function withInterval(value: number | null, interval: Interval | undefined, digits = 4): string {
+  const text = formatSignificant(value, digits);
+  return interval ? `${text} [${formatSignificant(interval.lo, digits)}, ${formatSignificant(interval.hi, digits)}]` : text;
+}
+
+function lawLine(name: string, law: PowerLaw, exponent: Interval | undefined): string {
+  return `  ${name} = ${formatScientific(law.coefficient, 4)} · C^${withInterval(law.exponent, exponent)}`;
+}
+
+function lawsSection(result: Approach1Result | Approach2Result, lines: string[]): void {
+  if (!result.laws) return;
+  const iv = result.intervals ?? {};
+  lines.push(lawLine("N*(C)", result.laws.n_opt, iv.a));
+  lines.push(lawLine("D*(C)", result.laws.d_opt, iv.b));
+  lines.push(lawLine("L*(C)", result.laws.loss_opt, iv.loss_opt_exponent));
+}
+
+function approach1Section(result: Approach1Result): string[] {
+  const lines = [`Approach 1 (envelope: lowest loss per budget; ${result.optima.length} budgets)`];
+  lawsSection(result, lines);
+  if (result.status !== "fitted") lines.push("  no law");
+  return lines;
+}
+
+function approach2Section(result: Approach2Result): string[] {
+  const used = result.budgets.filter((b) => b.status === "used").length;
+  const lines = [`Approach 2 (IsoFLOP parabolas in log N; ${used} of ${result.budgets.length} budgets used)`];
+  lawsSection(result, lines);
+  if (result.status !== "fitted") lines.push("  no law");
+  for (const budget of result.budgets) {
+    if (budget.status === "refused") lines.push(`  refused ${formatScientific(budget.budget_flops)}: ${budget.reason}`);
+  }
+  return lines;
+}
+
+function approach3Section(result: Approach3Result): string[] {
+  const optimizer = result.optimizer;
+  const how = optimizer
+    ? `; ${optimizer.method} L-BFGS, ${optimizer.distinct_starts} distinct of ${optimizer.starts} starts, ${optimizer.status} in ${optimizer.iterations} iterations`
+    : "";
+  const lines = [`Approach 3 (L = E + A/N^alpha + B/D^beta, Huber ${result.huber_delta} on log loss${how})`];
+  if (result.E === null) {
+    lines.push("  no fit");
+    return lines;
+  }
+  const iv = result.intervals ?? {};
+  lines.push(
+    `  L(N, D) = ${formatSignificant(result.E)} + ${formatSignificant(result.A)}/N^${formatSignificant(result.alpha)} + ${formatSignificant(result.B)}/D^${formatSignificant(result.beta)}   (objective ${formatScientific(result.objective ?? NaN, 6)})`,
+  );
+  lines.push(`  alpha ${withInterval(result.alpha, iv.alpha)}   beta ${withInterval(result.beta, iv.beta)}   E ${withInterval(result.E, iv.E)}`);
+  if (result.a !== null) lines.push(`  N* ∝ C^${withInterval(result.a, iv.a)}   D* ∝ C^${withInterval(result.b, iv.b)}`);
+  else lines.push("  no law");
+  return lines;
+}
+
+export function formatFitSummary(result: FitResult): string {
+  const lines: string[] = [];
+  const convention = result.param_convention ? `, N = ${result.param_convention.replace("_", "-")} parameters` : "";
+  lines.push(`Fitted ${result.n_points} runs in ${result.n_budgets} budgets${convention}; ${result.exclusions.length} excluded.`);
+  if (result.bootstrap) lines.push(`Intervals: ${percent(result.bootstrap.confidence)} bootstrap percentiles over ${result.bootstrap.resamples} resamples (seed ${result.bootstrap.seed}).`);
+  const sections: string[][] = [];
+  if (result.approaches["1"]) sections.push(approach1Section(result.approaches["1"]));
+  if (result.approaches["2"]) sections.push(approach2Section(result.approaches["2"]));
+  if (result.approaches["3"]) sections.push(approach3Section(result.approaches["3"]));
+  for (const section of sections) lines.push("", ...section);
+  if (result.predictions.length > 0) {
+    lines.push("", `Compute-optimal predictions (approach ${result.preferred_approach}):`);
+    for (const p of result.predictions) {
+      const iv = p.intervals;
+      lines.push(
+        `  C = ${formatScientific(p.budget_flops)}: N* = ${withInterval(p.n_params, iv?.n_params, 3)}, D* = ${withInterval(p.n_tokens, iv?.n_tokens, 3)}, D*/N* = ${formatSignificant(p.tokens_per_param, 3)}, L* = ${withInterval(p.loss, iv?.loss)}`,
+      );
+    }
+  }
+  if (result.exclusions.length > 0) {
+    lines.push("", "Excluded runs:");
+    for (const e of result.exclusions.slice(0, 10)) lines.push(`  ${e.experiment_id ?? `N=${formatScientific(e.n_params ?? NaN)}`}: ${e.reason}`);
+    if (result.exclusions.length > 10) lines.push(`  … and ${result.exclusions.length - 10} more`);
+  }
+  if (result.warnings.length > 0) {
+    lines.push("", "Warnings:");
+    for (const warning of result.warnings) lines.push(`  - ${warning}`);
+  }
+  return lines.join("\n");
+}

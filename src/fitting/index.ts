@@ -1,0 +1,38 @@
+/**
+ * The fitting engine of flops-fit: Chinchilla Approaches 1–3 (Hoffmann et al. 2022,
+ * arXiv:2203.15556) with guards, bootstrap intervals and compute-optimal predictions.
+ * Pure: numbers in, numbers and warnings out (no I/O). See docs/fitting.md.
+ *
+ *   const result = fitScalingLaws(points, { approaches: [2, 3], bootstrap: 1000, predict: [1e21] });
+ *   console.log(formatFitSummary(result));
+ *   console.log(formatChinchillaTable(result, "markdown"));
+ *
+ * Errors: invalid options throw FitInputError; invalid or missing data never throws (the
+ * result says which runs were excluded and why, and approaches without a law say why).
+ */
+export { fitScalingLaws } from "./fit-scaling-laws.js";
+export { formatFitSummary } from "./format-summary.js";
+export { formatChinchillaTable, DEFAULT_BUDGETS } from "./format-table.js";
+export { chinchillaAllocation, lossSurface, type Allocation, type LossSurface } from "./allocation.js";
+export { FitInputError } from "./fit-input-error.js";
+export { predictOptimum, type Optimum } from "./predictions.js";
+export { chinchillaStartGrid, type Start } from "./start-grid.js";
+export type {
+  Approach1Result,
+  Approach2Options,
+  Approach2Result,
+  Approach3Options,
+  Approach3Result,
+  BootstrapReport,
+  BudgetFit,
+  Exclusion,
+  FitOptions,
+  FitPoint,
+  FitResult,
+  Interval,
+  OptimizerReport,
+  OptimumLaws,
+  ParabolaCoefficients,
+  PowerLaw,
+  Prediction,
+} from "./types.js";

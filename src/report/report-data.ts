@@ -1,0 +1,127 @@
+/**
+ * Everything the report shows, read from a run directory: config.json, plan.json,
+ * results.jsonl, the fit, and what is known of the environment. Works mid-sweep: the
+ * fit is fit.json when it is newer than results.jsonl, else a fresh fit of what is
+ * there; when the fit fails the report still has the runs and says why.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../errors/user-error.js";
+import { fitRows, type FitOutput, type FitRequest } from "../fit/fit-rows.js";
+import { readFitInput } from "../store/fit-input.js";
+import { readJournal } from "../store/journal.js";
+import type { ResultRecord } from "../store/record.js";
+import { RunDir } from "../store/run-dir.js";
+import type { PlannedRow } from "./experiment-rows.js";
+import { packageVersion } from "./package-version.js";
+
+export interface ReportData {
+  runDir: string;
+  name: string;
+  generatedAt: string;
+  config: Record<string, unknown> | null;
+  planned: PlannedRow[];
+  planWarnings: string[];
+  records: ResultRecord[];
+  /** The fit result (fit.json's object), or null with fitError saying why. */
+  fit: FitOutput | null;
+  /** Where the fit came from, in words. */
+  fitSource: string;
+  fitError: string | null;
+  environment: Record<string, unknown>;
+}
+
+export interface LoadOptions {
+  /** A fit already made (the sweep passes its own): used as is. */
+  fit?: FitOutput | { error: string };
+  /** Fit again even when fit.json is current. */
+  refit?: boolean;
+  /** Overrides of the fit request when fitting here (defaults: fit.json's approaches and predicted budgets, no bootstrap). */
+  request?: Partial<FitRequest>;
+}
+
+function readJson(file: string): unknown {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UserError(`${file}: not valid JSON (${(error as Error).message})`, "corrupt_run_dir", { file });
+  }
+}
+
+const record = (v: unknown): Record<string, unknown> | null => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+
+/** The fit request for a fresh fit: what the last fit did, minus the (slow) bootstrap. */
+function defaultRequest(previous: Record<string, unknown> | null, config: Record<string, unknown> | null, overrides: Partial<FitRequest>): FitRequest {
+  const approaches = Object.keys(record(previous?.approaches) ?? {}).map(Number).filter((k): k is 1 | 2 | 3 => k === 1 || k === 2 || k === 3);
+  const predict = [...new Set((Array.isArray(previous?.predictions) ? previous.predictions : []).map((p) => record(p)?.budget_flops).filter((b): b is number => typeof b === "number"))];
+  return {
+    approaches: approaches.length ? approaches : [1, 2, 3],
+    bootstrap: 0,
+    predict,
+    paramConvention: config?.param_convention === "non_embedding" ? "non_embedding" : "total",
+    ...overrides,
+  };
+}
+
+function loadFit(runDir: RunDir, config: Record<string, unknown> | null, records: ResultRecord[], options: LoadOptions): Pick<ReportData, "fit" | "fitSource" | "fitError"> {
+  if (options.fit) {
+    return "error" in options.fit && typeof options.fit.error === "string"
+      ? { fit: null, fitSource: "the sweep's fit", fitError: options.fit.error }
+      : { fit: options.fit as FitOutput, fitSource: "fit.json (written by this sweep)", fitError: null };
+  }
+  const previous = record(readJson(runDir.fit));
+  const current = previous && existsSync(runDir.results) && statSync(runDir.fit).mtimeMs >= statSync(runDir.results).mtimeMs;
+  if (previous && current && !options.refit) return { fit: previous as unknown as FitOutput, fitSource: `fit.json (${statSync(runDir.fit).mtime.toISOString()})`, fitError: null };
+  if (records.length === 0) return { fit: null, fitSource: "none", fitError: "no results yet" };
+  try {
+    const fit = fitRows(readFitInput(runDir.root).rows, defaultRequest(previous, config, options.request ?? {}));
+    return { fit, fitSource: `fitted now from results.jsonl (${records.length} records${previous ? "; fit.json is older" : ""}, no bootstrap)`, fitError: null };
+  } catch (error) {
+    return { fit: null, fitSource: "none", fitError: (error as Error).message };
+  }
+}
+
+/**
+ * What is known of where the runs ran: environment.json when the sweep wrote one (Python,
+ * torch, devices…), what the records say (devices, workers), and this process's Node.js.
+ */
+function environment(runDir: RunDir, config: Record<string, unknown> | null, records: ResultRecord[]): Record<string, unknown> {
+  const unique = <T>(values: Array<T | null | undefined>) => [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
+  const written = record(readJson(join(runDir.root, "environment.json"))) ?? {};
+  const workers = unique(records.map((r) => r.worker)).length;
+  const worldSizes = unique(records.map((r) => r.world_size));
+  return {
+    "flops-fit": packageVersion(),
+    ...written,
+    "device (config)": record(config?.scheduler)?.device,
+    "devices used": unique(records.map((r) => r.device)).join(", ") || undefined,
+    "workers used": workers || undefined,
+    "world size": worldSizes.length ? worldSizes.join(", ") : undefined,
+    "mock training": config?.mock_enabled ?? (records.some((r) => r.mock === true) || undefined),
+    "Node.js (report)": `${process.version} on ${process.platform}-${process.arch}`,
+  };
+}
+
+export function loadReportData(root: string, options: LoadOptions = {}): ReportData {
+  const runDir = new RunDir(root);
+  if (!existsSync(runDir.root) || !statSync(runDir.root).isDirectory()) throw new UserError(`no such run directory: ${runDir.root}`, "not_a_run_dir", { file: runDir.root });
+  if (![runDir.results, runDir.config, runDir.plan].some((f) => existsSync(f))) {
+    throw new UserError(`${runDir.root} is not a run directory (no results.jsonl, config.json or plan.json)`, "not_a_run_dir", { file: runDir.root });
+  }
+  const config = record(readJson(runDir.config));
+  const plan = record(readJson(runDir.plan));
+  const records = readJournal(runDir.results).records;
+  const planned = (Array.isArray(plan?.experiments) ? plan.experiments : []).filter((e): e is PlannedRow => typeof record(e)?.experiment_id === "string");
+  return {
+    runDir: runDir.root,
+    name: typeof config?.name === "string" ? config.name : runDir.root.split(/[\\/]/).pop() ?? "sweep",
+    generatedAt: new Date().toISOString(),
+    config,
+    planned,
+    planWarnings: (Array.isArray(plan?.warnings) ? plan.warnings : []).filter((w): w is string => typeof w === "string"),
+    records,
+    ...loadFit(runDir, config, records, options),
+    environment: environment(runDir, config, records),
+  };
+}

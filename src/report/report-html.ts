@@ -1,0 +1,61 @@
+/**
+ * The report page: one self-contained HTML file (inline SVG and CSS; no scripts, fonts
+ * or other requests). Pure: data and rendered figures in, HTML out.
+ */
+import type { FitResult } from "../fitting/index.js";
+import { chinchillaHtml } from "./chinchilla-html.js";
+import { experimentRows, statusCounts } from "./experiment-rows.js";
+import { experimentsHtml } from "./experiments-html.js";
+import type { Figure } from "./figures.js";
+import type { FitView } from "./fit-view.js";
+import { escapeHtml } from "./html.js";
+import type { ReportData } from "./report-data.js";
+import { REPORT_CSS } from "./report-css.js";
+import { configHtml, environmentHtml } from "./settings-html.js";
+import { summaryHtml } from "./summary-html.js";
+
+export interface RenderedFigure {
+  figure: Figure;
+  svg: string;
+}
+
+function figuresHtml(figures: RenderedFigure[]): string {
+  if (figures.length === 0) return `<p class="meta">No figures yet: no run has completed.</p>`;
+  const items = figures.map(({ figure, svg }) => `<figure id="fig-${escapeHtml(figure.name)}" data-figure="${escapeHtml(figure.name)}">
+<h3>${escapeHtml(figure.title)}</h3>
+${svg}
+<figcaption>${escapeHtml(figure.caption)} <a href="${escapeHtml(figure.name)}.svg">SVG</a> · <a href="${escapeHtml(figure.name)}.png">PNG</a></figcaption>
+</figure>`);
+  return `<div class="figures">\n${items.join("\n")}\n</div>`;
+}
+
+export function reportHtml(data: ReportData, fit: FitView | undefined, figures: RenderedFigure[]): string {
+  const rows = experimentRows(data.records, data.planned);
+  const counts = statusCounts(rows).map(([status, n]) => `${n} ${status}`).join(", ");
+  const sections = [
+    `<section id="summary"><h2>Summary</h2>${summaryHtml(fit, data.fitError, data.fitSource, data.planWarnings, data.fit ? chinchillaHtml(data.fit as FitResult) : "")}</section>`,
+    `<section id="figures"><h2>Figures</h2>${figuresHtml(figures)}</section>`,
+    `<section id="experiments"><h2>Experiments</h2>${experimentsHtml(rows)}</section>`,
+    `<section id="config"><h2>Resolved config</h2>${configHtml(data.config)}</section>`,
+    `<section id="environment"><h2>Environment</h2>${environmentHtml(data.environment)}</section>`,
+  ].filter(Boolean);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>flops-fit report: ${escapeHtml(data.name)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<main>
+<h1>flops-fit report: ${escapeHtml(data.name)}</h1>
+<p class="meta">Run directory <code>${escapeHtml(data.runDir)}</code> · generated ${escapeHtml(data.generatedAt)} · ${rows.length} experiments${counts ? `: ${escapeHtml(counts)}` : ""}</p>
+<nav><a href="#summary">Summary</a>${data.fit ? `<a href="#chinchilla">Chinchilla table</a>` : ""}<a href="#figures">Figures</a><a href="#experiments">Experiments</a><a href="#config">Config</a><a href="#environment">Environment</a></nav>
+${sections.join("\n")}
+</main>
+</body>
+</html>
+`;
+}

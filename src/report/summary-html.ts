@@ -1,0 +1,71 @@
+/**
+ * The report's summary: the Chinchilla table (predictions of the preferred approach), the
+ * approaches side by side (exponents, parameters, budgets used; intervals where bootstrapped) and every
+ * warning. Pure.
+ */
+import { APPROACH_KEYS, APPROACH_NAME } from "./approach-style.js";
+import type { FitView } from "./fit-view.js";
+import { valueWithInterval } from "./format-interval.js";
+import { escapeHtml, formatNumber, htmlTable } from "./html.js";
+
+/** Rows of the side-by-side table: label, then how to read it from an approach. */
+const QUANTITIES: Array<[string, string]> = [
+  ["a (N* ∝ C^a)", "a"],
+  ["b (D* ∝ C^b)", "b"],
+  ["E", "E"],
+  ["A", "A"],
+  ["B", "B"],
+  ["α", "alpha"],
+  ["β", "beta"],
+];
+
+function approachesHtml(fit: FitView): string {
+  const keys = APPROACH_KEYS.filter((k) => fit.approaches[k]);
+  if (keys.length === 0) return "";
+  const cell = (key: (typeof keys)[number], field: string) => {
+    const view = fit.approaches[key]!;
+    const value = field === "a" ? view.a : field === "b" ? view.b : view.params[field];
+    return value === undefined ? "" : valueWithInterval(value, view.intervals[field]);
+  };
+  const rows: string[][] = [["status", ...keys.map((k) => escapeHtml(fit.approaches[k]!.status ?? "–"))]];
+  for (const [label, field] of QUANTITIES) {
+    const cells = keys.map((k) => cell(k, field));
+    if (cells.some((c) => c !== "")) rows.push([escapeHtml(label), ...cells]);
+  }
+  const law = (k: (typeof keys)[number], which: "n_opt" | "d_opt" | "loss_opt") => {
+    const l = fit.approaches[k]!.laws[which];
+    return l ? escapeHtml(`${formatNumber(l.coefficient, 4)} · C^${formatNumber(l.exponent, 4)}`) : "";
+  };
+  for (const [label, which] of [["N*(C)", "n_opt"], ["D*(C)", "d_opt"], ["L*(C)", "loss_opt"]] as const) {
+    const cells = keys.map((k) => law(k, which));
+    if (cells.some((c) => c !== "")) rows.push([label, ...cells]);
+  }
+  const budgets = keys.map((k) => {
+    const b = fit.approaches[k]!.budgets;
+    return b.length ? `${b.filter((x) => x.status === "used").length} used, ${b.filter((x) => x.status === "refused").length} refused` : "";
+  });
+  if (budgets.some((c) => c !== "")) rows.push(["IsoFLOP budgets", ...budgets]);
+  return htmlTable(["", ...keys.map((k) => APPROACH_NAME[k])], rows, { numeric: keys.map((_, i) => i + 1) });
+}
+
+export function allWarnings(fit: FitView | undefined, planWarnings: string[]): string[] {
+  const list = [...planWarnings.map((w) => `plan: ${w}`), ...(fit?.warnings ?? [])];
+  for (const k of APPROACH_KEYS) for (const w of fit?.approaches[k]?.warnings ?? []) list.push(`approach ${k}: ${w}`);
+  return [...new Set(list)];
+}
+
+/** `chinchilla`: the Chinchilla table's HTML (the headline: N*, D*, L* per budget). */
+export function summaryHtml(fit: FitView | undefined, fitError: string | null, fitSource: string, planWarnings: string[], chinchilla = ""): string {
+  const parts: string[] = [];
+  if (!fit) parts.push(`<div class="callout"><strong>No fit.</strong> ${escapeHtml(fitError ?? "no fit result")}. The runs below are what the sweep has recorded so far.</div>`);
+  else {
+    if (!fit.preferred_approach) parts.push(`<div class="callout"><strong>No fitted law yet.</strong> No approach could fit the runs recorded so far; the warnings below say why.</div>`);
+    const counts = [fit.n_points !== undefined ? `${fit.n_points} runs` : "", fit.n_budgets !== undefined ? `${fit.n_budgets} budgets` : "", fit.param_convention ? `N = ${fit.param_convention} parameters` : ""].filter(Boolean);
+    parts.push(`<p class="meta">Fit: ${escapeHtml(fitSource)}${counts.length ? ` · ${escapeHtml(counts.join(", "))}` : ""}${fit.preferred_approach ? ` · predictions from approach ${escapeHtml(fit.preferred_approach)}` : ""}. Intervals in brackets are bootstrap percentiles.</p>`);
+    parts.push(`<h3 id="chinchilla">Chinchilla table: compute-optimal N*, D*, L*</h3>${chinchilla}`);
+    parts.push(`<h3>Approaches side by side</h3><div class="scroll">${approachesHtml(fit)}</div>`);
+  }
+  const warnings = allWarnings(fit, planWarnings);
+  if (warnings.length) parts.push(`<h3>Warnings</h3><ul class="warnings">${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul>`);
+  return parts.join("\n");
+}

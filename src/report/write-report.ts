@@ -1,0 +1,48 @@
+/**
+ * `flops-fit report` and the end of `sweep`: reads the run directory, renders every figure
+ * to report/<name>.svg and report/<name>.png, and writes report/index.html.
+ */
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { RunDir } from "../store/run-dir.js";
+import { reportFigures } from "./figures.js";
+import { fitView } from "./fit-view.js";
+import { loadReportData, type LoadOptions } from "./report-data.js";
+import { reportHtml, type RenderedFigure } from "./report-html.js";
+import { renderPng } from "./render-png.js";
+import { renderSvg } from "./render-svg.js";
+
+export interface ReportFiles {
+  report_dir: string;
+  /** Absolute paths of the files written: index.html first, then each figure's SVG and PNG. */
+  files: string[];
+  /** Why there is no fit, when there is none. */
+  fit_error: string | null;
+}
+
+/** Writes atomically (temp file + rename): a browser never sees half a report. */
+function write(file: string, content: string | Buffer): void {
+  const temp = `${file}.tmp-${process.pid}`;
+  writeFileSync(temp, content);
+  renameSync(temp, file);
+}
+
+export function writeReport(root: string, options: LoadOptions = {}): ReportFiles {
+  const data = loadReportData(root, options);
+  const view = data.fit ? fitView(data.fit) : undefined;
+  const dir = new RunDir(root).report;
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  const rendered: RenderedFigure[] = reportFigures(data.records, view).map((figure) => {
+    const svg = renderSvg(figure.spec);
+    const svgFile = join(dir, `${figure.name}.svg`);
+    const pngFile = join(dir, `${figure.name}.png`);
+    write(svgFile, `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`);
+    write(pngFile, renderPng(svg));
+    files.push(svgFile, pngFile);
+    return { figure, svg };
+  });
+  const index = join(dir, "index.html");
+  write(index, reportHtml(data, view, rendered));
+  return { report_dir: dir, files: [index, ...files], fit_error: data.fitError };
+}

@@ -1,0 +1,61 @@
+import { rmSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import PluginsInspect from "../../src/commands/plugins/inspect.js";
+import type { TargetReport } from "../../src/plugins/inspect-target.js";
+import { makeModelDir, netCounts, runInProcess, runSubprocess } from "./helpers.js";
+
+const modelDir = makeModelDir();
+afterAll(() => rmSync(modelDir, { recursive: true, force: true }));
+
+describe("flops-fit plugins inspect", () => {
+  it("--json on a class outside the repo gives its signature and hand-checked counts at 64 and 128, with clean stdout", async () => {
+    const started = Date.now();
+    const run = await runSubprocess("inspect", ["netmod:Net", "--json"], modelDir);
+    expect(run.stderr).toContain("netmod: printed while importing"); // the module's print went to stderr
+    expect(run.exitCode).toBe(0);
+    const report = JSON.parse(run.stdout) as TargetReport; // all of stdout is the JSON
+    expect(report.target).toBe("netmod:Net");
+    expect(report.signature.map(({ name, kind, default: value, annotation }) => ({ name, kind, default: value, annotation }))).toEqual([
+      { name: "width", kind: "POSITIONAL_OR_KEYWORD", default: null, annotation: "int" },
+      { name: "depth", kind: "POSITIONAL_OR_KEYWORD", default: 2, annotation: "int" },
+    ]);
+    expect(report.signature[0]!.required).toBe(true);
+    expect(report.size_param).toBe("width");
+    expect(report.counts).toEqual([netCounts(64), netCounts(128)]);
+    // The bridged Python is ended in `finally`: the command returns instead of hanging.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it("prints the signature and a counts table at the --sizes given", async () => {
+    const run = await runInProcess(PluginsInspect, ["netmod:Net", "--path", modelDir, "--size-param", "width", "--sizes", "16,32"]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain("Net(width: int, depth: int = 2)");
+    expect(run.stdout).toMatch(/^width \(size\)\s+positional_or_keyword\s+required\s+int$/m);
+    expect(run.stdout).toContain("size parameter: width (from --size-param)");
+    for (const size of [16, 32]) {
+      const c = netCounts(size);
+      expect(run.stdout).toMatch(new RegExp(`^\\s*${size}\\s+${c.n_params.toLocaleString("en-US")}\\s+${c.n_params_embedding}\\s+${c.n_params_non_embedding.toLocaleString("en-US")}$`, "m"));
+    }
+    expect((run.result as TargetReport).counts).toEqual([netCounts(16), netCounts(32)]);
+  });
+
+  it("a module that does not exist exits 2 (import_error) naming the module", async () => {
+    const run = await runInProcess(PluginsInspect, ["no.such.module:Thing", "--json"]);
+    expect(run.exitCode).toBe(2);
+    const { error } = JSON.parse(run.stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe("import_error");
+    expect(error.message).toContain('"no.such.module"');
+  });
+
+  it("a module without the attribute exits 2 naming the module and the attribute", async () => {
+    const run = await runInProcess(PluginsInspect, ["json:NoSuchThing"]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/module "json" has no attribute "NoSuchThing"/);
+  });
+
+  it("a --size-param the signature lacks exits 2 with a did-you-mean", async () => {
+    const run = await runInProcess(PluginsInspect, ["json:JSONDecoder", "--size-param", "strct"]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('size parameter "strct" is not an argument of json:JSONDecoder (did you mean "strict"?)');
+  });
+});
