@@ -25,7 +25,7 @@ EXIT_PARENT_GONE = 3
 class Channel:
     def __init__(self, endpoint: str, worker_id: str, heartbeat_interval_s: float, heartbeat_timeout_s: float,
                  watch_stdin: bool = True, curve: dict[str, str] | None = None) -> None:
-        self.context = zmq.Context.instance()
+        self.context: zmq.Context[zmq.Socket[bytes]] = zmq.Context.instance()
         self.worker_id = worker_id
         self.endpoint = endpoint
         self.heartbeat_interval_s = heartbeat_interval_s

@@ -51,7 +51,7 @@ export function optimumVsBudget(fit: FitView, axis: OptimumAxis, runs: Array<{ b
     interval: p.intervals[axis] as Interval | undefined,
   }));
   const observed = budgetRange([...optima, ...runs].map((o) => o.budget_flops));
-  const all = budgetRange([...optima, ...predictions].map((o) => o.budget_flops));
+  const all = budgetRange([...optima, ...predictions, ...runs].map((o) => o.budget_flops));
   if (!observed || !all) return null;
   const lines: LinePoint[] = [];
   const drawn: ApproachKey[] = [];

@@ -48,9 +48,12 @@ function approachesHtml(fit: FitView): string {
   return htmlTable(["", ...keys.map((k) => APPROACH_NAME[k])], rows, { numeric: keys.map((_, i) => i + 1) });
 }
 
+/** Plan, fit and per-approach warnings, each once (the fit repeats approach warnings at top level). */
 export function allWarnings(fit: FitView | undefined, planWarnings: string[]): string[] {
   const list = [...planWarnings.map((w) => `plan: ${w}`), ...(fit?.warnings ?? [])];
-  for (const k of APPROACH_KEYS) for (const w of fit?.approaches[k]?.warnings ?? []) list.push(`approach ${k}: ${w}`);
+  for (const k of APPROACH_KEYS) {
+    for (const w of fit?.approaches[k]?.warnings ?? []) list.push(w.startsWith(`approach ${k}:`) ? w : `approach ${k}: ${w}`);
+  }
   return [...new Set(list)];
 }
 

@@ -15,6 +15,7 @@ export class RunDir {
   get plan(): string { return join(this.root, "plan.json"); }
   get results(): string { return join(this.root, "results.jsonl"); }
   get fit(): string { return join(this.root, "fit.json"); }
+  get environment(): string { return join(this.root, "environment.json"); }
   get logs(): string { return join(this.root, "logs"); }
   get report(): string { return join(this.root, "report"); }
   get checkpoints(): string { return join(this.root, "checkpoints"); }

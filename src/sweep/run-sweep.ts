@@ -92,6 +92,26 @@ export async function planSweep(loaded: LoadedConfig, plugin: ResolvedPlugin, po
   return { plan, experiments, probe };
 }
 
+/** What the report shows under "environment": versions, devices, workers. */
+function describeEnvironment(pool: WorkerPool, resources: Resources, processes: number) {
+  const hello = pool.helloInfo;
+  return {
+    flops_fit_node: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+    python: hello?.python_version ?? null,
+    torch: hello?.torch_version ?? null,
+    accelerate: hello?.accelerate_version ?? null,
+    devices: hello?.devices ?? [],
+    device: resources.device,
+    workers: resources.workers,
+    processes_per_run: processes,
+    threads_per_worker: resources.threadsPerWorker,
+    cpu_cores: resources.cores,
+    gpus: resources.gpus,
+    recorded_at: new Date().toISOString(),
+  };
+}
+
 export function mockSurface(loaded: LoadedConfig, mock: boolean): MockSurface | null {
   return mock ? { ...loaded.config.mock } : null;
 }
@@ -115,6 +135,7 @@ export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Pro
   try {
     const { plan, experiments } = await planSweep(loaded, plugin, pool, resources, mock);
     runDir.writeJson(runDir.plan, { ...plan, experiments });
+    runDir.writeJson(runDir.environment, describeEnvironment(pool, resources, loaded.config.scheduler.processes));
     const completedIds = new Set(options.resume ? journal.existing.filter((r) => r.status === "completed").map((r) => r.experiment_id) : []);
     const previousAttempts = new Map<string, number>();
     for (const record of journal.existing) previousAttempts.set(record.experiment_id, Math.max(previousAttempts.get(record.experiment_id) ?? 0, record.attempt));

@@ -21,6 +21,7 @@ export function fixed(value: number | null | undefined, digits = 3): string {
 
 export function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return "-";
+  if (seconds < 10) return `${seconds.toFixed(1)}s`;
   if (seconds < 60) return `${seconds.toFixed(0)}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, "0")}s`;
   return `${Math.floor(seconds / 3600)}h${String(Math.round((seconds % 3600) / 60)).padStart(2, "0")}m`;
