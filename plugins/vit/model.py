@@ -31,12 +31,13 @@ class SelfAttention(nn.Module):
 
 
 class Block(nn.Module):
-    def __init__(self, width: int, heads: int, mlp_ratio: int) -> None:
+    def __init__(self, width: int, heads: int, mlp_ratio: float) -> None:
         super().__init__()
+        hidden = round(mlp_ratio * width)
         self.ln1 = nn.LayerNorm(width)
         self.attn = SelfAttention(width, heads)
         self.ln2 = nn.LayerNorm(width)
-        self.mlp = nn.Sequential(nn.Linear(width, mlp_ratio * width), nn.GELU(), nn.Linear(mlp_ratio * width, width))
+        self.mlp = nn.Sequential(nn.Linear(width, hidden), nn.GELU(), nn.Linear(hidden, width))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = x + self.attn(self.ln1(x))
@@ -45,7 +46,7 @@ class Block(nn.Module):
 
 class ViT(nn.Module):
     def __init__(self, width: int, depth: int = 2, heads: int = 2, patch_size: int = 2, image_size: int = 8,
-                 channels: int = 1, num_classes: int = 10, mlp_ratio: int = 2) -> None:
+                 channels: int = 1, num_classes: int = 10, mlp_ratio: float = 2) -> None:
         super().__init__()
         if width <= 0 or heads <= 0 or width % heads:
             raise ValueError(f"ViT: heads={heads} must divide width={width} "

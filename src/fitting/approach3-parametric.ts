@@ -7,6 +7,13 @@
  * Guards: fewer than MIN_POINTS runs give no fit (five parameters need more than five
  * runs); a fit with alpha ≤ 0 or beta ≤ 0 has no compute-optimal allocation and gives no
  * law (its parameters are still reported); an optimiser that did not converge is flagged.
+ * A start whose line search finds no lower objective while its gradient is below 1e-7 of
+ * the gradient's scale has converged at the limit of floating-point precision, and is
+ * reported "converged" (parametric-search.ts).
+ *
+ * The closed-form allocation counts compute as C = 6·N·D. When the runs' budgets are
+ * measured FLOPs (FLOPs per token ≠ 6N), Approach 3's C is still 6·N·D: its predictions
+ * say so (compute "6ND"), and fitScalingLaws warns when the budgets differ from 6·N·D.
  */
 import { chinchillaAllocation, type LossSurface } from "./allocation.js";
 import { parametricData, predictedLogLoss } from "./parametric-objective.js";
@@ -80,7 +87,10 @@ export function fitApproach3(points: readonly FitPoint[], options: ResolvedAppro
 
   const warnings: string[] = [];
   if (minimum.status !== "converged") {
-    warnings.push(`approach 3: the optimiser stopped with status ${minimum.status} after ${minimum.iterations} iterations (gradient max-norm ${minimum.gradientNorm.toExponential(2)}); the fit may not be at a minimum`);
+    const relative = minimum.gradientNorm / minimum.gradientScale;
+    warnings.push(
+      `approach 3: the optimiser stopped with status ${minimum.status} after ${minimum.iterations} iterations (gradient max-norm ${minimum.gradientNorm.toExponential(2)}, ${relative.toExponential(1)} of its scale ${minimum.gradientScale.toExponential(2)}); the fit may not be at a minimum`,
+    );
   }
   const surface = surfaceFromTheta(minimum.theta);
   const allocation = hasAllocation(surface) ? chinchillaAllocation(surface, 6) : null;
@@ -114,6 +124,7 @@ export function fitApproach3(points: readonly FitPoint[], options: ResolvedAppro
       distinct_starts: minimum.distinctStarts,
       converged_starts: minimum.convergedStarts,
       gradient_norm: minimum.gradientNorm,
+      gradient_scale: minimum.gradientScale,
     },
     residuals,
     warnings,

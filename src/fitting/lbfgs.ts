@@ -5,9 +5,13 @@
  *
  * Stops when the gradient's max-norm is at most gradientTolerance ("converged"), when an
  * iteration lowers f by at most relativeTolerance·max(|f|, tiny) ("converged"), after
- * maxIterations ("max_iterations"), or when no step lowers f ("line_search_failed": at
- * the limit of floating-point precision this usually means converged, so callers should
- * look at the gradient).
+ * maxIterations ("max_iterations"), or when no step lowers f, not even along steepest
+ * descent. That last stop is "converged" when the gradient's max-norm is at most
+ * stallGradientTolerance: f is then at the limit of its floating-point resolution (its
+ * rounding error exceeds the decrease any step could bring), which is convergence, not
+ * failure. Otherwise it is "line_search_failed" (a gradient inconsistent with f, or f too
+ * noisy or non-smooth at this scale). The caller sets stallGradientTolerance from the
+ * problem's scale; by default it equals gradientTolerance, so only a small gradient counts.
  */
 import { strongWolfeLineSearch, type Objective } from "./line-search.js";
 
@@ -24,6 +28,11 @@ export interface LbfgsOptions {
   relativeTolerance?: number;
   /** Largest coordinate change tried by the first line search (and after restarts). Default 1. */
   firstStepLength?: number;
+  /**
+   * When no step lowers f, the run is "converged" if the gradient's max-norm is at most this
+   * (f cannot resolve a further decrease), else "line_search_failed". Default gradientTolerance.
+   */
+  stallGradientTolerance?: number;
 }
 
 export interface LbfgsResult {
@@ -33,6 +42,8 @@ export interface LbfgsResult {
   iterations: number;
   evaluations: number;
   status: LbfgsStatus;
+  /** True when the run ended because no step lowered f (status "converged" or "line_search_failed"). */
+  stalled: boolean;
 }
 
 function dot(u: Float64Array, v: Float64Array): number {
@@ -53,12 +64,13 @@ export function minimizeLbfgs(objective: Objective, start: ArrayLike<number>, op
   const gradientTolerance = options.gradientTolerance ?? 1e-10;
   const relativeTolerance = options.relativeTolerance ?? 1e-13;
   const firstStepLength = options.firstStepLength ?? 1;
+  const stallGradientTolerance = Math.max(options.stallGradientTolerance ?? gradientTolerance, gradientTolerance);
   const n = start.length;
   let x: Float64Array = Float64Array.from(start);
   let gradient: Float64Array = new Float64Array(n);
   let value = objective(x, gradient);
   let evaluations = 1;
-  const done = (status: LbfgsStatus, iterations: number): LbfgsResult => ({ x, value, gradient, iterations, evaluations, status });
+  const done = (status: LbfgsStatus, iterations: number, stalled = false): LbfgsResult => ({ x, value, gradient, iterations, evaluations, status, stalled });
   if (!Number.isFinite(value) || !gradient.every(Number.isFinite)) return done("non_finite", 0);
 
   const sHistory: Float64Array[] = [];
@@ -104,7 +116,7 @@ export function minimizeLbfgs(objective: Objective, start: ArrayLike<number>, op
     const point = search.point;
     if (!point) {
       // A poor quasi-Newton direction can fail where steepest descent succeeds: retry once.
-      if (sHistory.length === 0) return done("line_search_failed", iteration);
+      if (sHistory.length === 0) return done(maxNorm(gradient) <= stallGradientTolerance ? "converged" : "line_search_failed", iteration, true);
       sHistory.length = 0;
       yHistory.length = 0;
       rhoHistory.length = 0;

@@ -173,7 +173,11 @@ export interface Approach2Result {
 
 export interface OptimizerReport {
   method: "projected" | "full";
-  /** "converged", "max_iterations" or "line_search_failed" for the best start. */
+  /**
+   * "converged", "max_iterations" or "line_search_failed" for the best start. Converged: the
+   * gradient's max-norm is ≤ 1e-11, or an iteration lowered the objective by ≤ 1e-14 of itself,
+   * or no step lowers it while the gradient is ≤ 1e-7 of gradient_scale.
+   */
   status: string;
   /** Outer L-BFGS iterations of the best start. */
   iterations: number;
@@ -186,6 +190,13 @@ export interface OptimizerReport {
   converged_starts: number;
   /** Max-norm of the gradient at the solution (over all five parameters). */
   gradient_norm: number;
+  /**
+   * The largest any gradient component can be on these data, δ·Σ_i max(1, |ln N_i|, |ln D_i|):
+   * gradient_norm / gradient_scale is the gradient's relative size. A run whose line search
+   * finds no decrease with the gradient below 1e-7 of this scale is "converged" (the limit
+   * of floating-point precision), not "line_search_failed".
+   */
+  gradient_scale: number;
 }
 
 /** Approach 3: L(N, D) = E + A/N^alpha + B/D^beta fitted by a sum of Huber losses on log L. */

@@ -19,6 +19,9 @@ import { describeExit, WorkerProcess } from "./worker-process.js";
 
 export type PoolTask = ProbeTask | TrainTask;
 
+/** Signals that mean someone stopped the process, rather than it failing by itself. */
+const EXTERNAL_KILLS = new Set<string>(["SIGKILL", "SIGTERM", "SIGINT", "SIGHUP"]);
+
 export type Outcome =
   | { kind: "result"; workerId: string; message: ProbeResult | TrainResult }
   | { kind: "task_error"; workerId: string; message: TaskError }
@@ -175,11 +178,12 @@ export class WorkerPool extends EventEmitter {
     const now = Date.now();
     const state: WorkerState = { id, slot, process, status: "starting", spawnedAt: now, lastHeardAt: now, lastProgressAt: now };
     this.workers.set(id, state);
-    void process.exited.then((exit) => this.onExit(state, describeExit(exit)));
+    void process.exited.then((exit) => this.onExit(state, describeExit(exit), EXTERNAL_KILLS.has(exit.signal ?? "")));
     this.emit("spawn", id, process.pid);
   }
 
-  private onExit(worker: WorkerState, how: string): void {
+  /** `killedFromOutside`: a signal someone sent (an operator, a scheduler), not a failure to start. */
+  private onExit(worker: WorkerState, how: string, killedFromOutside: boolean): void {
     if (worker.status === "dead") return;
     const wasStarting = worker.status === "starting";
     worker.status = "dead";
@@ -192,7 +196,9 @@ export class WorkerPool extends EventEmitter {
     }
     this.emit("exit", worker.id, how);
     if (this.stopping || this.fatal) return;
-    if (wasStarting) {
+    // A worker that cannot start (bad interpreter, import error, crash on import) would fail
+    // forever: after a few tries in a row the pool gives up. Being killed is not that.
+    if (wasStarting && !(killedFromOutside && !worker.lostReason)) {
       const failures = (this.startFailures.get(worker.slot) ?? 0) + 1;
       this.startFailures.set(worker.slot, failures);
       if (failures >= (this.options.maxStartFailures ?? 3)) {

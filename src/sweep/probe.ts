@@ -2,15 +2,24 @@
 import { UserError, RuntimeFailure } from "../errors/user-error.js";
 import type { SizeProbe } from "../planning/iso-flop.js";
 import type { ResolvedPlugin } from "../plugins/registry.js";
-import type { WorkerPool } from "../scheduler/pool.js";
+import type { Outcome, WorkerPool } from "../scheduler/pool.js";
 
 export interface ProbeOutcome {
   sizes: SizeProbe[];
   tokensPerSample: number;
 }
 
+/** A probe whose worker dies is tried again on a fresh worker, up to this many times. */
+const PROBE_ATTEMPTS = 3;
+
 export async function probeSizes(pool: WorkerPool, plugin: ResolvedPlugin, sizeValues: number[], measureFlops: boolean): Promise<ProbeOutcome> {
-  const outcome = await pool.run({
+  let outcome = await probeOnce(pool, plugin, sizeValues, measureFlops);
+  for (let attempt = 2; attempt <= PROBE_ATTEMPTS && outcome.kind === "lost"; attempt++) outcome = await probeOnce(pool, plugin, sizeValues, measureFlops);
+  return interpret(outcome);
+}
+
+function probeOnce(pool: WorkerPool, plugin: ResolvedPlugin, sizeValues: number[], measureFlops: boolean) {
+  return pool.run({
     type: "task",
     kind: "probe",
     task_id: "probe",
@@ -21,6 +30,9 @@ export async function probeSizes(pool: WorkerPool, plugin: ResolvedPlugin, sizeV
     measure_flops: measureFlops,
     sys_path: plugin.sysPath,
   });
+}
+
+function interpret(outcome: Outcome): ProbeOutcome {
   if (outcome.kind === "result" && outcome.message.kind === "probe") {
     return { sizes: outcome.message.sizes, tokensPerSample: outcome.message.tokens_per_sample };
   }

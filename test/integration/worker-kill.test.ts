@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,16 +32,18 @@ describe("a worker killed with kill -9 mid-sweep", () => {
     const out = join(dir, "run");
     let killed = 0;
     let cliPid = 0;
+    const results = join(out, "results.jsonl");
     const killer = setInterval(() => {
-      if (killed > 0 || cliPid === 0) return;
+      // Once training is under way (two runs recorded), so the victim is busy with a run.
+      if (killed > 0 || cliPid === 0 || !existsSync(results) || readFileSync(results, "utf8").split("\n").length < 3) return;
       const pids = workerPids(cliPid);
       if (pids.length < 2) return;
       process.kill(pids[0]!, "SIGKILL");
       killed += 1;
-    }, 3000);
+    }, 200);
     const run = await runCli(["sweep", config, "--mock", "--json", "--out", out, "--workers", "2", "--bootstrap", "0"], { onSpawn: (pid) => (cliPid = pid) });
     clearInterval(killer);
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stdout.slice(0, 2000) + run.stderr).toBe(0);
     expect(killed).toBe(1);
     const records = readJournal(join(out, "results.jsonl")).records;
     const completed = records.filter((r) => r.status === "completed").map((r) => r.experiment_id);
@@ -51,4 +53,44 @@ describe("a worker killed with kill -9 mid-sweep", () => {
     expect(crashed.length).toBeGreaterThanOrEqual(1);
     expect(crashed[0]!.error).toMatch(/killed by SIGKILL/);
   }, 240_000);
+});
+
+describe("a 60-experiment sweep on 4 workers with 10 worker kills", () => {
+  it("completes with exactly 60 unique completed records", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ff-kills-"));
+    const config = join(dir, "sweep.yaml");
+    writeFileSync(config, [
+      "name: many-kills",
+      "plugin: gpt",
+      "planning:",
+      "  budgets: [3e11, 1e12, 3e12, 1e13, 3e13, 1e14]",
+      "  sizes_per_budget: 10",
+      "mock:",
+      "  delay_s: 0.8",
+      "scheduler:",
+      "  max_attempts: 6",
+      "flops: 6nd",
+    ].join("\n"));
+    const out = join(dir, "run");
+    const results = join(out, "results.jsonl");
+    let cliPid = 0;
+    let kills = 0;
+    let lastKill = 0;
+    const killer = setInterval(() => {
+      if (kills >= 10 || cliPid === 0 || !existsSync(results) || Date.now() - lastKill < 1500) return;
+      const pids = workerPids(cliPid);
+      if (pids.length < 4) return; // wait for the replacements, so every kill hits a working pool
+      process.kill(pids[kills % pids.length]!, "SIGKILL");
+      kills += 1;
+      lastKill = Date.now();
+    }, 100);
+    const run = await runCli(["sweep", config, "--mock", "--json", "--out", out, "--workers", "4", "--bootstrap", "0"], { onSpawn: (pid) => (cliPid = pid) });
+    clearInterval(killer);
+    expect(run.code, run.stdout.slice(0, 2000) + run.stderr).toBe(0);
+    expect(kills).toBe(10);
+    const records = readJournal(results).records;
+    const completed = records.filter((r) => r.status === "completed").map((r) => r.experiment_id);
+    expect(completed.length).toBe(60);
+    expect(new Set(completed).size).toBe(60);
+  }, 300_000);
 });
