@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -98,23 +99,30 @@ def read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return data, np.asarray(batch[b"labels"], dtype=np.int64)
 
 
+@lru_cache(maxsize=2)
+def load_cifar(root: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(images, labels, held-out mask) of a CIFAR-10 folder, cached: a worker reads it once."""
+    folder = Path(root).expanduser()
+    if (folder / "cifar-10-batches-py").is_dir():
+        folder = folder / "cifar-10-batches-py"
+    train_files = sorted(folder.glob("data_batch_*"))
+    if not train_files or not (folder / "test_batch").exists():
+        raise FileNotFoundError(f"CIFAR10: no data_batch_* and test_batch under {root!r}; flops-fit never "
+                                f"downloads: unpack cifar-10-python.tar.gz there first")
+    parts = [read_cifar_batch(f) for f in train_files] + [read_cifar_batch(folder / "test_batch")]
+    images = torch.from_numpy(np.concatenate([p[0] for p in parts]))
+    labels = torch.from_numpy(np.concatenate([p[1] for p in parts]))
+    heldout = torch.zeros(len(labels), dtype=torch.bool)
+    heldout[-len(parts[-1][1]):] = True
+    return images, labels, heldout
+
+
 class CIFAR10(ImageSet):
     """CIFAR-10 (Krizhevsky 2009) from the `cifar-10-batches-py` folder of the python version:
     `root` is that folder or its parent. Trains on data_batch_1..5, holds out test_batch."""
 
     def __init__(self, root: str, seed: int = 0) -> None:
-        folder = Path(root).expanduser()
-        if (folder / "cifar-10-batches-py").is_dir():
-            folder = folder / "cifar-10-batches-py"
-        train_files = sorted(folder.glob("data_batch_*"))
-        if not train_files or not (folder / "test_batch").exists():
-            raise FileNotFoundError(f"CIFAR10: no data_batch_* and test_batch under {root!r}; flops-fit never "
-                                    f"downloads: unpack cifar-10-python.tar.gz there first")
-        parts = [read_cifar_batch(f) for f in train_files] + [read_cifar_batch(folder / "test_batch")]
-        images = torch.from_numpy(np.concatenate([p[0] for p in parts]))
-        labels = torch.from_numpy(np.concatenate([p[1] for p in parts]))
-        heldout = torch.zeros(len(labels), dtype=torch.bool)
-        heldout[-len(parts[-1][1]):] = True
+        images, labels, heldout = load_cifar(root)
         super().__init__(images, labels, heldout, scale=255.0, mean=CIFAR_MEAN, std=CIFAR_STD, num_classes=10)
         self.seed = seed
 

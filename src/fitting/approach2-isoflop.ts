@@ -1,8 +1,10 @@
 /**
  * Chinchilla Approach 2, IsoFLOP profiles (Hoffmann et al. 2022, §3.2; REFERENCE §2):
- * per budget C a parabola of loss in ln N gives N*(C) at its vertex, D*(C) = C/(6·N*) and
- * L*(C) at the vertex; then N* = k_n·C^a, D* = k_d·C^b and L* = k_l·C^c by least squares
- * in log-log space. Since every D* is C/(6·N*), b = 1 − a exactly.
+ * per budget C a parabola of loss in ln N gives N*(C) at its vertex, D*(C) from the
+ * budget's own runs (vertex-tokens.ts: D* = C/(6·N*) when every run has 6·N·D = C, and
+ * C/(φ*·N*) with φ the runs' measured compute per parameter-token otherwise) and L*(C) at
+ * the vertex; then N* = k_n·C^a, D* = k_d·C^b and L* = k_l·C^c by least squares in log-log
+ * space. When the budgets are 6·N·D (or any constant multiple of N·D), b = 1 − a.
  *
  * Guards (REFERENCE §4, §5.2): a budget is refused, with its reason, when it has too few
  * points, a non-positive curvature, a vertex outside the sampled range, or a vertex whose
@@ -16,6 +18,7 @@ import { formatScientific } from "./format-number.js";
 import { fitIsoFlopParabola } from "./isoflop-parabola.js";
 import { fitOptimumLaws } from "./power-law.js";
 import type { Approach2Options, Approach2Result, BudgetFit, FitPoint } from "./types.js";
+import { vertexTokens } from "./vertex-tokens.js";
 
 export type ResolvedApproach2Options = Required<Omit<Approach2Options, "nearestPoints">> & { nearestPoints: number | null };
 
@@ -81,13 +84,16 @@ export function fitBudget(group: BudgetGroup, options: ResolvedApproach2Options)
   }
   if (!(parabola.vertexLoss > 0)) return { ...described, reason: `non-positive loss at the vertex (${parabola.vertexLoss.toPrecision(3)})` };
   const nOpt = Math.exp(vertexLnN);
+  const tokens = vertexTokens(fitted, budget, vertexLnN);
+  if (!(tokens.d_opt > 0 && Number.isFinite(tokens.d_opt))) return { ...described, reason: `no token count at the vertex (D* = ${tokens.d_opt})` };
   const edge = outside || Math.min(vertexLnN - minLnN, maxLnN - vertexLnN) < options.edgeFraction * span;
   return {
     ...described,
     status: "used",
     n_opt: nOpt,
-    d_opt: budget / (6 * nOpt),
+    d_opt: tokens.d_opt,
     loss_opt: parabola.vertexLoss,
+    flops_per_nd: tokens.flops_per_nd,
     at_edge: edge,
   };
 }

@@ -33,10 +33,38 @@ function exclusionWarning(exclusions: readonly Exclusion[]): string | null {
   return `${exclusions.length} run${exclusions.length === 1 ? "" : "s"} excluded from the fit (${summary}); see exclusions`;
 }
 
+/** min and max of budget_flops/(6·N·D) over the runs; null without runs. */
+function ratioRange(points: readonly FitPoint[]): FitResult["budget_over_6nd"] {
+  if (points.length === 0) return null;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const p of points) {
+    const ratio = p.budget_flops / (6 * p.n_params * p.n_tokens);
+    min = Math.min(min, ratio);
+    max = Math.max(max, ratio);
+  }
+  return { min, max };
+}
+
+/** Budgets within 1% of 6·N·D at every run (or no runs) count as 6·N·D. */
+const is6ND = (range: FitResult["budget_over_6nd"]) => range === null || (range.min >= 0.99 && range.max <= 1.01);
+
+const formatRatio = (range: { min: number; max: number }) =>
+  range.max / range.min - 1 < 0.005 ? range.min.toPrecision(3) : `${range.min.toPrecision(3)}–${range.max.toPrecision(3)}`;
+
+/** Whether C lies outside the observed budgets (beyond the budget tolerance); false when none were observed. */
+export function isExtrapolated(budgetFlops: number, observed: readonly number[], tolerance: number): boolean {
+  if (observed.length === 0) return false;
+  const lowest = observed[0] as number;
+  const highest = observed[observed.length - 1] as number;
+  return budgetFlops < lowest * (1 - tolerance) || budgetFlops > highest * (1 + tolerance);
+}
+
 export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResult {
   const settings = resolveFitOptions(options);
   const { points: used, exclusions } = preparePoints(points, settings.excludeWorst);
   const groups = groupByBudget(used, settings.budgetTolerance);
+  const observedBudgets = groups.map((group) => group.budget_flops);
   const warnings: string[] = [];
   const excluded = exclusionWarning(exclusions);
   if (excluded) warnings.push(excluded);
@@ -53,12 +81,20 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
       theta = fit.theta;
     }
   }
+  const budgetOver6ND = ratioRange(used);
+  const approach3 = approaches["3"];
+  if (approach3?.status === "fitted" && budgetOver6ND && !is6ND(budgetOver6ND)) {
+    approach3.warnings.push(
+      `approach 3: the runs' budgets are ${formatRatio(budgetOver6ND)} × 6·N·D (measured FLOPs per token?), but approach 3's allocation counts compute as 6·N·D: its N*(C), D*(C) and predictions are for C = 6·N*·D*; approaches 1 and 2 use the budgets as given`,
+    );
+  }
   for (const key of ["1", "2", "3"] as const) warnings.push(...(approaches[key]?.warnings ?? []));
 
   const a2 = approaches["2"]?.a ?? null;
   const a3 = approaches["3"]?.a ?? null;
   if (a2 !== null && a3 !== null && Math.abs(a2 - a3) > settings.disagreementThreshold) {
-    warnings.push(`approach 2 and 3 disagree on a by ${Math.abs(a2 - a3).toFixed(3)} (> ${settings.disagreementThreshold}): approach 2 a = ${a2.toFixed(4)}, approach 3 a = ${a3.toFixed(4)}`);
+    const measures = is6ND(budgetOver6ND) ? "" : "; approach 2's C is the runs' budgets and approach 3's is 6·N·D, which differ here";
+    warnings.push(`approach 2 and 3 disagree on a by ${Math.abs(a2 - a3).toFixed(3)} (> ${settings.disagreementThreshold}): approach 2 a = ${a2.toFixed(4)}, approach 3 a = ${a3.toFixed(4)}${measures}`);
   }
 
   const preferred = preferredApproach(approaches);
@@ -92,7 +128,14 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
     settings.predict.forEach((budget, i) => {
       const optimum = predictOptimum(preferred, fitted, budget);
       if (!optimum) return;
-      const row: Prediction = { budget_flops: budget, approach: preferred, ...optimum, tokens_per_param: optimum.n_tokens / optimum.n_params };
+      const row: Prediction = {
+        budget_flops: budget,
+        approach: preferred,
+        ...optimum,
+        tokens_per_param: optimum.n_tokens / optimum.n_params,
+        compute: preferred === 3 ? "6ND" : "budget_flops",
+        extrapolated: isExtrapolated(budget, observedBudgets, settings.budgetTolerance),
+      };
       const intervals = boot[key]?.predictions[i];
       if (intervals) row.intervals = intervals;
       predictions.push(row);
@@ -104,6 +147,8 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
   const result: FitResult = {
     n_points: used.length,
     n_budgets: groups.length,
+    observed_budgets: observedBudgets,
+    budget_over_6nd: budgetOver6ND,
     exclusions,
     approaches,
     preferred_approach: preferred,

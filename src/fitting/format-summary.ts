@@ -73,11 +73,14 @@ export function formatFitSummary(result: FitResult): string {
   if (result.approaches["3"]) sections.push(approach3Section(result.approaches["3"]));
   for (const section of sections) lines.push("", ...section);
   if (result.predictions.length > 0) {
-    lines.push("", `Compute-optimal predictions (approach ${result.preferred_approach}):`);
+    const ratio = result.budget_over_6nd;
+    const sixND = result.preferred_approach === 3 && ratio && (ratio.min < 0.99 || ratio.max > 1.01) ? "; C counted as 6·N·D, unlike the runs' budgets" : "";
+    lines.push("", `Compute-optimal predictions (approach ${result.preferred_approach}${sixND}):`);
     for (const p of result.predictions) {
       const iv = p.intervals;
+      const marker = p.extrapolated ? "  (extrapolated: outside the fitted budgets)" : "";
       lines.push(
-        `  C = ${formatScientific(p.budget_flops)}: N* = ${withInterval(p.n_params, iv?.n_params, 3)}, D* = ${withInterval(p.n_tokens, iv?.n_tokens, 3)}, D*/N* = ${formatSignificant(p.tokens_per_param, 3)}, L* = ${withInterval(p.loss, iv?.loss)}`,
+        `  C = ${formatScientific(p.budget_flops)}: N* = ${withInterval(p.n_params, iv?.n_params, 3)}, D* = ${withInterval(p.n_tokens, iv?.n_tokens, 3)}, D*/N* = ${formatSignificant(p.tokens_per_param, 3)}, L* = ${withInterval(p.loss, iv?.loss)}${marker}`,
       );
     }
   }

@@ -1,27 +1,81 @@
 /**
  * The Chinchilla table (after Hoffmann et al. 2022, Table 3): for each budget C the
  * compute-optimal parameters N*, tokens D*, tokens per parameter and loss L*, with
- * bootstrap intervals when the fit has them. Rows are the fit's predictions; a fit made
- * without --predict gets rows at DEFAULT_BUDGETS from its preferred approach.
+ * bootstrap intervals when the fit has them, and whether C lies within the fitted budgets
+ * or is an extrapolation. Rows are the fit's predictions; a fit made without --predict gets
+ * rows from its preferred approach at the budgets it was fitted on (defaultTableBudgets)
+ * and one and two decades above the largest, marked extrapolated.
  */
 import { formatScientific, formatSignificant } from "./format-number.js";
 import { predictOptimum } from "./predictions.js";
 import type { FitResult, Interval, Prediction } from "./types.js";
 
-/** 1e19 … 1e25 FLOPs: from a small sweep's extrapolation to frontier training runs. */
+/**
+ * 1e19 … 1e25 FLOPs: the rows of a fit that does not say which budgets it was fitted on (a
+ * fit.json written before `observed_budgets`). Fits that do get defaultTableBudgets instead.
+ */
 export const DEFAULT_BUDGETS = [1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25];
 
-function tableRows(result: FitResult): Prediction[] {
-  if (result.predictions.length > 0) return result.predictions;
+/** Up to this many fitted budgets get a row each; more (one budget per run, as in Epoch's data) get decades. */
+export const MAX_OBSERVED_ROWS = 12;
+
+/** A table row: a prediction, with `extrapolated` null when the fitted budgets are unknown. */
+type Row = Omit<Prediction, "extrapolated" | "compute"> & { extrapolated: boolean | null };
+
+/**
+ * The table's budgets for a fit without predict budgets: each fitted budget (or, beyond
+ * MAX_OBSERVED_ROWS of them, the smallest, every power of ten between, and the largest),
+ * then 10× and 100× the largest, marked extrapolated. Extrapolating a 1e11–4e12 sweep to
+ * 1e19–1e25 by default would hide how far the numbers are from the data.
+ */
+export function defaultTableBudgets(observed: readonly number[]): Array<{ budget_flops: number; extrapolated: boolean }> {
+  const sorted = [...new Set(observed.filter((c) => Number.isFinite(c) && c > 0))].sort((x, y) => x - y);
+  if (sorted.length === 0) return [];
+  const lowest = sorted[0] as number;
+  const highest = sorted[sorted.length - 1] as number;
+  let within = sorted;
+  if (sorted.length > MAX_OBSERVED_ROWS) {
+    within = [lowest];
+    for (let decade = Math.floor(Math.log10(lowest)) + 1; 10 ** decade < highest; decade++) {
+      const c = Number(`1e${decade}`);
+      if (c > lowest && c < highest) within.push(c);
+    }
+    within.push(highest);
+  }
+  return [...within.map((c) => ({ budget_flops: c, extrapolated: false })), { budget_flops: highest * 10, extrapolated: true }, { budget_flops: highest * 100, extrapolated: true }];
+}
+
+/** The fitted budgets: the result's own list, or (for an older fit.json) those of approaches 2 and 1. */
+function fittedBudgets(result: FitResult): number[] {
+  if (Array.isArray(result.observed_budgets)) return result.observed_budgets;
+  const fromApproach2 = result.approaches["2"]?.budgets?.map((b) => b.budget_flops) ?? [];
+  const fromApproach1 = result.approaches["1"]?.optima?.map((o) => o.budget_flops) ?? [];
+  return [...new Set([...fromApproach2, ...fromApproach1])].sort((x, y) => x - y);
+}
+
+function outside(budget: number, observed: readonly number[]): boolean | null {
+  if (observed.length === 0) return null;
+  return budget < (observed[0] as number) * (1 - 1e-6) || budget > (observed[observed.length - 1] as number) * (1 + 1e-6);
+}
+
+function tableRows(result: FitResult): Row[] {
+  const observed = fittedBudgets(result);
+  if (result.predictions.length > 0) {
+    return result.predictions.map((p) => ({ ...p, extrapolated: typeof p.extrapolated === "boolean" ? p.extrapolated : outside(p.budget_flops, observed) }));
+  }
   const approach = result.preferred_approach;
   if (approach === null) return [];
   const fitted = result.approaches[String(approach) as "1" | "2" | "3"];
   if (!fitted) return [];
-  return DEFAULT_BUDGETS.flatMap((budget) => {
-    const optimum = predictOptimum(approach, fitted, budget);
-    return optimum ? [{ budget_flops: budget, approach, ...optimum, tokens_per_param: optimum.n_tokens / optimum.n_params }] : [];
+  const budgets: Array<{ budget_flops: number; extrapolated: boolean | null }> =
+    observed.length > 0 ? defaultTableBudgets(observed) : DEFAULT_BUDGETS.map((c) => ({ budget_flops: c, extrapolated: null }));
+  return budgets.flatMap(({ budget_flops, extrapolated }) => {
+    const optimum = predictOptimum(approach, fitted, budget_flops);
+    return optimum ? [{ budget_flops, approach, ...optimum, tokens_per_param: optimum.n_tokens / optimum.n_params, extrapolated }] : [];
   });
 }
+
+const rangeCell = (extrapolated: boolean | null) => (extrapolated === null ? "" : extrapolated ? "extrapolated" : "within data");
 
 function cell(value: number, interval: Interval | undefined, digits: number): string {
   const text = formatScientific(value, digits);
@@ -33,18 +87,35 @@ function lossCell(loss: number, interval: Interval | undefined): string {
   return interval ? `${text} [${formatSignificant(interval.lo)}, ${formatSignificant(interval.hi)}]` : text;
 }
 
-function markdown(rows: Prediction[], approach: number | null): string {
+/** The notes under the table: source, what C counts, extrapolation, intervals. */
+function notes(rows: Row[], result: FitResult): string[] {
+  const approach = result.preferred_approach;
+  const lines = [`From approach ${approach}.`];
+  const ratio = result.budget_over_6nd;
+  if (approach === 3 && ratio && (ratio.min < 0.99 || ratio.max > 1.01)) {
+    const range = ratio.max / ratio.min - 1 < 0.005 ? ratio.min.toPrecision(3) : `${ratio.min.toPrecision(3)}–${ratio.max.toPrecision(3)}`;
+    lines.push(`Approach 3 counts C as 6·N·D (6·N*·D* = C), but the runs' budgets are ${range} × 6·N·D: at their FLOPs per token these rows cost more than C.`);
+  }
+  if (rows.some((r) => r.extrapolated)) {
+    const observed = fittedBudgets(result);
+    const span = observed.length > 0 ? ` (${formatScientific(observed[0] as number)}–${formatScientific(observed[observed.length - 1] as number)})` : "";
+    lines.push(`Extrapolated: outside the fitted budgets${span}; the further out, the less the data support it.`);
+  }
+  if (rows.some((r) => r.intervals)) lines.push("Brackets: bootstrap percentile intervals.");
+  return lines;
+}
+
+function markdown(rows: Row[], result: FitResult): string {
   if (rows.length === 0) return "_No fitted approach: no Chinchilla table._";
   const header = [
-    `| Budget C (FLOPs) | Parameters N* | Tokens D* | D*/N* | Loss L* |`,
-    `|---:|---:|---:|---:|---:|`,
+    `| Budget C (FLOPs) | Parameters N* | Tokens D* | D*/N* | Loss L* | Range |`,
+    `|---:|---:|---:|---:|---:|---:|`,
   ];
   const body = rows.map(
     (r) =>
-      `| ${formatScientific(r.budget_flops)} | ${cell(r.n_params, r.intervals?.n_params, 3)} | ${cell(r.n_tokens, r.intervals?.n_tokens, 3)} | ${formatSignificant(r.tokens_per_param, 3)} | ${lossCell(r.loss, r.intervals?.loss)} |`,
+      `| ${formatScientific(r.budget_flops)} | ${cell(r.n_params, r.intervals?.n_params, 3)} | ${cell(r.n_tokens, r.intervals?.n_tokens, 3)} | ${formatSignificant(r.tokens_per_param, 3)} | ${lossCell(r.loss, r.intervals?.loss)} | ${rangeCell(r.extrapolated)} |`,
   );
-  const note = rows.some((r) => r.intervals) ? "\n\nBrackets: bootstrap percentile intervals." : "";
-  return `${[...header, ...body].join("\n")}\n\nFrom approach ${approach}.${note}`;
+  return `${[...header, ...body].join("\n")}\n\n${notes(rows, result).join("\n\n")}`;
 }
 
 const CSV_COLUMNS = [
@@ -60,9 +131,10 @@ const CSV_COLUMNS = [
   "loss",
   "loss_lo",
   "loss_hi",
+  "extrapolated",
 ] as const;
 
-function csv(rows: Prediction[]): string {
+function csv(rows: Row[]): string {
   const value = (v: number | undefined) => (v === undefined ? "" : String(v));
   const lines = rows.map((r) =>
     [
@@ -78,6 +150,7 @@ function csv(rows: Prediction[]): string {
       r.loss,
       value(r.intervals?.loss.lo),
       value(r.intervals?.loss.hi),
+      r.extrapolated === null ? "" : r.extrapolated ? 1 : 0,
     ].join(","),
   );
   return [CSV_COLUMNS.join(","), ...lines].join("\n");
@@ -85,5 +158,5 @@ function csv(rows: Prediction[]): string {
 
 export function formatChinchillaTable(result: FitResult, format: "markdown" | "csv"): string {
   const rows = tableRows(result);
-  return format === "csv" ? csv(rows) : markdown(rows, result.preferred_approach);
+  return format === "csv" ? csv(rows) : markdown(rows, result);
 }

@@ -12,7 +12,7 @@
  */
 export { fitScalingLaws } from "./fit-scaling-laws.js";
 export { formatFitSummary } from "./format-summary.js";
-export { formatChinchillaTable, DEFAULT_BUDGETS } from "./format-table.js";
+export { formatChinchillaTable, defaultTableBudgets, DEFAULT_BUDGETS, MAX_OBSERVED_ROWS } from "./format-table.js";
 export { chinchillaAllocation, lossSurface, type Allocation, type LossSurface } from "./allocation.js";
 export { FitInputError } from "./fit-input-error.js";
 export { predictOptimum, type Optimum } from "./predictions.js";

@@ -45,9 +45,10 @@ const RELATIVE_TOLERANCE = 1e-14;
  * A run whose line search finds no lower objective has converged when its gradient's
  * max-norm is at most this fraction of gradientScale. Such stalls happen at the limit of
  * floating-point resolution: on losses stored to 6 significant digits the objective's
- * rounding error (~ε·Σ|r_i|) hides any further decrease once the gradient is ~1e-10..1e-9 of
- * its scale; on Epoch's data and its bootstrap resamples stalls occur at ≤ 1e-9. At 1e-7 of
- * the scale, alpha and beta are within ~1e-7 of the minimum, far inside any interval.
+ * rounding error (~ε·Σ|r_i|) hides any further decrease once the gradient is ~1e-10..2e-9 of
+ * its scale; on Epoch's data, its bootstrap resamples and noisy synthetic sweeps stalls
+ * occurred at ≤ 2e-9. At 1e-7 of the scale, alpha and beta are within ~1e-7 of the minimum,
+ * far inside any interval.
  */
 const STALL_RELATIVE_GRADIENT = 1e-7;
 /** The first outer step changes alpha or beta by at most this (their grid spacing is 0.5). */

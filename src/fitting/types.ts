@@ -15,7 +15,10 @@ export interface FitPoint {
   n_tokens: number;
   /** Held-out loss at the end of training. */
   loss: number;
-  /** The IsoFLOP budget C the run belongs to (groups Approaches 1 and 2); 6·N·D when unknown. */
+  /**
+   * The IsoFLOP budget C the run belongs to (groups Approaches 1 and 2): measured FLOPs when
+   * the sweep measured them (then 6·N·D ≠ C for small models), 6·N·D when unknown.
+   */
   budget_flops: number;
   experiment_id?: string;
   /** Run status when known; anything but "completed" is excluded (and reported). */
@@ -142,10 +145,15 @@ export interface BudgetFit {
   budget_flops: number;
   status: "used" | "refused";
   reason?: string;
-  /** Vertex N* (params), D* = C/(6·N*) (tokens) and the parabola's loss there. */
+  /**
+   * Vertex N* (params), D* (tokens) and the parabola's loss there. D* = C/(flops_per_nd·N*):
+   * C/(6·N*) when the budget's runs have 6·N·D = C, else from the runs' own N, D (measured FLOPs).
+   */
   n_opt?: number;
   d_opt?: number;
   loss_opt?: number;
+  /** C/(N*·D*) at the vertex, read off the budget's runs' C/(N·D): 6 when budgets are 6·N·D. */
+  flops_per_nd?: number;
   /** d²loss/d(ln N)² of the parabola (loss units); must be > 0. */
   curvature?: number;
   /** Standard error of ln N* from the parabola's covariance (delta method); null with 3 points. */
@@ -227,6 +235,14 @@ export interface Prediction {
   n_tokens: number;
   loss: number;
   tokens_per_param: number;
+  /**
+   * What C counts: "6ND" for Approach 3, whose closed form spends 6·N*·D* = C; "budget_flops"
+   * for Approaches 1–2, whose laws count compute as the runs' budgets do (measured FLOPs when
+   * the sweep measured them).
+   */
+  compute: "6ND" | "budget_flops";
+  /** The budget lies outside the fitted runs' budgets (observed_budgets): an extrapolation. */
+  extrapolated: boolean;
   intervals?: { n_params: Interval; n_tokens: Interval; loss: Interval };
 }
 
@@ -244,6 +260,15 @@ export interface FitResult {
   n_points: number;
   /** Distinct IsoFLOP budgets among them. */
   n_budgets: number;
+  /** Those budgets C (FLOPs), ascending: what predictions inside [min, max] interpolate. */
+  observed_budgets: number[];
+  /**
+   * Range of budget_flops/(6·N·D) over the fitted runs: 1 when budgets are 6·N·D, above 1
+   * when they are measured FLOPs (FLOPs per token > 6N, as for small models); null without
+   * runs. Approach 3 counts compute as 6·N·D whatever this is (a warning says so when it
+   * differs from 1 by more than 1%); Approaches 1–2 use the budgets as given.
+   */
+  budget_over_6nd: { min: number; max: number } | null;
   param_convention?: "total" | "non_embedding";
   exclusions: Exclusion[];
   approaches: { "1"?: Approach1Result; "2"?: Approach2Result; "3"?: Approach3Result };

@@ -84,7 +84,7 @@ export class WorkerPool extends EventEmitter {
   private readyWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private receiving?: Promise<void>;
   private readonly credentials?: CurveCredentials;
-  private zap?: ZapAuthenticator;
+  private unregisterZap?: () => void;
   /** Workers refused (wrong key or token), with the reason, as reported. */
   readonly refusals: Array<{ who: string; reason: string }> = [];
 
@@ -119,8 +119,8 @@ export class WorkerPool extends EventEmitter {
   static async start(options: PoolOptions): Promise<WorkerPool> {
     const pool = new WorkerPool(options);
     if (pool.credentials) {
-      pool.zap = new ZapAuthenticator(new Set([pool.credentials.clientPublic]), (address, reason) => pool.refuse(address, reason));
-      await pool.zap.start();
+      const zap = await ZapAuthenticator.shared();
+      pool.unregisterZap = zap.register(pool.credentials.clientPublic, (address, reason) => pool.refuse(address, reason));
     }
     pool.boundEndpoint = await pool.wire.bind();
     pool.receiving = pool.receiveLoop();
@@ -364,7 +364,7 @@ export class WorkerPool extends EventEmitter {
     if (this.timer) clearInterval(this.timer);
     this.wire.close();
     await this.receiving?.catch(() => undefined);
-    await this.zap?.stop();
+    this.unregisterZap?.();
     this.endpoint.cleanup();
   }
 }

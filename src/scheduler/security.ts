@@ -50,36 +50,45 @@ export function z85Encode(data: Uint8Array): string {
 }
 
 /**
- * A ZAP handler (ZeroMQ RFC 27) on inproc://zeromq.zap.01: admits CURVE clients whose
- * public key is in `allowed`, refuses (and reports) everyone else.
+ * The ZAP handler (ZeroMQ RFC 27) on inproc://zeromq.zap.01. ZeroMQ allows one per
+ * context, so it is shared: each pool registers the client key it admits and how to
+ * report refusals; CURVE clients with any other key are refused (and reported to every
+ * registered pool, since the handler cannot tell which socket they knocked on).
  */
 export class ZapAuthenticator {
+  private static instance?: Promise<ZapAuthenticator>;
   private readonly socket = new Reply();
-  private running?: Promise<void>;
+  private readonly registrations = new Map<symbol, { key: string; onRefused: (address: string, reason: string) => void }>();
 
-  constructor(private readonly allowed: Set<string>, private readonly onRefused: (address: string, reason: string) => void) {}
+  /** The process-wide handler, bound on first use. */
+  static shared(): Promise<ZapAuthenticator> {
+    ZapAuthenticator.instance ??= (async () => {
+      const handler = new ZapAuthenticator();
+      await handler.socket.bind("inproc://zeromq.zap.01");
+      void handler.loop();
+      return handler;
+    })();
+    return ZapAuthenticator.instance;
+  }
 
-  async start(): Promise<void> {
-    await this.socket.bind("inproc://zeromq.zap.01");
-    this.running = this.loop();
+  /** Admits `clientKey` until the returned function is called. */
+  register(clientKey: string, onRefused: (address: string, reason: string) => void): () => void {
+    const id = Symbol("zap-registration");
+    this.registrations.set(id, { key: clientKey, onRefused });
+    return () => this.registrations.delete(id);
   }
 
   private async loop(): Promise<void> {
-    try {
-      for await (const frames of this.socket) {
-        const [version, requestId, , address, , mechanism, credential] = frames;
-        const key = mechanism?.toString() === "CURVE" && credential ? z85Encode(credential) : "";
-        const ok = this.allowed.has(key);
-        if (!ok) this.onRefused(address?.toString() ?? "?", mechanism?.toString() === "CURVE" ? "unknown CURVE client key" : `mechanism ${mechanism?.toString()} not allowed`);
-        await this.socket.send([version ?? "1.0", requestId ?? "", ok ? "200" : "400", ok ? "OK" : "refused", ok ? "worker" : "", ""]);
+    for await (const frames of this.socket) {
+      const [version, requestId, , address, , mechanism, credential] = frames;
+      const curve = mechanism?.toString() === "CURVE";
+      const key = curve && credential ? z85Encode(credential) : "";
+      const ok = [...this.registrations.values()].some((r) => r.key === key);
+      if (!ok) {
+        const reason = curve ? "unknown CURVE client key" : `mechanism ${mechanism?.toString()} not allowed`;
+        for (const r of this.registrations.values()) r.onRefused(address?.toString() ?? "?", reason);
       }
-    } catch {
-      // closed
+      await this.socket.send([version ?? "1.0", requestId ?? "", ok ? "200" : "400", ok ? "OK" : "refused", ok ? "worker" : "", ""]);
     }
-  }
-
-  async stop(): Promise<void> {
-    this.socket.close();
-    await this.running;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FitInputError, fitScalingLaws, formatChinchillaTable, formatFitSummary, type FitPoint, type FitResult } from "../../src/fitting/index.js";
+import { DEFAULT_BUDGETS, defaultTableBudgets, FitInputError, fitScalingLaws, formatChinchillaTable, formatFitSummary, type FitPoint, type FitResult } from "../../src/fitting/index.js";
 import { syntheticSweep } from "./helpers/synthetic.js";
 
 const sweep = syntheticSweep({ k: 4, pointsPerBudget: 7, noise: 0.005, seed: 1 });
@@ -152,22 +152,70 @@ describe("formatters", () => {
     expect(summary).toContain("C = 5.76e23: N* = ");
   });
 
-  it("prints the Chinchilla table as markdown, one row per predicted budget", () => {
+  it("prints the Chinchilla table as markdown, one row per predicted budget, marking extrapolations", () => {
     const table = formatChinchillaTable(result, "markdown").split("\n");
-    expect(table[0]).toBe("| Budget C (FLOPs) | Parameters N* | Tokens D* | D*/N* | Loss L* |");
+    expect(table[0]).toBe("| Budget C (FLOPs) | Parameters N* | Tokens D* | D*/N* | Loss L* | Range |");
     expect(table.filter((line) => line.startsWith("| 1e21") || line.startsWith("| 5.76e23"))).toHaveLength(2);
+    // The sweep's budgets are 1e17..1e21: 1e21 is within them, 5.76e23 beyond.
+    expect(table.find((line) => line.startsWith("| 1e21"))).toMatch(/\| within data \|$/);
+    expect(table.find((line) => line.startsWith("| 5.76e23"))).toMatch(/\| extrapolated \|$/);
+    expect(table).toContain("Extrapolated: outside the fitted budgets (1e17–1e21); the further out, the less the data support it.");
+    expect(result.predictions.map((p) => p.extrapolated)).toEqual([false, true]);
   });
 
-  it("prints the Chinchilla table as CSV with interval columns", () => {
+  it("prints the Chinchilla table as CSV with interval columns and an extrapolated flag", () => {
     const [header, ...rows] = formatChinchillaTable(result, "csv").split("\n");
-    expect(header).toBe("budget_flops,approach,n_params,n_params_lo,n_params_hi,n_tokens,n_tokens_lo,n_tokens_hi,tokens_per_param,loss,loss_lo,loss_hi");
+    expect(header).toBe("budget_flops,approach,n_params,n_params_lo,n_params_hi,n_tokens,n_tokens_lo,n_tokens_hi,tokens_per_param,loss,loss_lo,loss_hi,extrapolated");
     expect(rows).toHaveLength(2);
     expect(rows[0]!.split(",").every((cell) => cell !== "" && Number.isFinite(Number(cell)))).toBe(true);
+    expect(rows.map((row) => row.split(",").at(-1))).toEqual(["0", "1"]);
   });
 
-  it("uses the default budgets 1e19..1e25 when nothing was predicted, and says when nothing was fitted", () => {
+  it("marks extrapolated predictions in the summary", () => {
+    const summary = formatFitSummary(result);
+    const lines = summary.split("\n");
+    expect(lines.find((line) => line.startsWith("  C = 1e21: N* = "))).not.toContain("extrapolated");
+    expect(lines.find((line) => line.startsWith("  C = 5.76e23: N* = "))).toMatch(/\(extrapolated: outside the fitted budgets\)$/);
+  });
+
+  it("without predict budgets, tabulates the fitted budgets and one and two decades above the largest, marked extrapolated", () => {
     const plain = fitScalingLaws(sweep, { approaches: [2] });
-    expect(formatChinchillaTable(plain, "csv").split("\n")).toHaveLength(8);
+    expect(plain.observed_budgets).toEqual([1e17, 1e18, 1e19, 1e20, 1e21]);
+    const rows = formatChinchillaTable(plain, "csv").split("\n").slice(1).map((row) => row.split(","));
+    expect(rows.map((row) => Number(row[0]))).toEqual([1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23]);
+    expect(rows.map((row) => row.at(-1))).toEqual(["0", "0", "0", "0", "0", "1", "1"]);
+    const markdown = formatChinchillaTable(plain, "markdown").split("\n");
+    expect(markdown.filter((line) => line.endsWith("| within data |"))).toHaveLength(5);
+    expect(markdown.filter((line) => line.endsWith("| extrapolated |")).map((line) => line.split(" |")[0])).toEqual(["| 1e22", "| 1e23"]);
     expect(formatChinchillaTable(fitScalingLaws([], { approaches: [2] }), "markdown")).toBe("_No fitted approach: no Chinchilla table._");
+  });
+
+  it("keeps DEFAULT_BUDGETS (range unknown, left blank) for a result that does not say which budgets were fitted", () => {
+    const plain = fitScalingLaws(sweep, { approaches: [3] });
+    const legacy = { ...plain } as Partial<FitResult>;
+    delete legacy.observed_budgets;
+    const rows = formatChinchillaTable(legacy as FitResult, "csv").split("\n").slice(1).map((row) => row.split(","));
+    expect(rows.map((row) => Number(row[0]))).toEqual(DEFAULT_BUDGETS);
+    expect(rows.every((row) => row.at(-1) === "")).toBe(true);
+  });
+});
+
+describe("defaultTableBudgets", () => {
+  it("lists each fitted budget, then 10× and 100× the largest as extrapolated", () => {
+    expect(defaultTableBudgets([4e12, 1e11, 2.5e11, 1e11])).toEqual([
+      { budget_flops: 1e11, extrapolated: false },
+      { budget_flops: 2.5e11, extrapolated: false },
+      { budget_flops: 4e12, extrapolated: false },
+      { budget_flops: 4e13, extrapolated: true },
+      { budget_flops: 4e14, extrapolated: true },
+    ]);
+    expect(defaultTableBudgets([])).toEqual([]);
+  });
+
+  it("summarises more than 12 budgets (one per run, as in Epoch's data) by the ends and the decades between", () => {
+    const many = Array.from({ length: 40 }, (_, i) => 3e17 * 10 ** (i / 13));
+    const budgets = defaultTableBudgets(many);
+    expect(budgets.map((b) => b.budget_flops)).toEqual([3e17, 1e18, 1e19, 1e20, many[39]!, many[39]! * 10, many[39]! * 100]);
+    expect(budgets.map((b) => b.extrapolated)).toEqual([false, false, false, false, false, true, true]);
   });
 });

@@ -54,6 +54,29 @@ describe("minimizeLbfgs", () => {
     expect(result.iterations).toBe(3);
   });
 
+  it("ends as converged when no step lowers f and the gradient is within stallGradientTolerance (f at its resolution)", () => {
+    // A quadratic plus 1e-10 of rounding-like noise: below |x − x*| ≈ 1e-8 no step can show a decrease.
+    const noisy: Objective = (x, g) => {
+      g[0] = 2 * (x[0]! - 1);
+      g[1] = 20 * (x[1]! + 2);
+      return (x[0]! - 1) ** 2 + 10 * (x[1]! + 2) ** 2 + 1e-10 * Math.sin(1e9 * x[0]! + 3e8 * x[1]!);
+    };
+    const strict = minimizeLbfgs(noisy, [3, 1]);
+    expect(strict).toMatchObject({ status: "line_search_failed", stalled: true });
+    const tolerant = minimizeLbfgs(noisy, [3, 1], { stallGradientTolerance: 1e-3 });
+    expect(tolerant).toMatchObject({ status: "converged", stalled: true });
+    expect(tolerant.x[0]).toBeCloseTo(1, 6);
+    expect(tolerant.x[1]).toBeCloseTo(-2, 6);
+  });
+
+  it("still reports line_search_failed when the gradient is not small (here: inconsistent with f)", () => {
+    const wrongSign: Objective = (x, g) => {
+      g[0] = -2 * x[0]!;
+      return x[0]! ** 2;
+    };
+    expect(minimizeLbfgs(wrongSign, [1], { stallGradientTolerance: 1e-3 })).toMatchObject({ status: "line_search_failed", stalled: true });
+  });
+
   it("returns non_finite at a start where the objective is not finite", () => {
     const result = minimizeLbfgs((x, g) => {
       g[0] = 0;

@@ -1,0 +1,84 @@
+/**
+ * D* at an IsoFLOP vertex, from the budget's own runs (Approach 2).
+ *
+ * flops-fit plans each run for D = C / (measured FLOPs per token), and for small models the
+ * measured FLOPs per token exceed 6·N (attention, embeddings, the output layer), so
+ * 6·N·D ≠ C and D* = C/(6·N*) would be wrong. Each run instead carries its own compute per
+ * parameter and token, φ_i = C_i/(N_i·D_i) (6 when its budget is 6·N·D). φ at N* is read
+ * off a least-squares quadratic of ln φ in ln N through the budget's runs, and
+ * D* = C/(φ*·N*).
+ *
+ * - Exact when FLOPs per token is a power of N (ln φ linear in ln N), 6·N included: with
+ *   6·N·D = C at every run, D* = C/(6·N*) to round-off (~1e-15).
+ * - The quadratic term absorbs how φ bends across a budget's sizes: for FLOPs per token
+ *   6N·(1 + 2·(N/1e4)^(-1/3)) (1.4–3.9× 6N), sizes spanning ×9, D* is within 0.02%,
+ *   where a straight line is off by up to 0.8%.
+ * - Beyond the sampled sizes (a vertex kept with requireInteriorVertex = false) the
+ *   quadratic is continued along its tangent at the nearest end, never extrapolated as a
+ *   parabola.
+ */
+import { choleskySolve, fitLine, type Matrix } from "./small-linear-algebra.js";
+import type { FitPoint } from "./types.js";
+
+export interface VertexTokens {
+  /** D* (tokens) at the vertex. */
+  d_opt: number;
+  /** φ* = C/(N*·D*): compute per parameter and token at the vertex (6 under C = 6·N·D). */
+  flops_per_nd: number;
+}
+
+/** ln φ at x = ln N from a least-squares quadratic (line, constant) through (ln N_i, ln φ_i). */
+function lnPhiAt(x: readonly number[], y: readonly number[], at: number): number {
+  const n = x.length;
+  let min = Infinity;
+  let max = -Infinity;
+  let centre = 0;
+  let meanY = 0;
+  for (let i = 0; i < n; i++) {
+    min = Math.min(min, x[i] as number);
+    max = Math.max(max, x[i] as number);
+    centre += (x[i] as number) / n;
+    meanY += (y[i] as number) / n;
+  }
+  const scale = (max - min) / 2;
+  const distinct = new Set(x).size;
+  if (distinct < 2 || !(scale > 0)) return meanY; // one size: φ is its runs' mean
+  if (distinct < 3) {
+    const line = fitLine(x, y);
+    return line ? line.intercept + line.slope * at : meanY;
+  }
+  const sums = [0, 0, 0, 0, 0];
+  const moments = [0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const u = ((x[i] as number) - centre) / scale;
+    let term = 1;
+    for (let k = 0; k <= 4; k++) {
+      sums[k] = (sums[k] as number) + term;
+      if (k <= 2) moments[k] = (moments[k] as number) + term * (y[i] as number);
+      term *= u;
+    }
+  }
+  const s = sums as [number, number, number, number, number];
+  const normal: Matrix = [
+    [s[0], s[1], s[2]],
+    [s[1], s[2], s[3]],
+    [s[2], s[3], s[4]],
+  ];
+  const coefficients = choleskySolve(normal, moments);
+  if (!coefficients || !coefficients.every(Number.isFinite)) {
+    const line = fitLine(x, y);
+    return line ? line.intercept + line.slope * at : meanY;
+  }
+  const [k0, k1, k2] = coefficients as [number, number, number];
+  const u = (at - centre) / scale;
+  const inside = Math.min(1, Math.max(-1, u)); // the sampled sizes span u ∈ [−1, 1]
+  return k0 + k1 * inside + k2 * inside * inside + (k1 + 2 * k2 * inside) * (u - inside);
+}
+
+/** D* and φ* at ln N* for a budget of C FLOPs, from the runs its parabola was fitted on. */
+export function vertexTokens(points: readonly FitPoint[], budgetFlops: number, lnNStar: number): VertexTokens {
+  const x = points.map((p) => Math.log(p.n_params));
+  const y = points.map((p) => Math.log(p.budget_flops / (p.n_params * p.n_tokens)));
+  const phi = Math.exp(lnPhiAt(x, y, lnNStar));
+  return { d_opt: budgetFlops / (phi * Math.exp(lnNStar)), flops_per_nd: phi };
+}
