@@ -12,7 +12,8 @@ export default definePlugin({
     options: z.object({
       depth: z.number().int().positive().default(2),
       heads: z.number().int().positive().default(2),
-      patch_size: z.number().int().positive().default(2),
+      // The data source suggests a patch size (2 for 8x8 digits, 4 for 32x32 CIFAR) unless set here.
+      patch_size: z.number().int().positive().optional(),
       mlp_ratio: z.number().positive().default(2),
       // image_size, channels and num_classes come from the data source unless set here.
       image_size: z.number().int().positive().optional(),

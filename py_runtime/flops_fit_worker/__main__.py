@@ -10,17 +10,15 @@ from .channel import Channel
 from .worker import serve
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="flops_fit_worker", description=__doc__)
+def make_channel(argv: list[str] | None, prog: str = "flops_fit_worker") -> Channel:
+    """The worker's Channel from its command line (shared with the multi-rank launcher)."""
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     parser.add_argument("--endpoint", required=True, help="the orchestrator's ROUTER endpoint (ipc:// or tcp://)")
     parser.add_argument("--worker-id", required=True)
     parser.add_argument("--heartbeat-interval", type=float, default=1.0, help="seconds between heartbeats")
     parser.add_argument("--heartbeat-timeout", type=float, default=30.0, help="exit when the orchestrator is silent this long")
     parser.add_argument("--no-watch-stdin", action="store_true", help="do not exit when stdin closes (pilot jobs)")
     args = parser.parse_args(argv)
-    # Ctrl-C in a terminal reaches the whole process group; the orchestrator decides what a
-    # worker does about it (cancel the run, record it, shut down), so the worker ignores it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     curve = None
     if os.environ.get("FLOPS_FIT_CURVE_SERVER_PUBLIC"):
         curve = {
@@ -28,9 +26,16 @@ def main(argv: list[str] | None = None) -> int:
             "client_public": os.environ["FLOPS_FIT_CURVE_CLIENT_PUBLIC"],
             "client_secret": os.environ["FLOPS_FIT_CURVE_CLIENT_SECRET"],
         }
+    return Channel(args.endpoint, args.worker_id, args.heartbeat_interval, args.heartbeat_timeout,
+                   watch_stdin=not args.no_watch_stdin, curve=curve)
+
+
+def main(argv: list[str] | None = None) -> int:
+    channel = make_channel(argv)
+    # Ctrl-C in a terminal reaches the whole process group; the orchestrator decides what a
+    # worker does about it (cancel the run, record it, shut down), so the worker ignores it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Worker output must never reach the CLI's stdout: the orchestrator points stdout at a log.
-    channel = Channel(args.endpoint, args.worker_id, args.heartbeat_interval, args.heartbeat_timeout,
-                      watch_stdin=not args.no_watch_stdin, curve=curve)
     return serve(channel)
 
 

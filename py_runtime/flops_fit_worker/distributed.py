@@ -105,28 +105,10 @@ def serve_follower(rank: int) -> int:
 
 
 def _channel(argv: list[str] | None) -> Any:
-    """The rank-0 Channel from `python -m flops_fit_worker`'s arguments (kept in step with __main__.py)."""
-    import argparse
-    import os
+    """The rank-0 Channel, from the same command line as `python -m flops_fit_worker`."""
+    from .__main__ import make_channel
 
-    from .channel import Channel
-
-    parser = argparse.ArgumentParser(prog="flops_fit_worker.distributed", description=__doc__)
-    parser.add_argument("--endpoint", required=True, help="the orchestrator's ROUTER endpoint (ipc:// or tcp://)")
-    parser.add_argument("--worker-id", required=True)
-    parser.add_argument("--heartbeat-interval", type=float, default=1.0, help="seconds between heartbeats")
-    parser.add_argument("--heartbeat-timeout", type=float, default=30.0, help="exit when the orchestrator is silent this long")
-    parser.add_argument("--no-watch-stdin", action="store_true", help="do not exit when stdin closes (pilot jobs)")
-    args = parser.parse_args(argv)
-    curve = None
-    if os.environ.get("FLOPS_FIT_CURVE_SERVER_PUBLIC"):
-        curve = {
-            "server_public": os.environ["FLOPS_FIT_CURVE_SERVER_PUBLIC"],
-            "client_public": os.environ["FLOPS_FIT_CURVE_CLIENT_PUBLIC"],
-            "client_secret": os.environ["FLOPS_FIT_CURVE_CLIENT_SECRET"],
-        }
-    return Channel(args.endpoint, args.worker_id, args.heartbeat_interval, args.heartbeat_timeout,
-                   watch_stdin=not args.no_watch_stdin, curve=curve)
+    return make_channel(argv, prog="flops_fit_worker.distributed")
 
 
 def main(argv: list[str] | None = None) -> int:

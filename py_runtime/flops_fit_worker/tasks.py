@@ -27,16 +27,23 @@ def run_probe(task: dict[str, Any]) -> dict[str, Any]:
         model = build_model(task["model"], size_value, data)
         counts = count_parameters(model)
         flops_per_token: float | None = None
+        flops_error: str | None = None
         if task["measure_flops"]:
             from .flops import measure_flops_per_token
 
-            flops_per_token = measure_flops_per_token(model, data, loss_fn)
+            # A model whose training step fails at this size (out of memory, a bug that only
+            # shows at some widths) must not stop the plan: its run will fail as data.
+            try:
+                flops_per_token = measure_flops_per_token(model, data, loss_fn)
+            except Exception as exc:  # noqa: BLE001
+                flops_error = f"{type(exc).__name__}: {exc}"
         sizes.append({
             "size_value": size_value,
             "n_params": counts.total,
             "n_params_embedding": counts.embedding,
             "n_params_non_embedding": counts.non_embedding,
             "flops_per_token": flops_per_token,
+            "flops_error": flops_error,
         })
         del model
     return {"type": "result", "kind": "probe", "task_id": task["task_id"], "sizes": sizes,

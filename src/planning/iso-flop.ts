@@ -18,6 +18,8 @@ export interface SizeProbe {
   n_params_non_embedding: number;
   /** Training FLOPs per token (forward + backward) measured by torch; null = use 6·N. */
   flops_per_token: number | null;
+  /** Why the measurement failed, when it did. */
+  flops_error?: string | null;
 }
 
 export interface PlanOptions {
@@ -113,6 +115,11 @@ export function planIsoFlopSweep(probes: SizeProbe[], options: PlanOptions): Swe
     }
     if (picked.length < options.sizesPerBudget) {
       warnings.push(`budget ${label}: only ${picked.length} of ${options.sizesPerBudget} sizes fall within ${options.span}x of N* = ${fmt(prior)}; add size values or widen span`);
+    }
+    for (const { probe } of picked) {
+      if (options.flops === "measured" && probe.flops_error) {
+        warnings.push(`size ${probe.size_value}: FLOPs per token could not be measured (${probe.flops_error.split("\n")[0]}); planned with 6·N`);
+      }
     }
     const experiments = picked.map(({ probe, n }) => {
       const flopsPerToken = options.flops === "measured" && probe.flops_per_token ? probe.flops_per_token : 6 * n;

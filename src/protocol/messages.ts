@@ -141,6 +141,8 @@ export const ProbeSize = z.object({
   n_params_non_embedding: z.number().int(),
   /** Forward+backward FLOPs per training token, counted by torch (null unless measured). */
   flops_per_token: z.number().nullable(),
+  /** Why measuring failed (the model's training step raised); the plan falls back to 6·N. */
+  flops_error: z.string().nullable(),
 });
 
 export const ProbeResult = z.object({

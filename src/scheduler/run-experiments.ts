@@ -25,6 +25,8 @@ export interface RunOptions {
   mock: boolean;
   observer?: RunObserver;
   signal?: AbortSignal;
+  /** Called after an experiment's completed record is safely in the journal (e.g. drop its checkpoint). */
+  onCompleted?(experiment: Experiment): void;
 }
 
 export interface RunSummary {
@@ -72,6 +74,7 @@ function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Out
         worker: outcome.workerId,
         device: m.device,
         world_size: m.world_size,
+        resumed_from_step: m.resumed_from_step,
         error: m.error,
         curve: m.curve,
       };
@@ -115,7 +118,10 @@ export async function runExperiments(pool: WorkerPool, experiments: Experiment[]
       summary.records.push(record);
       options.observer?.onRecord?.(experiment, record, willRetry);
       if (willRetry) continue;
-      if (record.status === "completed") summary.completed += 1;
+      if (record.status === "completed") {
+        summary.completed += 1;
+        options.onCompleted?.(experiment);
+      }
       else if (record.status === "cancelled") summary.cancelled += 1;
       else summary.failed += 1;
       return;

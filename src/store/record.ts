@@ -29,6 +29,8 @@ export const ResultRecord = z.object({
   device: z.string().nullable().optional(),
   world_size: z.number().nullable().optional(),
   mock: z.boolean().optional(),
+  /** Step this attempt resumed from (a checkpoint left by an earlier attempt), else null. */
+  resumed_from_step: z.number().nullable().optional(),
   error: z.string().nullable(),
   finished_at: z.string(),
   curve: z.array(CurvePoint).optional(),

@@ -3,6 +3,7 @@
  * already completed → record. The fit and the report are separate steps the command runs
  * afterwards, from the run directory alone.
  */
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
 import { UserError } from "../errors/user-error.js";
@@ -84,8 +85,11 @@ export async function planSweep(loaded: LoadedConfig, plugin: ResolvedPlugin, po
   if (config.flops === "measured") {
     const chosen = new Set(planIsoFlopSweep(counted.sizes, planOptions).budgets.flatMap((b) => b.experiments.map((e) => e.size_value)));
     const measured = await probeSizes(pool, plugin, [...chosen].sort((a, b) => a - b), true);
-    const flopsBySize = new Map(measured.sizes.map((s) => [s.size_value, s.flops_per_token]));
-    probe = { ...counted, sizes: counted.sizes.map((s) => ({ ...s, flops_per_token: flopsBySize.get(s.size_value) ?? null })) };
+    const bySize = new Map(measured.sizes.map((s) => [s.size_value, s]));
+    probe = {
+      ...counted,
+      sizes: counted.sizes.map((s) => ({ ...s, flops_per_token: bySize.get(s.size_value)?.flops_per_token ?? null, flops_error: bySize.get(s.size_value)?.flops_error ?? null })),
+    };
   }
   const plan = planIsoFlopSweep(probe.sizes, planOptions);
   const experiments = buildExperiments(plan, { config, plugin, tokensPerSample: probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock });
@@ -170,6 +174,8 @@ export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Pro
       mock: options.mock,
       observer,
       signal: options.signal,
+      // A checkpoint only serves a retry; once the result is recorded it is dead weight.
+      onCompleted: (experiment) => rmSync(join(runDir.checkpoints, experiment.experiment_id), { recursive: true, force: true }),
     });
     return { ...summary, runDir, skipped, workers: resources.workers, planWarnings: plan.warnings, interrupted: options.signal?.aborted ?? false };
   } finally {

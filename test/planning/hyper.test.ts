@@ -7,13 +7,13 @@ const defaults = TrainingConfig.parse({});
 describe("per-run hyper-parameter rules", () => {
   it("lowers the learning rate as models grow, per the configured power law", () => {
     expect(autoLearningRate(defaults, 1e5)).toBeCloseTo(3e-3, 10);
-    expect(autoLearningRate(defaults, 1.6e6)).toBeCloseTo(3e-3 / 2, 10); // (16)^-0.25 = 1/2
+    expect(autoLearningRate(defaults, 1.6e6)).toBeCloseTo(3e-3 / 8, 10); // (16)^-0.75 = 1/8
     expect(autoLearningRate(defaults, 1e12)).toBe(1e-4); // clipped
   });
 
-  it("picks a power-of-two batch in [8, 64] that leaves ~200 steps", () => {
-    expect(autoBatchSize(128 * 32 * 200, 128)).toBe(32);
-    expect(autoBatchSize(1e3, 128)).toBe(8);
+  it("picks a power-of-two batch in [4, 64] that leaves ~1000 steps", () => {
+    expect(autoBatchSize(128 * 32 * 1000, 128)).toBe(32);
+    expect(autoBatchSize(1e3, 128)).toBe(4);
     expect(autoBatchSize(1e12, 128)).toBe(64);
   });
 
