@@ -31,7 +31,7 @@ import random
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import torch
@@ -164,8 +164,8 @@ def _train(task: dict[str, Any], ctx: RunContext, cfg: TrainConfig, record: RunR
 
         train_model = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
     batches = data.train_batches(cfg.batch_size, seed)
-    for _ in range(start_step):  # the same data order as an uninterrupted run
-        next(batches)
+    for skipped in range(start_step):  # the same data order as an uninterrupted run
+        next_batch(batches, skipped, total_steps, record.tokens_per_step)
     if world_size > 1:
         batches = shard_batches(batches, rank, world_size)
     # bf16 autocast on CUDA (same range as fp32, no loss scaling); plain fp32 on CPU.
@@ -178,7 +178,7 @@ def _train(task: dict[str, Any], ctx: RunContext, cfg: TrainConfig, record: RunR
         lr = get_lr(step, total_steps, cfg)
         for group in optimizer.param_groups:
             group["lr"] = lr
-        inputs, targets = next(batches)
+        inputs, targets = next_batch(batches, step, total_steps, record.tokens_per_step)
         inputs, targets = to_device(inputs, device), to_device(targets, device)
         with autocast:
             loss = forward_loss(train_model, inputs, targets, loss_fn)
@@ -215,6 +215,17 @@ def _train(task: dict[str, Any], ctx: RunContext, cfg: TrainConfig, record: RunR
 
     record.loss = evaluate(model, data, loss_fn, cfg, device, autocast)
     return "completed"
+
+
+def next_batch(batches: Iterator[Any], step: int, total_steps: int, tokens_per_step: int) -> Any:
+    """The next training batch; a data source that runs dry is a clear failure, not a StopIteration."""
+    try:
+        return next(batches)
+    except StopIteration:
+        raise RuntimeError(
+            f"data exhausted: the data source's train_batches ended after {step} of {total_steps} steps "
+            f"({step * tokens_per_step} of {total_steps * tokens_per_step} tokens); it must yield batches "
+            "indefinitely (repeat epochs)") from None
 
 
 def resolve_device(requested: str) -> torch.device:

@@ -120,3 +120,25 @@ class HFStyleModel(NaNModel):
         logits = self.head(self.emb(idx))
         loss = nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten()) if targets is not None else None
         return HFStyleOutput(loss, logits)  # type: ignore[arg-type]
+
+
+class FiniteCorpus:
+    """A data source that runs dry after `batches` training batches (wraps the byte corpus)."""
+
+    def __init__(self, path: str, batches: int = 3, seed: int = 0) -> None:
+        from plugins.gpt.data import ByteCorpus
+
+        self.inner = ByteCorpus(source="path", path=path, seq_len=16, heldout_fraction=0.1, seed=seed)
+        self.tokens_per_sample = self.inner.tokens_per_sample
+        self.batches = batches
+
+    def model_hints(self) -> dict[str, Any]:
+        return self.inner.model_hints()
+
+    def train_batches(self, batch_size: int, seed: int) -> Any:
+        source = self.inner.train_batches(batch_size, seed)
+        for _ in range(self.batches):
+            yield next(source)
+
+    def eval_batches(self, batch_size: int, n_tokens: int) -> Any:
+        return self.inner.eval_batches(batch_size, n_tokens)

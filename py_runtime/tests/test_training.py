@@ -114,6 +114,13 @@ def test_a_nan_loss_is_diverged_and_names_the_step(corpus_file: Path) -> None:
     assert result["steps"] == 2 and result["loss"] is None and result["n_params"] > 0
 
 
+def test_a_data_source_that_runs_dry_fails_with_a_clear_reason(corpus_file: Path) -> None:
+    result, _ = run(make_task(corpus_file, data={"target": "conftest:FiniteCorpus", "options": {"path": str(corpus_file), "batches": 3}}))
+    assert result["status"] == "failed"
+    assert "data exhausted" in result["error"] and "after 3 of 16 steps" in result["error"]
+    assert result["loss"] is None
+
+
 def test_cuda_out_of_memory_is_oom(corpus_file: Path) -> None:
     result, _ = run(make_task(corpus_file, model={"target": "conftest:OOMModel", "options": {}}))
     assert result["status"] == "oom"

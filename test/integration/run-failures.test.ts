@@ -15,7 +15,7 @@ data:
 loss:
   target: "tiny:mse"
 planning:
-  budgets: [1e8, 1e9, 1e10, 1e11]
+  budgets: [1e7, 1e8, 1e9, 1e10]
   sizes_per_budget: 5
   span: 1.8
   size_values: { min: 8, max: 8192, count: 70 }
@@ -35,7 +35,7 @@ describe("runs that fail are data", () => {
     const rows = (JSON.parse(planned.stdout) as { experiments: PlannedRow[] }).experiments;
     // A width that appears in exactly one budget, for each of three budgets.
     const budgetsOf = (w: number) => new Set(rows.filter((r) => r.size_value === w).map((r) => r.budget_flops));
-    const unique = [1e8, 1e9, 1e11].map((b) => rows.find((r) => r.budget_flops === b && budgetsOf(r.size_value).size === 1)!.size_value);
+    const unique = [1e7, 1e8, 1e10].map((b) => rows.find((r) => r.budget_flops === b && budgetsOf(r.size_value).size === 1)!.size_value);
     const [nanWidth, oomWidth, raiseWidth] = unique;
     writeFileSync(join(dir, "sweep.yaml"), BASE.replace("OPTIONS", `{ nan_width: ${nanWidth}, oom_width: ${oomWidth}, raise_width: ${raiseWidth} }`));
     const out = join(dir, "run");
