@@ -1,18 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readJournal } from "../../src/store/journal.js";
 import { runCli } from "./cli.js";
-
-function workerPids(pid: number): number[] {
-  try {
-    return execFileSync("pgrep", ["-P", String(pid), "-f", "flops_fit_worker"]).toString().trim().split("\n").filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
+import { workerPids } from "./processes.js";
 
 /** Checkpoint files written so far (one folder per experiment). */
 function checkpoints(out: string): string[] {

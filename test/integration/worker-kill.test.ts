@@ -1,19 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readJournal } from "../../src/store/journal.js";
 import { runCli } from "./cli.js";
-
-/** Python worker processes started by the CLI process `pid`. */
-function workerPids(pid: number): number[] {
-  try {
-    return execFileSync("pgrep", ["-P", String(pid), "-f", "flops_fit_worker"]).toString().trim().split("\n").filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
+import { workerPids } from "./processes.js";
 
 describe("a worker killed with kill -9 mid-sweep", () => {
   it("is replaced, its run retried, and every experiment completed exactly once", async () => {

@@ -51,11 +51,4 @@ export function mockTrainTask(options: { target?: string; modelOptions?: Record<
   };
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { alive as isAlive } from "../integration/processes.js";
