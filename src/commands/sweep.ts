@@ -14,7 +14,7 @@ export default class Sweep extends BaseCommand {
 
 Running it again on the same config re-runs nothing that completed (experiments are named by a hash of everything that determines them); a changed setting re-runs what it changes.
 
---mock replaces only the training step: the loss comes from the Chinchilla surface L(N, D) = E + A/N^alpha + B/D^beta (config "mock:", default E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28, with seeded 0.2% log-normal noise), whose true compute-optimal exponent is a = beta/(alpha+beta) = 0.4516. Models are still built and counted for real.`;
+--mock replaces only the training step: the loss comes from the Chinchilla-form surface L(N, D) = E + A/N^alpha + B/D^beta (config "mock:", default E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28, with seeded 0.1% log-normal noise; the quickstart sets A=193.7 to put the optimum near its plan's 60 tokens per parameter), whose true compute-optimal exponent is a = beta/(alpha+beta) = 0.4516. Models are still built and counted for real; compute is counted as 6·N·D, the accounting the surface's closed form assumes.`;
   static override examples = [
     "<%= config.bin %> sweep                      # the built-in quickstart (GPT on Python's own sources)",
     "<%= config.bin %> sweep --mock --out runs/demo",

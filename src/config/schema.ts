@@ -90,7 +90,7 @@ export const MockConfig = z.strictObject({
   alpha: z.number().positive().default(0.34),
   beta: z.number().positive().default(0.28),
   /** Multiplicative log-normal noise (σ of ln loss), seeded per experiment. */
-  noise: z.number().min(0).default(0.002),
+  noise: z.number().min(0).default(0.001),
   /** Simulated seconds per run (0 = instant), to exercise the scheduler. */
   delay_s: z.number().min(0).default(0),
 });

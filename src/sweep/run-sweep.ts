@@ -65,6 +65,15 @@ export function workerPool(loaded: LoadedConfig, resources: Resources, logDir: s
   });
 }
 
+/**
+ * How a run's compute is counted. Under --mock the loss surface's closed-form optimum
+ * (a = beta/(alpha+beta)) is derived for C = 6·N·D, so the mock plans with 6·N·D too:
+ * otherwise the known truth would not be the truth of the plan.
+ */
+export function flopsAccounting(configured: "measured" | "6nd", mock: MockSurface | null): "measured" | "6nd" {
+  return mock ? "6nd" : configured;
+}
+
 /** Probes sizes and plans the sweep (shared by `plan` and `sweep`). */
 export async function planSweep(loaded: LoadedConfig, plugin: ResolvedPlugin, pool: WorkerPool, resources: Resources, mock: MockSurface | null) {
   const { config } = loaded;
@@ -79,10 +88,10 @@ export async function planSweep(loaded: LoadedConfig, plugin: ResolvedPlugin, po
     tokensPerParam: config.planning.tokens_per_param,
     span: config.planning.span,
     paramConvention: config.param_convention,
-    flops: config.flops,
+    flops: flopsAccounting(config.flops, mock),
   };
   let probe = counted;
-  if (config.flops === "measured") {
+  if (planOptions.flops === "measured") {
     const chosen = new Set(planIsoFlopSweep(counted.sizes, planOptions).budgets.flatMap((b) => b.experiments.map((e) => e.size_value)));
     const measured = await probeSizes(pool, plugin, [...chosen].sort((a, b) => a - b), true);
     const bySize = new Map(measured.sizes.map((s) => [s.size_value, s]));
