@@ -20,7 +20,9 @@ if (process.env.FLOPS_FIT_PYTHON && !force) {
   process.exit(0);
 }
 
-const want = createHash("sha256").update(readFileSync(join(root, "pyproject.toml"))).digest("hex");
+// The worker package with its test tools and the optional Hugging Face `datasets` reader.
+const target = ".[dev,hf]";
+const want = createHash("sha256").update(readFileSync(join(root, "pyproject.toml"))).update(target).digest("hex");
 if (!force && existsSync(python) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === want) {
   process.exit(0);
 }
@@ -32,8 +34,8 @@ try {
     console.error(`flops-fit: creating the worker environment in .venv with ${base}`);
     run(base, ["-m", "venv", venv]);
   }
-  console.error("flops-fit: installing the worker package and its dependencies (torch, accelerate, pyzmq, ...)");
-  run(python, ["-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[dev]"]);
+  console.error(`flops-fit: installing the worker package ${target} and its dependencies (torch, accelerate, pyzmq, ...)`);
+  run(python, ["-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target]);
   writeFileSync(stamp, want + "\n");
 } catch (error) {
   console.error(`flops-fit: setting up the Python worker failed: ${error.message}`);
