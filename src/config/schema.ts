@@ -54,6 +54,11 @@ export const PlanningConfig = z.strictObject({
   tokens_per_param: z.number().positive().default(20),
   /** Each budget's sizes span N_opt/span .. N_opt·span around the predicted N*(C) (REFERENCE §5.1). */
   span: z.number().gt(1, "span must exceed 1").default(3),
+  /**
+   * Rounds of grid refinement: after the sweep, a budget whose lowest loss sits at its
+   * smallest or largest size gets 2 more sizes on that side (REFERENCE §5.1). 0 = off.
+   */
+  refine_rounds: z.number().int().min(0).max(5).default(1),
   /** Candidate size values to probe; default: the plugin's, else 16..512. */
   size_values: SizeValues.optional(),
 });

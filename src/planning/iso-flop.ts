@@ -121,24 +121,28 @@ export function planIsoFlopSweep(probes: SizeProbe[], options: PlanOptions): Swe
         warnings.push(`size ${probe.size_value}: FLOPs per token could not be measured (${probe.flops_error.split("\n")[0]}); planned with 6·N`);
       }
     }
-    const experiments = picked.map(({ probe, n }) => {
-      const flopsPerToken = options.flops === "measured" && probe.flops_per_token ? probe.flops_per_token : 6 * n;
-      const nTokens = budget / flopsPerToken;
-      return {
-        budget_flops: budget,
-        size_value: probe.size_value,
-        n_params: n,
-        n_params_total: probe.n_params,
-        n_params_embedding: probe.n_params_embedding,
-        n_tokens: nTokens,
-        tokens_per_param: nTokens / n,
-        flops_per_token: flopsPerToken,
-        n_over_prior_opt: n / prior,
-      };
-    });
+    const experiments = picked.map(({ probe }) => plannedExperiment(budget, probe, options, prior));
     budgets.push({ budget_flops: budget, prior_n_opt: prior, n_range: [lo, hi], experiments });
   }
   return { budgets, warnings };
+}
+
+/** One run of `budget` at the probed size: D = C / (FLOPs per token). */
+export function plannedExperiment(budget: number, probe: SizeProbe, options: Pick<PlanOptions, "flops" | "paramConvention">, priorOptimum: number): PlannedExperiment {
+  const n = paramsUnder(options.paramConvention, probe);
+  const flopsPerToken = options.flops === "measured" && probe.flops_per_token ? probe.flops_per_token : 6 * n;
+  const nTokens = budget / flopsPerToken;
+  return {
+    budget_flops: budget,
+    size_value: probe.size_value,
+    n_params: n,
+    n_params_total: probe.n_params,
+    n_params_embedding: probe.n_params_embedding,
+    n_tokens: nTokens,
+    tokens_per_param: nTokens / n,
+    flops_per_token: flopsPerToken,
+    n_over_prior_opt: n / priorOptimum,
+  };
 }
 
 function fmt(value: number): string {

@@ -17,6 +17,11 @@ export class EtaEstimator {
     this.remainingFlops = pending.reduce((sum, e) => sum + e.budget_flops, 0);
   }
 
+  /** More experiments joined the sweep (grid refinement). */
+  extend(extra: Experiment[]): void {
+    this.remainingFlops += extra.reduce((sum, e) => sum + e.budget_flops, 0);
+  }
+
   start(experiment: Experiment): void {
     this.running.set(experiment.experiment_id, { flops: experiment.budget_flops, fraction: 0, startedAt: Date.now() });
   }

@@ -32,6 +32,11 @@ export class LineProgress implements SweepObserver {
     );
   }
 
+  onExtend(extra: Experiment[]): void {
+    this.total += extra.length;
+    this.eta.extend(extra);
+  }
+
   onStart(experiment: Experiment, attempt: number): void {
     this.eta.start(experiment);
     this.write(`start   ${experiment.experiment_id}  C=${sci(experiment.budget_flops)}  N=${sci(experiment.n_params)}  D=${sci(experiment.n_tokens)}` + (attempt > 1 ? `  attempt ${attempt}` : ""));

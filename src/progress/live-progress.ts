@@ -119,6 +119,11 @@ export class LiveProgress implements ProgressDisplay {
     this.above(`sweep: ${experiments.length} experiments planned, ${pending.length} to run` + (skipped ? `, ${skipped} already completed (skipped)` : ""));
   }
 
+  onExtend(extra: Experiment[]): void {
+    this.total += extra.length;
+    this.eta.extend(extra);
+  }
+
   onStart(experiment: Experiment): void {
     this.experiments.set(experiment.experiment_id, experiment);
     this.eta.start(experiment);

@@ -19,6 +19,7 @@ import { Journal } from "../store/journal.js";
 import { RunDir } from "../store/run-dir.js";
 import { buildExperiments, type Experiment } from "./experiments.js";
 import { probeSizes } from "./probe.js";
+import { refineSweep } from "./refine-sweep.js";
 
 export interface SweepOptions {
   outDir: string;
@@ -33,6 +34,8 @@ export interface SweepObserver extends RunObserver {
   onMessage?(text: string): void;
   onPlan?(plan: SweepPlan, experiments: Experiment[], pending: Experiment[], resources: Resources): void;
   onPool?(pool: WorkerPool): void;
+  /** Experiments added after the plan (grid refinement). */
+  onExtend?(extra: Experiment[]): void;
 }
 
 export interface SweepOutcome extends RunSummary {
@@ -102,7 +105,7 @@ export async function planSweep(loaded: LoadedConfig, plugin: ResolvedPlugin, po
   }
   const plan = planIsoFlopSweep(probe.sizes, planOptions);
   const experiments = buildExperiments(plan, { config, plugin, tokensPerSample: probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock });
-  return { plan, experiments, probe };
+  return { plan, experiments, probe, planOptions };
 }
 
 /** What the report shows under "environment": versions, devices, workers. */
@@ -146,7 +149,7 @@ export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Pro
   const stop = () => void pool.shutdown();
   options.signal?.addEventListener("abort", stop, { once: true });
   try {
-    const { plan, experiments } = await planSweep(loaded, plugin, pool, resources, mock);
+    const { plan, experiments, probe, planOptions } = await planSweep(loaded, plugin, pool, resources, mock);
     runDir.writeJson(runDir.plan, { ...plan, experiments });
     runDir.writeJson(runDir.environment, describeEnvironment(pool, resources, loaded.config.scheduler.processes));
     const completedIds = new Set(options.resume ? journal.existing.filter((r) => r.status === "completed").map((r) => r.experiment_id) : []);
@@ -176,7 +179,7 @@ export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Pro
       progress_interval_s: 1,
       checkpoint_dir: mock ? null : join(runDir.checkpoints, experiment.experiment_id),
     });
-    const summary = await runExperiments(pool, pending, journal, {
+    const runOptions = {
       maxAttempts: config.scheduler.max_attempts,
       task,
       previousAttempts,
@@ -184,9 +187,33 @@ export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Pro
       observer,
       signal: options.signal,
       // A checkpoint only serves a retry; once the result is recorded it is dead weight.
-      onCompleted: (experiment) => rmSync(join(runDir.checkpoints, experiment.experiment_id), { recursive: true, force: true }),
+      onCompleted: (experiment: Experiment) => rmSync(join(runDir.checkpoints, experiment.experiment_id), { recursive: true, force: true }),
+    };
+    const summary = await runExperiments(pool, pending, journal, runOptions);
+    const refined = await refineSweep({
+      rounds: config.planning.refine_rounds, records: [...journal.existing, ...summary.records], probe, planOptions,
+      context: { config, plugin, tokensPerSample: probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock },
+      measure: (sizes) => probeSizes(pool, plugin, sizes, true),
+      run: async (extra) => {
+        observer?.onExtend?.(extra);
+        return runExperiments(pool, extra, journal, runOptions);
+      },
+      completedIds,
+      plannedIds: experiments.map((e) => e.experiment_id),
+      onNote: (note) => observer?.onMessage?.(note),
+      aborted: () => options.signal?.aborted ?? false,
     });
-    return { ...summary, runDir, skipped, workers: resources.workers, planWarnings: plan.warnings, interrupted: options.signal?.aborted ?? false };
+    for (const part of refined.summaries) {
+      summary.completed += part.completed;
+      summary.failed += part.failed;
+      summary.cancelled += part.cancelled;
+      summary.records.push(...part.records);
+    }
+    runDir.writeJson(runDir.plan, { ...plan, experiments, refinements: refined.refinements });
+    return {
+      ...summary, runDir, skipped: skipped + refined.skipped, workers: resources.workers,
+      planWarnings: [...plan.warnings, ...refined.refinements.map((r) => r.note)], interrupted: options.signal?.aborted ?? false,
+    };
   } finally {
     options.signal?.removeEventListener("abort", stop);
     await pool.shutdown();

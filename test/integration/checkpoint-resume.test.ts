@@ -23,6 +23,7 @@ describe("checkpoints", () => {
       "planning:",
       "  budgets: [2e11]",
       "  sizes_per_budget: 3",
+      "  refine_rounds: 0",
       "  tokens_per_param: 60",
       "  size_values: [16, 24, 32, 48, 64]",
       "training:",

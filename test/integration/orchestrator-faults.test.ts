@@ -16,6 +16,7 @@ function writeConfig(dir: string, delayS: number): string {
     "planning:",
     "  budgets: [1e11, 3e11, 1e12, 3e12, 1e13]",
     "  sizes_per_budget: 4",
+    "  refine_rounds: 0",
     "mock:",
     `  delay_s: ${delayS}`,
     "flops: 6nd",

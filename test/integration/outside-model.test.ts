@@ -34,6 +34,7 @@ loss:
 planning:
   budgets: [3e8, 1e9, 3e9]
   sizes_per_budget: 3
+  refine_rounds: 0
   size_values: [4, 8, 12, 16, 24, 32, 48, 64, 96, 128]
 `;
 

@@ -17,6 +17,7 @@ loss:
 planning:
   budgets: [1e7, 1e8, 1e9, 1e10]
   sizes_per_budget: 5
+  refine_rounds: 0
   span: 1.8
   size_values: { min: 8, max: 8192, count: 70 }
 training:

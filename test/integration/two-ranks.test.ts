@@ -13,6 +13,7 @@ describe("scheduler.processes: 2", () => {
       "planning:",
       "  budgets: [1e10]",
       "  sizes_per_budget: 3",
+      "  refine_rounds: 0",
       "  tokens_per_param: 60",
       "  size_values: { min: 4, max: 64, count: 16, multiple_of: 4 }",
       "scheduler:",
