@@ -5,11 +5,9 @@
  */
 import type { Parabola } from "./parabola.js";
 
-/** y = coefficient · C^exponent. */
-export interface PowerLaw {
-  coefficient: number;
-  exponent: number;
-}
+import type { PowerLaw } from "../fitting/index.js";
+
+export type { PowerLaw };
 
 /** A bootstrap interval (the fit's confidence level, 95% by default). */
 export interface Interval {

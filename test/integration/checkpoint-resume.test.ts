@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readJournal } from "../../src/store/journal.js";
 import { runCli } from "./cli.js";
 import { workerPids } from "./processes.js";
+import { sweepDir } from "./sweep-dir.js";
 
 /** Checkpoint files written so far (one folder per experiment). */
 function checkpoints(out: string): string[] {
@@ -15,9 +15,7 @@ function checkpoints(out: string): string[] {
 
 describe("checkpoints", () => {
   it("a run retried after its worker was killed resumes from its checkpoint, not from step 0", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ff-ckpt-"));
-    const config = join(dir, "sweep.yaml");
-    writeFileSync(config, [
+    const { config, out } = sweepDir("ckpt", [
       "name: checkpoints",
       "plugin: gpt",
       "planning:",
@@ -29,8 +27,7 @@ describe("checkpoints", () => {
       "training:",
       "  checkpoint_interval_s: 1",
       "  eval_tokens: 4096",
-    ].join("\n"));
-    const out = join(dir, "run");
+    ]);
     let cliPid = 0;
     let killed = false;
     const killer = setInterval(() => {

@@ -1,16 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readJournal } from "../../src/store/journal.js";
 import { runCli } from "./cli.js";
 import { alive, descendants, waitFor } from "./processes.js";
+import { sweepDir } from "./sweep-dir.js";
 
 const EXPERIMENTS = 20;
 
-function writeConfig(dir: string, delayS: number): string {
-  const file = join(dir, "sweep.yaml");
-  writeFileSync(file, [
+function faultSweep(prefix: string, delayS: number) {
+  return sweepDir(prefix, [
     "name: faults",
     "plugin: gpt",
     "planning:",
@@ -20,8 +19,7 @@ function writeConfig(dir: string, delayS: number): string {
     "mock:",
     `  delay_s: ${delayS}`,
     "flops: 6nd",
-  ].join("\n"));
-  return file;
+  ]);
 }
 
 function completedCount(results: string): number {
@@ -32,10 +30,7 @@ function completedCount(results: string): number {
 describe("the orchestrator killed with kill -9", () => {
   for (const killAfter of [0, 1, EXPERIMENTS / 2, EXPERIMENTS - 1]) {
     it(`after ${killAfter} completed runs: workers exit on their own, and sweep again re-runs none of the completed`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), "ff-orch-"));
-      const config = writeConfig(dir, 0.4);
-      const out = join(dir, "run");
-      const results = join(out, "results.jsonl");
+      const { config, out, results } = faultSweep("orch", 0.4);
       let workers: number[] = [];
       let cliPid = 0;
       const running = runCli(["sweep", config, "--mock", "--json", "--out", out, "--workers", "2", "--bootstrap", "0"], { onSpawn: (pid) => (cliPid = pid) });
@@ -67,9 +62,7 @@ describe("the orchestrator killed with kill -9", () => {
 
 describe("Ctrl-C during a sweep", () => {
   it("cancels running experiments, records them cancelled, and leaves no process behind", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ff-int-"));
-    const config = writeConfig(dir, 30);
-    const out = join(dir, "run");
+    const { config, out } = faultSweep("int", 30);
     let cliPid = 0;
     let workers: number[] = [];
     const running = runCli(["sweep", config, "--mock", "--out", out, "--workers", "2", "--bootstrap", "0"], { onSpawn: (pid) => (cliPid = pid) });

@@ -1,17 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readJournal } from "../../src/store/journal.js";
 import { runCli } from "./cli.js";
+import { sweepDir } from "./sweep-dir.js";
 
 describe("grid refinement", () => {
   it("adds sizes where a budget's minimum sits at the edge, and a resumed sweep re-runs none of them", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ff-refine-"));
-    const config = join(dir, "sweep.yaml");
     // A prior of 500 tokens per parameter puts every grid well below the surface's optimum.
-    writeFileSync(config, ["plugin: gpt", "planning:", "  budgets: [1e12, 1e13, 1e14]", "  sizes_per_budget: 4", "  tokens_per_param: 500", "flops: 6nd"].join("\n"));
-    const out = join(dir, "run");
+    const { config, out } = sweepDir("refine", ["plugin: gpt", "planning:", "  budgets: [1e12, 1e13, 1e14]", "  sizes_per_budget: 4", "  tokens_per_param: 500", "flops: 6nd"]);
     const first = await runCli(["sweep", config, "--mock", "--json", "--out", out, "--workers", "2", "--bootstrap", "0"]);
     expect(first.code, first.stdout.slice(0, 1500) + first.stderr).toBe(0);
     const summary = JSON.parse(first.stdout) as { completed: number; plan_warnings: string[] };

@@ -1,14 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readJournal } from "../../src/store/journal.js";
 import { runCli } from "./cli.js";
+import { sweepDir } from "./sweep-dir.js";
 
 describe("scheduler.processes: 2", () => {
   it("trains each run as a two-rank process group (torchrun, Accelerate, gloo on CPU) driven by rank 0", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ff-ranks-"));
-    writeFileSync(join(dir, "sweep.yaml"), [
+    const { config, out } = sweepDir("ranks", [
       "plugin: gpt",
       "planning:",
       "  budgets: [1e10]",
@@ -21,9 +19,8 @@ describe("scheduler.processes: 2", () => {
       "  workers: 1",
       "training:",
       "  eval_tokens: 4096",
-    ].join("\n"));
-    const out = join(dir, "run");
-    const run = await runCli(["sweep", join(dir, "sweep.yaml"), "--json", "--out", out, "--bootstrap", "0"]);
+    ]);
+    const run = await runCli(["sweep", config, "--json", "--out", out, "--bootstrap", "0"]);
     expect(run.code, run.stdout.slice(0, 1500) + run.stderr).toBe(0);
     const records = readJournal(join(out, "results.jsonl")).records;
     expect(records).toHaveLength(3);

@@ -1,16 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readJournal } from "../../src/store/journal.js";
 import { runCli } from "./cli.js";
 import { workerPids } from "./processes.js";
+import { sweepDir } from "./sweep-dir.js";
 
 describe("a worker killed with kill -9 mid-sweep", () => {
   it("is replaced, its run retried, and every experiment completed exactly once", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ff-kill-"));
-    const config = join(dir, "sweep.yaml");
-    writeFileSync(config, [
+    const { config, out, results } = sweepDir("kill", [
       "name: kill-test",
       "plugin: gpt",
       "planning:",
@@ -20,11 +18,9 @@ describe("a worker killed with kill -9 mid-sweep", () => {
       "mock:",
       "  delay_s: 0.6",
       "flops: 6nd",
-    ].join("\n"));
-    const out = join(dir, "run");
+    ]);
     let killed = 0;
     let cliPid = 0;
-    const results = join(out, "results.jsonl");
     const killer = setInterval(() => {
       // Once training is under way (two runs recorded), so the victim is busy with a run.
       if (killed > 0 || cliPid === 0 || !existsSync(results) || readFileSync(results, "utf8").split("\n").length < 3) return;
@@ -49,9 +45,7 @@ describe("a worker killed with kill -9 mid-sweep", () => {
 
 describe("a 60-experiment sweep on 4 workers with 10 worker kills", () => {
   it("completes with exactly 60 unique completed records", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ff-kills-"));
-    const config = join(dir, "sweep.yaml");
-    writeFileSync(config, [
+    const { config, out, results } = sweepDir("kills", [
       "name: many-kills",
       "plugin: gpt",
       "planning:",
@@ -63,9 +57,7 @@ describe("a 60-experiment sweep on 4 workers with 10 worker kills", () => {
       "scheduler:",
       "  max_attempts: 6",
       "flops: 6nd",
-    ].join("\n"));
-    const out = join(dir, "run");
-    const results = join(out, "results.jsonl");
+    ]);
     let cliPid = 0;
     let kills = 0;
     let lastKill = 0;
