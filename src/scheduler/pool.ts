@@ -52,6 +52,7 @@ interface Job {
   task: PoolTask;
   resolve: (outcome: Outcome) => void;
   onProgress?: (progress: Progress) => void;
+  onStart?: (workerId: string) => void;
 }
 
 export interface WorkerState {
@@ -136,11 +137,15 @@ export class WorkerPool extends EventEmitter {
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
-  run(task: PoolTask, onProgress?: (progress: Progress) => void): Promise<Outcome> {
+  /**
+   * Queues `task`; `onStart` is called when a worker takes it (not when it is queued), and
+   * `onProgress` with each progress message of that worker for this task.
+   */
+  run(task: PoolTask, onProgress?: (progress: Progress) => void, onStart?: (workerId: string) => void): Promise<Outcome> {
     if (this.stopping) return Promise.resolve({ kind: "cancelled", reason: "the pool is shutting down" });
     if (this.fatal) return Promise.resolve({ kind: "cancelled", reason: this.fatal.message });
     return new Promise((resolve) => {
-      this.queue.push({ task, resolve, onProgress });
+      this.queue.push({ task, resolve, onProgress, onStart });
       this.assign();
     });
   }
@@ -308,6 +313,7 @@ export class WorkerPool extends EventEmitter {
       worker.job = job;
       worker.lastProgressAt = Date.now();
       worker.lastProgress = undefined;
+      job.onStart?.(worker.id);
       void this.wire.send(worker.id, job.task).then((sent) => {
         if (!sent && worker.job === job) this.lose(worker, `worker ${worker.id} could not be reached`);
       });

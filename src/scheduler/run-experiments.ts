@@ -11,6 +11,7 @@ import type { ResultRecord } from "../store/record.js";
 import type { Outcome, WorkerPool } from "./pool.js";
 
 export interface RunObserver {
+  /** A worker took this attempt (queued attempts are not started). */
   onStart?(experiment: Experiment, attempt: number): void;
   onProgress?(experiment: Experiment, progress: Progress): void;
   onRecord?(experiment: Experiment, record: ResultRecord, willRetry: boolean): void;
@@ -109,8 +110,11 @@ export async function runExperiments(pool: WorkerPool, experiments: Experiment[]
       if (options.signal?.aborted) return;
       attempt += 1;
       attemptsHere += 1;
-      options.observer?.onStart?.(experiment, attempt);
-      const outcome = await pool.run(options.task(experiment, attempt), (progress) => options.observer?.onProgress?.(experiment, progress));
+      const outcome = await pool.run(
+        options.task(experiment, attempt),
+        (progress) => options.observer?.onProgress?.(experiment, progress),
+        () => options.observer?.onStart?.(experiment, attempt),
+      );
       const record = recordFromOutcome(experiment, attempt, outcome, options.mock);
       if (!record) return;
       const willRetry = record.status === "failed" && isRetryable(outcome) && attemptsHere < options.maxAttempts && !options.signal?.aborted;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ describe("flops-fit sweep --mock on the quickstart (real workers, real ZeroMQ, r
   const out = join(mkdtempSync(join(tmpdir(), "ff-mock-")), "run");
   let first: Record<string, unknown>;
 
-  it("completes every experiment on two worker processes and recovers a within 0.02", async () => {
+  it("starts two worker processes, completes every experiment exactly once and recovers a within 0.02", async () => {
     const run = await runCli(["sweep", "--mock", "--json", "--out", out, "--workers", "2", "--bootstrap", "0"]);
     expect(run.code, run.stderr).toBe(0);
     first = JSON.parse(run.stdout) as Record<string, unknown>;
@@ -19,7 +19,14 @@ describe("flops-fit sweep --mock on the quickstart (real workers, real ZeroMQ, r
     expect(first.completed as number).toBeGreaterThanOrEqual(20);
     const records = readJournal(join(out, "results.jsonl")).records;
     expect(new Set(records.map((r) => r.budget_flops)).size).toBeGreaterThanOrEqual(5);
-    expect(new Set(records.map((r) => r.worker?.split(".")[0])).size).toBe(2);
+    // Two worker processes were started. Which of them ran which experiment is left to
+    // timing (mock runs take milliseconds; one warm worker may finish all before the other
+    // has imported torch), so it is not asserted; that every experiment ran exactly once is.
+    for (const slot of [0, 1]) expect(existsSync(join(out, "logs", `worker-${slot}.log`))).toBe(true);
+    const completedIds = records.filter((r) => r.status === "completed").map((r) => r.experiment_id);
+    expect(completedIds.length).toBe(first.completed);
+    expect(new Set(completedIds).size).toBe(completedIds.length);
+    for (const record of records) expect(record.worker).toMatch(/^w[01](\.\d+)?$/);
     const fit = first.fit as { approaches: Record<string, { a: number }> };
     expect(Math.abs(fit.approaches["2"]!.a - TRUE_A)).toBeLessThan(0.02);
     for (const file of ["config.json", "plan.json", "results.jsonl", "fit.json"]) expect(readFileSync(join(out, file)).length).toBeGreaterThan(0);

@@ -65,14 +65,18 @@ describe("Ctrl-C during a sweep", () => {
     const { config, out } = faultSweep("int", 30);
     let cliPid = 0;
     let workers: number[] = [];
-    const running = runCli(["sweep", config, "--mock", "--out", out, "--workers", "2", "--bootstrap", "0"], { onSpawn: (pid) => (cliPid = pid) });
+    let stderr = "";
+    const running = runCli(["sweep", config, "--mock", "--out", out, "--workers", "2", "--bootstrap", "0"], {
+      onSpawn: (pid) => (cliPid = pid),
+      onStderr: (text) => (stderr += text),
+    });
+    // A "start" line is printed when a worker takes a run: wait until both workers hold one.
     const started = await waitFor(() => {
       workers = cliPid ? descendants(cliPid) : [];
-      if (!existsSync(join(out, "plan.json")) || workers.length < 2) return false;
-      return readFileSync(join(out, "logs", "worker-0.log"), "utf8").length >= 0;
+      return (stderr.match(/^start /gm) ?? []).length >= 2;
     }, 120_000);
     expect(started).toBe(true);
-    await new Promise((r) => setTimeout(r, 1500)); // both workers are inside a 30 s run
+    await new Promise((r) => setTimeout(r, 1500)); // let both workers get into their 30 s runs
     process.kill(cliPid, "SIGINT");
     const run = await running;
     expect(run.code).toBe(130);

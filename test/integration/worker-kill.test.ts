@@ -22,11 +22,14 @@ describe("a worker killed with kill -9 mid-sweep", () => {
     let killed = 0;
     let cliPid = 0;
     const killer = setInterval(() => {
-      // Once training is under way (two runs recorded), so the victim is busy with a run.
+      // Once training is under way (two runs recorded, 18 queued), every started worker is
+      // busy but for the instant between a result and its next task; killing every worker
+      // process (not a chosen one, which might still be importing torch) makes sure a
+      // running experiment is lost, whatever the start-up timing was.
       if (killed > 0 || cliPid === 0 || !existsSync(results) || readFileSync(results, "utf8").split("\n").length < 3) return;
       const pids = workerPids(cliPid);
       if (pids.length < 2) return;
-      process.kill(pids[0]!, "SIGKILL");
+      for (const pid of pids) process.kill(pid, "SIGKILL");
       killed += 1;
     }, 200);
     const run = await runCli(["sweep", config, "--mock", "--json", "--out", out, "--workers", "2", "--bootstrap", "0"], { onSpawn: (pid) => (cliPid = pid) });
@@ -53,7 +56,7 @@ describe("a 60-experiment sweep on 4 workers with 10 worker kills", () => {
       "  sizes_per_budget: 10",
       "  refine_rounds: 0",
       "mock:",
-      "  delay_s: 0.8",
+      "  delay_s: 1.5",
       "scheduler:",
       "  max_attempts: 6",
       "flops: 6nd",
@@ -61,8 +64,10 @@ describe("a 60-experiment sweep on 4 workers with 10 worker kills", () => {
     let cliPid = 0;
     let kills = 0;
     let lastKill = 0;
+    // 60 runs of 1.5 s on 4 workers take >= 22 s; ten kills 1 s apart fit well inside that
+    // even when replacements are slow to start on a loaded machine.
     const killer = setInterval(() => {
-      if (kills >= 10 || cliPid === 0 || !existsSync(results) || Date.now() - lastKill < 1500) return;
+      if (kills >= 10 || cliPid === 0 || !existsSync(results) || Date.now() - lastKill < 1000) return;
       const pids = workerPids(cliPid);
       if (pids.length < 4) return; // wait for the replacements, so every kill hits a working pool
       process.kill(pids[kills % pids.length]!, "SIGKILL");

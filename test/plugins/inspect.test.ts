@@ -9,7 +9,6 @@ afterAll(() => rmSync(modelDir, { recursive: true, force: true }));
 
 describe("flops-fit plugins inspect", () => {
   it("--json on a class outside the repo gives its signature and hand-checked counts at 64 and 128, with clean stdout", async () => {
-    const started = Date.now();
     const run = await runSubprocess("inspect", ["netmod:Net", "--json"], modelDir);
     expect(run.stderr).toContain("netmod: printed while importing"); // the module's print went to stderr
     expect(run.exitCode).toBe(0);
@@ -22,8 +21,7 @@ describe("flops-fit plugins inspect", () => {
     expect(report.signature[0]!.required).toBe(true);
     expect(report.size_param).toBe("width");
     expect(report.counts).toEqual([netCounts(64), netCounts(128)]);
-    // The bridged Python is ended in `finally`: the command returns instead of hanging.
-    expect(Date.now() - started).toBeLessThan(30_000);
+    // The bridged Python is ended in `finally`: the command returned (a hang would time out).
   });
 
   it("prints the signature and a counts table at the --sizes given", async () => {
