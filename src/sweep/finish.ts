@@ -65,7 +65,8 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest): P
   };
   const head = `sweep ${outcome.interrupted ? "interrupted" : "finished"}: ${outcome.completed} completed, ${outcome.failed} failed, ` +
     `${outcome.cancelled} cancelled, ${outcome.skipped} skipped (already done) on ${outcome.workers} workers\nrun directory: ${runDir.root}`;
+  const planText = outcome.planWarnings.length > 0 ? `\n\nPlan warnings:\n${outcome.planWarnings.map((w) => `  - ${w}`).join("\n")}` : "";
   const reportText = "error" in report ? `no report: ${report.error}` : `report: ${report.files[0]}`;
   const verdictText = formatVerdict({ failures: verdict.failures, problems }, runDir.root);
-  return { json, text: `${head}\n\n${fitText}\n\n${reportText}${verdictText ? `\n\n${verdictText}` : ""}`, failed: problems.length > 0 };
+  return { json, text: `${head}${planText}\n\n${fitText}\n\n${reportText}${verdictText ? `\n\n${verdictText}` : ""}`, failed: problems.length > 0 };
 }

@@ -47,13 +47,20 @@ export function sweepVerdict(records: ResultRecord[], ids: ReadonlySet<string>, 
   const latest = latestPerExperiment(records.filter((r) => ids.has(r.experiment_id)));
   for (const budget of budgets) {
     const runs = latest.filter((r) => r.budget_flops === budget);
-    if (runs.length === 0 || runs.some((r) => r.status === "completed")) continue;
+    if (runs.length === 0) {
+      problems.push(`budget ${sci(budget)}: no run was planned (no candidate size fell within its window; see the plan warnings)`);
+      continue;
+    }
+    if (runs.some((r) => r.status === "completed")) continue;
     const first = failures.find((f) => f.budget_flops === budget);
     problems.push(`budget ${sci(budget)}: none of its ${runs.length} runs completed` + (first ? ` (e.g. size ${first.size_value}: ${first.error_line})` : ""));
   }
   if ("error" in fit) problems.push(`no fit: ${fit.error}`);
   else if (fit.preferred_approach === null) {
-    const why = Object.entries(fit.approaches).map(([key, a]) => `approach ${key}: ${a?.warnings.at(-1) ?? "no law"}`).join("; ");
+    const why = Object.entries(fit.approaches).map(([key, a]) => {
+      const last = a?.warnings.at(-1) ?? "no law";
+      return last.startsWith(`approach ${key}:`) ? last : `approach ${key}: ${last}`;
+    }).join("; ");
     problems.push(`the fit has no usable approach (${why})`);
   }
   return { failures, problems };
@@ -63,7 +70,9 @@ export function sweepVerdict(records: ResultRecord[], ids: ReadonlySet<string>, 
 export function formatVerdict(verdict: SweepVerdict, root: string): string {
   const lines: string[] = [];
   if (verdict.failures.length > 0) {
-    lines.push(`${verdict.failures.length} run${verdict.failures.length === 1 ? "" : "s"} did not complete (full errors under ${relative(process.cwd(), root) || "."}/logs/errors/):`);
+    const shown = relative(process.cwd(), root);
+    const dir = shown === "" ? "." : shown.startsWith("..") ? root : shown;
+    lines.push(`${verdict.failures.length} run${verdict.failures.length === 1 ? "" : "s"} did not complete (full errors under ${dir}/logs/errors/):`);
     for (const f of verdict.failures) lines.push(`  ${f.status.padEnd(8)} ${f.experiment_id}  C=${sci(f.budget_flops)} size ${f.size_value}: ${f.error_line}`);
   }
   if (verdict.problems.length > 0) {
