@@ -31,7 +31,7 @@ describe("no failure hides", () => {
     const sweep = withTiny("allfail", mlp("{ raise_all: true }"));
     const text = await runCli(["sweep", sweep.config, "--out", sweep.out, "--workers", "2", "--bootstrap", "0"]);
     expect(text.code, text.stderr).toBe(1);
-    const widths = [...text.stdout.matchAll(/size (\d+): ValueError: training broke at width (\d+)/g)];
+    const widths = [...text.stdout.matchAll(/^ {2}failed +\w{12} +C=\S+ size (\d+): ValueError: training broke at width (\d+)$/gm)];
     expect(widths.length).toBe(9); // one line per run, each with its own exception line
     for (const [, size, width] of widths) expect(size).toBe(width);
     expect(text.stdout).not.toMatch(/Traceback \(most recent call last\):$/m);
