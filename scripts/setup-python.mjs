@@ -20,8 +20,9 @@ if (process.env.FLOPS_FIT_PYTHON && !force) {
   process.exit(0);
 }
 
-// The worker package with its test tools and the optional Hugging Face `datasets` reader.
-const target = ".[dev,hf]";
+// The worker package with its test tools, the optional Hugging Face `datasets` reader and the
+// real model families the tests sweep (transformers, timm).
+const target = ".[dev,hf,models]";
 const want = createHash("sha256").update(readFileSync(join(root, "pyproject.toml"))).update(target).digest("hex");
 if (!force && existsSync(python) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === want) {
   process.exit(0);

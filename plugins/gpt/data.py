@@ -97,6 +97,7 @@ class ByteCorpus:
                              f"heldout_fraction={heldout_fraction} (each split needs more than seq_len bytes)")
         self.seq_len = seq_len
         self.tokens_per_sample = seq_len
+        self.train_tokens = len(self.train)  # one pass over the training bytes: a run's epochs = D / this
         self.seed = seed  # the plugin contract passes it; the order comes from train_batches(seed=)
 
     def model_hints(self) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """Image classification data for the ViT plugin, read from files already on this machine.
 
     Digits()                       # scikit-learn's 1797 8×8 handwritten digits (bundled, offline)
+    DeformedDigits()               # the same digits at 16×16, each training draw freshly deformed
     CIFAR10(root="~/data")         # CIFAR-10 "python version" pickles (cifar-10-batches-py)
 
 One sample is one *token*: the loss is one cross-entropy per image, so the token budget
@@ -15,6 +16,7 @@ by `train_batches(seed=...)`.
 """
 from __future__ import annotations
 
+import math
 import pickle
 from collections.abc import Iterator
 from functools import lru_cache
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 
 class ImageSet:
@@ -38,6 +41,7 @@ class ImageSet:
         self.mean = torch.tensor(mean).view(-1, 1, 1)
         self.std = torch.tensor(std).view(-1, 1, 1)
         self.num_classes = num_classes
+        self.train_tokens = len(self.train_labels)  # one image = one token: a run's epochs = D / this
 
     def model_hints(self) -> dict[str, int]:
         _, channels, size, _ = self.train_images.shape
@@ -85,6 +89,68 @@ class Digits(ImageSet):
         super().__init__(images, labels, evenly_spaced_mask(len(labels), heldout_fraction),
                          scale=16.0, mean=(0.5,), std=(0.5,), num_classes=10)
         self.seed = seed  # the plugin contract passes it; the order comes from train_batches(seed=)
+
+
+def random_deformation(images: torch.Tensor, generator: torch.Generator, rotate_deg: float, scale: float,
+                       shift: float, elastic: float) -> torch.Tensor:
+    """Each image of (B, C, H, W) under its own random affine map and smooth elastic field.
+
+    Affine: rotation within ±rotate_deg, zoom 1 ± scale, translation ± shift (a fraction of the
+    half-width). Elastic: a 4×4 grid of N(0, elastic²) displacements, upsampled bicubically
+    (Simard et al. 2003, ICDAR, the deformations behind "infinite MNIST", Loosli et al. 2007).
+    """
+    b, _, h, w = images.shape
+    u = torch.rand(b, 4, generator=generator) * 2 - 1
+    angle = u[:, 0] * math.radians(rotate_deg)
+    zoom = 1 + u[:, 1] * scale
+    affine = torch.stack([
+        torch.stack([zoom * torch.cos(angle), -zoom * torch.sin(angle), u[:, 2] * shift], dim=1),
+        torch.stack([zoom * torch.sin(angle), zoom * torch.cos(angle), u[:, 3] * shift], dim=1),
+    ], dim=1)
+    grid = F.affine_grid(affine, [b, 1, h, w], align_corners=False)
+    field = torch.randn(b, 2, 4, 4, generator=generator) * elastic
+    grid = grid + F.interpolate(field, size=(h, w), mode="bicubic", align_corners=False).permute(0, 2, 3, 1)
+    return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+
+
+class DeformedDigits(ImageSet):
+    """scikit-learn's 1797 digits upsampled to image_size × image_size; every training draw is a
+    fresh random deformation (random_deformation) of one of the 1438 training digits, so no
+    training image repeats exactly, though the underlying digits do (a run's `epochs` counts
+    passes over those 1438). Held out: the other 359 digits, each under `heldout_copies` fixed
+    deformations (the same for every run and seed), copy by copy: the first 359 held-out
+    images are copy 0.
+
+    Hints image_size, channels 1, 10 classes and patch_size 4 (16 patches of 4×4 at 16×16).
+    """
+
+    def __init__(self, seed: int = 0, heldout_fraction: float = 0.2, image_size: int = 16, heldout_copies: int = 4,
+                 rotate_deg: float = 12.0, scale: float = 0.12, shift: float = 0.15, elastic: float = 0.08) -> None:
+        from sklearn.datasets import load_digits
+
+        digits = load_digits()
+        small = torch.from_numpy(digits.images.astype(np.float32) / 16.0).unsqueeze(1)
+        images = F.interpolate(small, size=(image_size, image_size), mode="bilinear", align_corners=False)
+        labels = torch.from_numpy(digits.target.astype(np.int64))
+        super().__init__(images, labels, evenly_spaced_mask(len(labels), heldout_fraction),
+                         scale=1.0, mean=(0.5,), std=(0.5,), num_classes=10)
+        self.seed = seed
+        self.deformation = {"rotate_deg": rotate_deg, "scale": scale, "shift": shift, "elastic": elastic}
+        fixed = torch.Generator().manual_seed(20230)  # held-out deformations: never the run's seed
+        base_images, base_labels = self.heldout_images, self.heldout_labels
+        self.heldout_images = torch.cat([random_deformation(base_images, fixed, **self.deformation)
+                                         for _ in range(heldout_copies)])
+        self.heldout_labels = base_labels.repeat(heldout_copies)
+
+    def model_hints(self) -> dict[str, int]:
+        return {**super().model_hints(), "patch_size": 4}
+
+    def train_batches(self, batch_size: int, seed: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """Endless batches of freshly deformed training digits; the same seed gives the same batches."""
+        generator = torch.Generator().manual_seed(seed + 1)  # deformations: a stream apart from the order's
+        for images, labels in super().train_batches(batch_size, seed):
+            deformed = random_deformation((images * self.std + self.mean), generator, **self.deformation)
+            yield (deformed - self.mean) / self.std, labels
 
 
 CIFAR_MEAN = (0.4914, 0.4822, 0.4465)

@@ -62,3 +62,16 @@ def target_count(inputs: Any, targets: Any) -> int:
     if isinstance(inputs, Mapping) and isinstance(inputs.get("labels"), torch.Tensor):
         return int(inputs["labels"].numel())
     return rows(inputs)
+
+
+def train_tokens(data: Any) -> int | None:
+    """Tokens in one pass over the data's training split (`data.train_tokens`), or None when it does not say."""
+    value = getattr(data, "train_tokens", None)
+    if callable(value):
+        value = value()
+    return int(value) if isinstance(value, (int, float)) and value > 0 else None
+
+
+def epochs_seen(n_tokens: float, tokens_per_epoch: int | None) -> float | None:
+    """How many times a run of n_tokens saw its training data (Muennighoff et al. 2023: repeats change the law)."""
+    return None if tokens_per_epoch is None else float(n_tokens) / tokens_per_epoch

@@ -24,17 +24,57 @@ def _accepted(fn: Callable[..., Any], options: dict[str, Any]) -> dict[str, Any]
     return {k: v for k, v in options.items() if k in params}
 
 
+#: A data hint's name, then the names models commonly give the same argument (timm's
+#: img_size/in_chans, Hugging Face's n_positions/max_position_embeddings/num_labels, ...).
+HINT_ALIASES: dict[str, tuple[str, ...]] = {
+    "vocab_size": ("vocab_size", "n_vocab", "num_embeddings"),
+    "seq_len": ("seq_len", "max_seq_len", "block_size", "n_positions", "max_position_embeddings", "context_length",
+                "n_ctx", "max_len"),
+    "image_size": ("image_size", "img_size", "input_size"),
+    "channels": ("channels", "in_chans", "in_channels", "num_channels"),
+    "num_classes": ("num_classes", "n_classes", "num_labels"),
+    "patch_size": ("patch_size",),
+}
+
+
+def map_hints(factory: Callable[..., Any], hints: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str | None]]:
+    """The data's hints under the factory's own argument names, and where each hint went.
+
+    Returns (keyword arguments, {hint: argument name, or None when the factory takes none of
+    its names}). A factory that takes **kwargs and none of a hint's names gets the hint under
+    its own name (as before: it may forward it).
+    """
+    try:
+        params = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return dict(hints), {name: name for name in hints}
+    takes_kwargs = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    kwargs: dict[str, Any] = {}
+    where: dict[str, str | None] = {}
+    for hint, value in hints.items():
+        names = HINT_ALIASES.get(hint, (hint,))
+        target = next((n for n in names if n in params and params[n].kind is not inspect.Parameter.POSITIONAL_ONLY), None)
+        if target is None and takes_kwargs:
+            target = hint
+        where[hint] = target
+        if target is not None:
+            kwargs[target] = value
+    return kwargs, where
+
+
+def data_hints(data: Any | None) -> dict[str, Any]:
+    hints = getattr(data, "model_hints", None)
+    return dict(hints()) if callable(hints) else {}
+
+
 def build_model(spec: dict[str, Any], size_value: float, data: Any | None) -> nn.Module:
     factory = resolve(spec["target"])
     if not callable(factory):
         raise TargetError(f'model target "{spec["target"]}" is not callable', "bad_target")
     size = int(size_value) if float(size_value).is_integer() else size_value
-    kwargs: dict[str, Any] = {}
-    # Facts the data plugin knows (vocab size, sequence length, classes) fill in options the
-    # model accepts but the config left unset.
-    hints = getattr(data, "model_hints", None)
-    if callable(hints):
-        kwargs.update(_accepted(factory, hints()))
+    # Facts the data plugin knows (vocab size, sequence length, image size, classes) fill in
+    # the model's own arguments for them (HINT_ALIASES) that the config left unset.
+    kwargs, _ = map_hints(factory, data_hints(data))
     kwargs.update(spec["options"])
     kwargs[spec["size_param"]] = size
     model = factory(**kwargs)

@@ -21,11 +21,20 @@ def extend_sys_path(paths: list[str]) -> None:
             sys.path.insert(0, path)
 
 
+#: Modules that never need torchvision: resolving them skips the torchvision check.
+_OWN_MODULES = ("flops_fit_worker.", "plugins.gpt.", "plugins.vit.")
+
+
 def resolve(target: str) -> Any:
     """Import `module:Attr` (Attr may be dotted) and return the attribute."""
     module_name, sep, attr_path = target.partition(":")
     if not sep or not module_name or not attr_path:
         raise TargetError(f'target "{target}" must look like "package.module:Attribute"', "bad_target")
+    if not (module_name + ".").startswith(_OWN_MODULES):
+        # timm and transformers import torchvision: make a CUDA build beside CPU torch importable first.
+        from .vision_compat import ensure_torchvision_importable
+
+        ensure_torchvision_importable()
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:

@@ -13,30 +13,49 @@ from typing import Any
 from . import mock
 from .context import RunContext
 from .models import build_data, build_loss, build_model
+from .data_utils import epochs_seen, train_tokens
 from .params import count_parameters
-from .targets import extend_sys_path
+from .preflight import check_target_alignment
+from .targets import TargetError, extend_sys_path
 
 
 def run_probe(task: dict[str, Any]) -> dict[str, Any]:
+    """Parameter counts at every size; with `measure_flops`, one real training step per size.
+
+    A size whose model does not build (heads that do not divide the width, say) is reported
+    in `unbuildable`, not raised: the planner leaves it out and says so. With
+    `measure_flops` each size also takes one forward/backward step (its FLOPs counted by
+    torch); a step that fails is the size's `flops_error`, which stops the plan; and the
+    targets' alignment is checked once (preflight.py), raising TargetMisalignment.
+    """
     extend_sys_path(task["sys_path"])
     data = build_data(task["data"], seed=0)
     loss_fn = build_loss(task["loss"])
     tokens_per_sample = int(data.tokens_per_sample)
     sizes = []
+    unbuildable = []
+    aligned = False
     for size_value in task["size_values"]:
-        model = build_model(task["model"], size_value, data)
+        try:
+            model = build_model(task["model"], size_value, data)
+        except TargetError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — a size the model family cannot take
+            unbuildable.append({"size_value": size_value, "error": f"{type(exc).__name__}: {exc}"})
+            continue
         counts = count_parameters(model)
         flops_per_token: float | None = None
         flops_error: str | None = None
         if task["measure_flops"]:
             from .flops import measure_flops_per_token
 
-            # A model whose training step fails at this size (out of memory, a bug that only
-            # shows at some widths) must not stop the plan: its run will fail as data.
             try:
                 flops_per_token = measure_flops_per_token(model, data, loss_fn)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:  # noqa: BLE001 — reported per size; the planner stops on it
                 flops_error = f"{type(exc).__name__}: {exc}"
+            if flops_error is None and not aligned:
+                check_target_alignment(model, data, loss_fn)  # once: a property of data, loss and model family
+                aligned = True
         sizes.append({
             "size_value": size_value,
             "n_params": counts.total,
@@ -47,7 +66,7 @@ def run_probe(task: dict[str, Any]) -> dict[str, Any]:
         })
         del model
     return {"type": "result", "kind": "probe", "task_id": task["task_id"], "sizes": sizes,
-            "tokens_per_sample": tokens_per_sample}
+            "tokens_per_sample": tokens_per_sample, "train_tokens": train_tokens(data), "unbuildable": unbuildable}
 
 
 def run_mock_train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
@@ -80,6 +99,7 @@ def run_mock_train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
         "tokens_per_s": None, "wall_s": time.monotonic() - started,
         "curve": mock.mock_curve(surface, n_for_surface, n_tokens) if finished else [],
         "device": "mock", "world_size": 1, "resumed_from_step": None, "error": None,
+        "epochs": epochs_seen(n_tokens, train_tokens(data)),
     }
 
 

@@ -39,7 +39,7 @@ from torch import nn
 
 from . import distributed
 from .context import RunContext
-from .data_utils import shard_batches, target_count, to_device
+from .data_utils import epochs_seen, shard_batches, target_count, to_device, train_tokens
 from .flops import measure_flops_per_token
 from .losses import LossFn, forward_loss
 from .models import build_data, build_loss, build_model
@@ -113,6 +113,7 @@ class RunRecord:
     train_seconds: float = 0.0
     device: str = "cpu"
     world_size: int = 1
+    train_tokens: int | None = None               # tokens in one pass over the training data, if the data says
 
 
 def train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
@@ -147,6 +148,7 @@ def _train(task: dict[str, Any], ctx: RunContext, cfg: TrainConfig, record: RunR
 
     # The pieces the task names: data first, since it tells the model its vocabulary/shape.
     data = build_data(task["data"], seed=seed)
+    record.train_tokens = train_tokens(data)
     loss_fn = build_loss(task["loss"])
     model = build_model(task["model"], task["size_value"], data).to(device)
     counts = count_parameters(model)
@@ -370,4 +372,5 @@ def _result(task: dict[str, Any], cfg: TrainConfig, record: RunRecord, status: s
         "tokens_per_s": tokens_per_s, "wall_s": wall_s, "curve": record.curve,
         "device": record.device, "world_size": record.world_size,
         "resumed_from_step": record.resumed_from_step, "error": error,
+        "epochs": epochs_seen(n_tokens, record.train_tokens),
     }

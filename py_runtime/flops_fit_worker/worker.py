@@ -17,6 +17,7 @@ from typing import Any
 from .channel import Channel
 from .context import RunContext
 from .protocol import protocol_version
+from .preflight import TargetMisalignment
 from .targets import TargetError
 from .tasks import run_probe, run_train
 
@@ -65,6 +66,8 @@ def execute(task: dict[str, Any], channel: Channel, progress_interval_s: float =
         return run_train(task, ctx)
     except TargetError as exc:
         return task_error(task, exc.code, str(exc), None)
+    except TargetMisalignment as exc:  # the pre-flight check refused the data/loss pairing
+        return task_error(task, "misaligned_targets", str(exc), None)
     except Exception as exc:  # the worker lives on; the orchestrator decides what to do
         return task_error(task, "exception", f"{type(exc).__name__}: {exc}", traceback.format_exc())
 

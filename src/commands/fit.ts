@@ -5,6 +5,7 @@ import { fitRows } from "../fit/fit-rows.js";
 import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
 import { readFitInput } from "../store/fit-input.js";
 import { RunDir } from "../store/run-dir.js";
+import { noLawReason } from "../fit/no-law.js";
 
 export default class Fit extends BaseCommand {
   static override summary = "Fit scaling laws (Chinchilla approaches 1-3) to a run directory, a results.jsonl or a CSV.";
@@ -38,6 +39,12 @@ export default class Fit extends BaseCommand {
       runDir.writeJson(runDir.fit, result);
     }
     this.say(`${formatFitSummary(result)}\n\n${formatChinchillaTable(result, flags.format as "markdown" | "csv")}`);
-    return { input: input.source, ...result };
+    // No law is a failed fit, not a quiet success: exit 1 with the reason (the summary above says more).
+    const problem = noLawReason(input.rows, result);
+    if (problem) {
+      this.note(`flops-fit: ${problem}`);
+      process.exitCode = 1;
+    }
+    return { input: input.source, ...result, ...(problem ? { problem } : {}) };
   }
 }

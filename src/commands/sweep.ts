@@ -52,6 +52,7 @@ Running it again on the same config re-runs nothing that completed (experiments 
       });
       this.say(result.text);
       if (outcome.interrupted) process.exitCode = 130;
+      else if (result.failed) process.exitCode = 1; // the reasons are in the text and in --json "problems"
       return result.json;
     } finally {
       progress.close?.();

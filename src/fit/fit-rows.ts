@@ -5,6 +5,7 @@
  */
 import { fitScalingLaws, type FitOptions, type FitPoint, type FitResult } from "../fitting/index.js";
 import type { FitRow } from "../store/fit-input.js";
+import { epochsWarning } from "./epochs.js";
 
 export interface FitRequest extends FitOptions {
   paramConvention: "total" | "non_embedding";
@@ -33,6 +34,8 @@ export function fitRows(rows: FitRow[], request: FitRequest): FitOutput {
   }
   const { paramConvention, ...options } = request;
   const result = fitScalingLaws(points, options);
+  const repeated = epochsWarning(rows.filter((r) => r.status === "completed"), null, "completed runs");
+  if (repeated) result.warnings.push(repeated);
   if (leftOut.length > 0) {
     const counts = new Map<string, number>();
     for (const item of leftOut) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);

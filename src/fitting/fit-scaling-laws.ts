@@ -1,8 +1,8 @@
 /**
  * fitScalingLaws: the engine's entry point. Prepares the runs (exclusions reported), fits
  * the requested Chinchilla approaches, flags where Approaches 2 and 3 disagree, bootstraps
- * intervals, and predicts N*, D*, L* at the requested budgets from the preferred approach
- * (3 if fitted, else 2, else 1).
+ * intervals, and predicts N*, D*, L* at the requested budgets from the approach that
+ * answers: 3 if fitted and sound (approach3-checks.ts), else 2, else 1 (`preferred_reason`).
  *
  * Errors: an invalid option throws FitInputError. Data problems never throw: no usable
  * runs, too few budgets or a failed optimiser give approaches with status "no_law" and
@@ -12,6 +12,7 @@
 import { fitApproach1 } from "./approach1-envelope.js";
 import { fitApproach2 } from "./approach2-isoflop.js";
 import { fitApproach3 } from "./approach3-parametric.js";
+import { approach3Problems } from "./approach3-checks.js";
 import { bootstrapApproach1, bootstrapApproach2, bootstrapApproach3, type ApproachBootstrap, type BootstrapSettings } from "./bootstrap.js";
 import { groupByBudget } from "./budget-groups.js";
 import { resolveFitOptions } from "./fit-options.js";
@@ -97,7 +98,6 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
     warnings.push(`approach 2 and 3 disagree on a by ${Math.abs(a2 - a3).toFixed(3)} (> ${settings.disagreementThreshold}): approach 2 a = ${a2.toFixed(4)}, approach 3 a = ${a3.toFixed(4)}${measures}`);
   }
 
-  const preferred = preferredApproach(approaches);
   const boot: Partial<Record<ApproachKey, ApproachBootstrap>> = {};
   let bootstrapReport: FitResult["bootstrap"];
   if (settings.bootstrap > 0) {
@@ -121,6 +121,17 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
     bootstrapReport = { resamples: settings.bootstrap, seed: settings.seed, confidence: settings.confidence, failed };
   }
 
+  // Approach 3 answers only when sound: checked after the bootstrap (the interval of a counts).
+  if (approach3?.status === "fitted") {
+    const problems = approach3Problems(approach3);
+    approach3.checks = { passed: problems.length === 0, problems };
+    if (problems.length > 0) {
+      const message = `approach 3 failed its checks and does not answer: ${problems.join("; ")}`;
+      approach3.warnings.push(message);
+      warnings.push(message);
+    }
+  }
+  const { approach: preferred, reason: preferredReason } = preferredApproach(approaches);
   const predictions: Prediction[] = [];
   if (preferred !== null) {
     const key = String(preferred) as ApproachKey;
@@ -152,6 +163,7 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
     exclusions,
     approaches,
     preferred_approach: preferred,
+    preferred_reason: preferredReason,
     predictions,
     warnings,
   };

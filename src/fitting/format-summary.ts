@@ -59,6 +59,7 @@ function approach3Section(result: Approach3Result): string[] {
   lines.push(`  alpha ${withInterval(result.alpha, iv.alpha)}   beta ${withInterval(result.beta, iv.beta)}   E ${withInterval(result.E, iv.E)}`);
   if (result.a !== null) lines.push(`  N* ∝ C^${withInterval(result.a, iv.a)}   D* ∝ C^${withInterval(result.b, iv.b)}`);
   else lines.push("  no law");
+  if (result.checks && !result.checks.passed) lines.push(`  FAILED ITS CHECKS (does not answer): ${result.checks.problems.join("; ")}`);
   return lines;
 }
 
@@ -72,6 +73,9 @@ export function formatFitSummary(result: FitResult): string {
   if (result.approaches["2"]) sections.push(approach2Section(result.approaches["2"]));
   if (result.approaches["3"]) sections.push(approach3Section(result.approaches["3"]));
   for (const section of sections) lines.push("", ...section);
+  if (result.preferred_reason) {
+    lines.push("", result.preferred_approach === null ? `Answer: none (${result.preferred_reason}).` : `Answer: approach ${result.preferred_approach}, because ${result.preferred_reason}.`);
+  }
   if (result.predictions.length > 0) {
     const ratio = result.budget_over_6nd;
     const sixND = result.preferred_approach === 3 && ratio && (ratio.min < 0.99 || ratio.max > 1.01) ? "; C counted as 6·N·D, unlike the runs' budgets" : "";

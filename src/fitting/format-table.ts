@@ -90,7 +90,7 @@ function lossCell(loss: number, interval: Interval | undefined): string {
 /** The notes under the table: source, what C counts, extrapolation, intervals. */
 function notes(rows: Row[], result: FitResult): string[] {
   const approach = result.preferred_approach;
-  const lines = [`From approach ${approach}.`];
+  const lines = [result.preferred_reason ? `From approach ${approach}: ${result.preferred_reason}.` : `From approach ${approach}.`];
   const ratio = result.budget_over_6nd;
   if (approach === 3 && ratio && (ratio.min < 0.99 || ratio.max > 1.01)) {
     const range = ratio.max / ratio.min - 1 < 0.005 ? ratio.min.toPrecision(3) : `${ratio.min.toPrecision(3)}–${ratio.max.toPrecision(3)}`;

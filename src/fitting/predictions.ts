@@ -36,10 +36,21 @@ export function predictOptimum(approach: 1 | 2 | 3, result: Approach1Result | Ap
   return result.status === "fitted" && laws ? optimumFromLaws(laws, budgetFlops) : null;
 }
 
-/** The approach predictions come from: 3 if fitted, else 2, else 1. */
-export function preferredApproach(approaches: FitResult["approaches"]): 1 | 2 | 3 | null {
+/**
+ * The approach that answers (the Chinchilla table and the predictions), and why: 3 when it
+ * fitted and passed its checks (approach3-checks.ts), else 2, else 1; null when none fitted.
+ */
+export function preferredApproach(approaches: FitResult["approaches"]): { approach: 1 | 2 | 3 | null; reason: string } {
+  const a3 = approaches["3"];
+  const failed3 = a3?.status === "fitted" && a3.checks && !a3.checks.passed;
   for (const approach of [3, 2, 1] as const) {
-    if (approaches[String(approach) as "1" | "2" | "3"]?.status === "fitted") return approach;
+    const result = approaches[String(approach) as "1" | "2" | "3"];
+    if (result?.status !== "fitted" || (approach === 3 && failed3)) continue;
+    if (approach === 3) return { approach, reason: "approach 3 fitted and passed its checks (converged, plausible exponents, identified coefficients)" };
+    const why = failed3 ? `approach 3 failed its checks (${a3.checks!.problems.join("; ")})` : a3 ? "approach 3 gave no law" : "approach 3 was not run";
+    if (approach === 2) return { approach, reason: `${why}; approach 2 fitted` };
+    const why2 = approaches["2"] ? "approach 2 gave no law" : "approach 2 was not run";
+    return { approach, reason: `${why}; ${why2}; approach 1 (the envelope) fitted` };
   }
-  return null;
+  return { approach: null, reason: "no approach gave a law" };
 }

@@ -225,6 +225,8 @@ export interface Approach3Result {
   optimizer: OptimizerReport | null;
   residuals: Array<{ n_params: number; n_tokens: number; loss: number; predicted: number }>;
   intervals?: Record<string, Interval>;
+  /** Whether a fitted surface is sound enough to answer (approach3-checks.ts); absent unless fitted. */
+  checks?: { passed: boolean; problems: string[] };
   warnings: string[];
 }
 
@@ -272,8 +274,13 @@ export interface FitResult {
   param_convention?: "total" | "non_embedding";
   exclusions: Exclusion[];
   approaches: { "1"?: Approach1Result; "2"?: Approach2Result; "3"?: Approach3Result };
-  /** The approach the predictions come from: 3 if fitted, else 2, else 1; null when none fitted. */
+  /**
+   * The approach that answers (the Chinchilla table, the predictions): 3 if fitted and it
+   * passed its checks, else 2, else 1; null when none fitted.
+   */
   preferred_approach: 1 | 2 | 3 | null;
+  /** Why that approach answers, in words (e.g. "approach 3 failed its checks (...); approach 2 fitted"). */
+  preferred_reason?: string;
   predictions: Prediction[];
   bootstrap?: BootstrapReport;
   warnings: string[];

@@ -49,6 +49,30 @@ const Description = z.union([
   }),
 ]);
 
+/** What `propose` found: the size step and range a sweep should probe, and where each data hint goes. */
+export const SizeProposal = z.object({
+  error: z.string().optional(),
+  multiple_of: z.number().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  count: z.number().optional(),
+  /** "step": sizes took a training step on the data; "build": they only built. */
+  checked: z.enum(["step", "build"]).optional(),
+  notes: z.array(z.string()),
+  /** Data hint → the model's argument that receives it, or null when it takes none of the hint's names. */
+  hints: z.record(z.string(), z.string().nullable()),
+});
+export type SizeProposal = z.infer<typeof SizeProposal>;
+
+/** The data (and loss) whose batches a size must train on to count as accepted. */
+export interface ProposalData {
+  data: { target: string; options: Record<string, unknown> };
+  loss: { target: string } | null;
+}
+
+/** Models above this many parameters are never built by inspect/init (counted on the meta device only). */
+export const DEFAULT_MAX_PARAMS = 2e8;
+
 export interface ParamCountRow {
   size: number;
   n_params: number;
@@ -67,7 +91,14 @@ export interface TargetReport {
   signature: SignatureParam[];
   size_param: string | null;
   size_param_source: "flag" | "manifest" | "guess" | null;
+  /** Options the model was built with (a plugin's defaults, then --option). */
+  options: Record<string, unknown>;
   counts: ParamCountRow[];
+  /** Sizes not built: their model has more than max_params parameters (counted on the meta device). */
+  skipped: number[];
+  max_params: number;
+  /** Size step and range the model accepts, found by building it (and training a step on the data, when given). */
+  proposal: SizeProposal | null;
 }
 
 /** What a TARGET argument names: a python target, or a plugin (built-in name or folder) whose model it means. */
@@ -96,6 +127,24 @@ export async function resolveInspectTarget(reference: string, cwd: string, pathF
   return { target: manifest.model.target, sizeParam: manifest.model.sizeParam, options, paths: dirname(pluginDir) === BUILTIN_PLUGIN_DIR ? paths : [pluginDir, ...paths] };
 }
 
+/** `--option depth=2 --option act=gelu` → { depth: 2, act: "gelu" }: a value is JSON when it parses, else a string. */
+export function parseOptions(items: string[]): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const item of items) {
+    const at = item.indexOf("=");
+    if (at <= 0) throw new UserError(`invalid --option "${item}": expected NAME=VALUE, e.g. depth=2`, "bad_option", { field: "option" });
+    const text = item.slice(at + 1);
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // a plain string
+    }
+    options[item.slice(0, at)] = value;
+  }
+  return options;
+}
+
 /** `--sizes 32,64` → [32, 64]. */
 export function parseSizes(text: string): number[] {
   const sizes = text.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
@@ -117,10 +166,9 @@ export function chooseSizeParam(signature: SignatureParam[], asked: string | und
   );
 }
 
-/** The size parameter's default and twice it when it has a positive numeric one, else 64 and 128. */
-export function defaultSizes(signature: SignatureParam[], sizeParam: string): number[] {
-  const value = signature.find((p) => p.name === sizeParam)?.default;
-  return typeof value === "number" && value > 0 ? [value, 2 * value] : [64, 128];
+/** Default sizes to count at: the two multiples of the model's size step nearest 64 and 128 (never its huge defaults). */
+export function defaultSizes(step = 1): number[] {
+  return [step * Math.max(1, Math.round(64 / step)), step * Math.max(2, Math.round(128 / step))];
 }
 
 // ---- the bridge ------------------------------------------------------------------------
@@ -182,17 +230,43 @@ def describe(obj):
     return json.dumps({"text": f"{getattr(obj, '__name__', type(obj).__name__)}{sig}", "kind": "class" if inspect.isclass(obj) else type(obj).__name__,
                        "params": params, "module_file": getattr(module, "__file__", None), "module_root": _root(module_name) if module_name else None})
 
-def build(obj, size_param, size, options_json):
-    from torch import nn
+def count(obj, size_param, size, options_json, max_params):
+    # Counted on the meta device: no memory, no init kernels, so a huge size costs nothing.
+    from flops_fit_worker.params import count_parameters
+    from flops_fit_worker.sizing import count_on_meta
     kwargs = json.loads(options_json)
     kwargs[size_param] = size
     try:
-        model = obj(**kwargs)
+        counts = count_on_meta(obj, kwargs)
+    except Exception as meta_error:
+        return json.dumps({"error": f"{type(meta_error).__name__}: {meta_error}"})
+    if counts.total > max_params:
+        return json.dumps({"skipped": True, "n_params": counts.total})
+    return json.dumps({"n_params": counts.total, "n_params_embedding": counts.embedding, "n_params_non_embedding": counts.non_embedding})
+
+def propose(obj, size_param, options_json, data_json, max_params, default):
+    from flops_fit_worker.models import build_data, build_loss, data_hints, map_hints
+    from flops_fit_worker.sizing import propose_size_values
+    options = json.loads(options_json)
+    spec = json.loads(data_json)
+    data = loss_fn = None
+    notes, where = [], {}
+    if spec is not None:
+        try:
+            data = build_data(spec["data"], seed=0)
+            loss_fn = build_loss(spec["loss"])
+            kwargs, where = map_hints(obj, data_hints(data))
+            options = {**kwargs, **options}
+        except Exception as exc:
+            notes.append(f"the data {spec['data']['target']} did not load ({type(exc).__name__}: {exc}): sizes checked by building only")
+            data = None
+    try:
+        proposal = propose_size_values(obj, size_param, options, data, loss_fn, max_params, default)
     except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    if not isinstance(model, nn.Module):
-        return f"it returned {type(model).__name__}, not a torch.nn.Module"
-    return model
+        return json.dumps({"error": f"{type(exc).__name__}: {exc}", "hints": where, "notes": notes})
+    proposal["notes"] = notes + proposal["notes"]
+    proposal["hints"] = where
+    return json.dumps(proposal)
 `;
 
 /** An opaque proxy to a live Python object. */
@@ -201,10 +275,9 @@ interface Helpers {
   problem(target: string): Promise<string | null>;
   lookup(target: string): Promise<PyRef>;
   describe(obj: PyRef): Promise<string>;
-  build(obj: PyRef, sizeParam: string, size: number, optionsJson: string): Promise<PyRef | string>;
+  count(obj: PyRef, sizeParam: string, size: number, optionsJson: string, maxParams: number): Promise<string>;
+  propose(obj: PyRef, sizeParam: string, optionsJson: string, dataJson: string, maxParams: number, defaultSize: number | null): Promise<string>;
 }
-interface PyCounts { total: PromiseLike<number>; embedding: PromiseLike<number>; non_embedding: PromiseLike<number> }
-interface ParamsModule { count_parameters(model: PyRef): Promise<PyCounts> }
 interface Pythonia {
   python: ((module: string) => Promise<unknown>) & { exit(): void };
   com: { proc: ChildProcess | null; start(): void };
@@ -287,15 +360,18 @@ export class PythonSession {
     return { obj, description };
   }
 
-  async count(obj: PyRef, target: string, sizeParam: string, size: number, options: Record<string, unknown>): Promise<ParamCountRow> {
-    const model = await this.guard(this.helpers.build(obj, sizeParam, size, JSON.stringify(options)));
-    if (typeof model === "string") {
-      throw new UserError(`building ${target}(${sizeParam}=${size}) failed: ${model}`, "model_build_failed", { field: "target" });
-    }
-    const params = (await this.guard(this.bridge.python("flops_fit_worker.params"))) as ParamsModule;
-    const counts = await this.guard(params.count_parameters(model));
-    const [total, embedding, nonEmbedding] = await this.guard(Promise.all([counts.total, counts.embedding, counts.non_embedding]));
-    return { size, n_params: total, n_params_embedding: embedding, n_params_non_embedding: nonEmbedding };
+  /** Counts at one size (on the meta device); null when the model has more than maxParams there. */
+  async count(obj: PyRef, target: string, sizeParam: string, size: number, options: Record<string, unknown>, maxParams: number): Promise<ParamCountRow | null> {
+    const answer = JSON.parse(await this.guard(this.helpers.count(obj, sizeParam, size, JSON.stringify(options), maxParams))) as
+      { error?: string; skipped?: boolean; n_params: number; n_params_embedding: number; n_params_non_embedding: number };
+    if (answer.error) throw new UserError(`building ${target}(${sizeParam}=${size}) failed: ${answer.error}`, "model_build_failed", { field: "target" });
+    if (answer.skipped) return null;
+    return { size, n_params: answer.n_params, n_params_embedding: answer.n_params_embedding, n_params_non_embedding: answer.n_params_non_embedding };
+  }
+
+  /** Size values the model accepts (sizing.py), and where the data's hints go; data null: by building only. */
+  async propose(obj: PyRef, sizeParam: string, options: Record<string, unknown>, data: ProposalData | null, maxParams: number, defaultSize: number | null): Promise<SizeProposal> {
+    return SizeProposal.parse(JSON.parse(await this.guard(this.helpers.propose(obj, sizeParam, JSON.stringify(options), JSON.stringify(data), maxParams, defaultSize))));
   }
 
   close(): void {
@@ -309,13 +385,21 @@ export interface InspectRequest {
   paths: string[];
   sizeParam?: string;
   sizes?: number[];
+  /** Constructor options on top of a plugin's defaults (--option key=value). */
+  options?: Record<string, unknown>;
   /** Build the model at each size and count its parameters (false: signature only). */
   count: boolean;
+  /** Models above this many parameters are not built (default DEFAULT_MAX_PARAMS). */
+  maxParams?: number;
+  /** Find the size step and range; with data, sizes must also take a training step on it. */
+  propose?: { data: ProposalData | null };
 }
 
-/** Signature and parameter counts of what `reference` names; one bridged Python, always closed. */
+/** Signature, size proposal and parameter counts of what `reference` names; one bridged Python, always closed. */
 export async function inspectTarget(request: InspectRequest): Promise<TargetReport> {
   const resolved = await resolveInspectTarget(request.reference, request.cwd, request.paths);
+  const maxParams = request.maxParams ?? DEFAULT_MAX_PARAMS;
+  const options = { ...resolved.options, ...(request.options ?? {}) };
   const session = await PythonSession.open(resolved.paths);
   try {
     const { obj, description } = await session.describe(resolved.target, resolved.paths);
@@ -323,13 +407,28 @@ export async function inspectTarget(request: InspectRequest): Promise<TargetRepo
     const sizeParam = chooseSizeParam(description.params, asked, resolved.target);
     const source = sizeParam === null ? null : request.sizeParam !== undefined ? "flag" : resolved.sizeParam !== undefined ? "manifest" : "guess";
     const counts: ParamCountRow[] = [];
+    const skipped: number[] = [];
+    let proposal: SizeProposal | null = null;
+    if (sizeParam !== null && (request.propose || (request.count && !request.sizes))) {
+      const fallback = description.params.find((p) => p.name === sizeParam)?.default;
+      proposal = await session.propose(obj, sizeParam, options, request.propose?.data ?? null, maxParams, typeof fallback === "number" ? fallback : null);
+    }
     if (request.count && sizeParam !== null) {
-      for (const size of request.sizes ?? defaultSizes(description.params, sizeParam)) {
-        counts.push(await session.count(obj, resolved.target, sizeParam, size, resolved.options));
+      for (const size of request.sizes ?? defaultSizes(proposal?.multiple_of ?? 1)) {
+        if (skipped.length > 0 && size > Math.min(...skipped)) {
+          skipped.push(size); // larger than a size already over the limit: not even counted
+          continue;
+        }
+        const row = await session.count(obj, resolved.target, sizeParam, size, options, maxParams);
+        if (row) counts.push(row);
+        else skipped.push(size);
       }
     }
     const { text, kind, params, module_file, module_root } = description;
-    return { target: resolved.target, kind, text, module_file, module_root, signature: params, size_param: sizeParam, size_param_source: source, counts };
+    return {
+      target: resolved.target, kind, text, module_file, module_root, signature: params, size_param: sizeParam, size_param_source: source,
+      options, counts, skipped, max_params: maxParams, proposal,
+    };
   } finally {
     session.close();
   }
@@ -364,6 +463,11 @@ export function formatTargetReport(report: TargetReport): string {
     if (report.counts.length > 0) {
       lines.push("", renderTable([report.size_param, "n_params", "embedding", "non_embedding"], report.counts.map((r) => [String(r.size), count(r.n_params), count(r.n_params_embedding), count(r.n_params_non_embedding)])));
     }
+    if (report.skipped.length > 0) lines.push(`not built (over --max-params ${report.max_params.toExponential(1)}): ${report.size_param} = ${report.skipped.join(", ")}`);
+    const p = report.proposal;
+    if (p?.multiple_of !== undefined) lines.push(`sizes it accepts: multiples of ${p.multiple_of} (${p.checked === "step" ? "each took a training step" : "each built"}); suggested size_values: { min: ${p.min}, max: ${p.max}, count: ${p.count}, multiple_of: ${p.multiple_of} }`);
+    else if (p?.error) lines.push(`no size step found: ${p.error}`);
+    for (const note of p?.notes ?? []) lines.push(`note: ${note}`);
   }
   return lines.join("\n");
 }

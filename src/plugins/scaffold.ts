@@ -3,7 +3,7 @@
  * config (sweep.yaml) for an existing model factory, from its signature. Pure: a signature
  * in, text out; the command writes the files.
  */
-import type { SignatureParam } from "./inspect-target.js";
+import type { SignatureParam, SizeProposal } from "./inspect-target.js";
 
 /** Data target of a scaffold: the GPT plugin's byte corpus runs anywhere (no download), but the user replaces it. */
 export const PLACEHOLDER_DATA_TARGET = "plugins.gpt.data:ByteCorpus";
@@ -18,6 +18,10 @@ export interface ScaffoldInput {
   configPath: string;
   /** A folder the workers must get on PYTHONPATH to import the target's module; null when they find it anyway. */
   pythonPath: string | null;
+  /** The data target (default: the placeholder byte corpus). */
+  dataTarget?: string;
+  /** Size step and range found by building the model (and training a step on the data), and where the data's hints go. */
+  proposal?: SizeProposal | null;
 }
 
 /** A plugin name from a target: `net:Net` → `net`, `pkg.models:TinyGPT` → `tinygpt`. */
@@ -37,24 +41,20 @@ function fromAnnotation(annotation: string | null): string | null {
   return parts.length === 1 ? (SIMPLE_TYPES[parts[0]!] ?? null) : null;
 }
 
-/** One zod field for a constructor parameter, typed by its default (else its annotation), and a note for the reader. */
+/**
+ * One zod field for a constructor parameter, typed by its default (else its annotation). A
+ * parameter with a default becomes optional *without* that default: an option the config
+ * leaves unset is not passed at all, so the library's own default applies, and so do the
+ * data's hints (num_classes, img_size, ...) that an explicit default would override.
+ */
 export function zodField(p: SignatureParam): { expression: string; note?: string } {
   const annotated = fromAnnotation(p.annotation);
-  switch (p.default_type) {
-    case "bool":
-      return { expression: `z.boolean().default(${String(p.default)})` };
-    case "int":
-      return { expression: `z.number().int().default(${String(p.default)})` };
-    case "float":
-      if (typeof p.default === "number") return { expression: `z.number().default(${String(p.default)})` };
-      break;
-    case "str":
-      return { expression: `z.string().default(${JSON.stringify(p.default)})` };
-    case null:
-      return { expression: annotated ?? "z.unknown()", note: `required: ${p.name} has no default in Python` };
-  }
-  const shown = p.default_type === "NoneType" ? "None" : String(p.default);
-  return { expression: `${annotated ?? "z.unknown()"}.optional()`, note: `Python default ${shown} applies when unset` };
+  if (p.default_type === null) return { expression: annotated ?? "z.unknown()", note: `required: ${p.name} has no default in Python` };
+  const byDefault: Record<string, string> = { bool: "z.boolean()", int: "z.number().int()", str: "z.string()" };
+  let type = byDefault[p.default_type] ?? (p.default_type === "float" && typeof p.default === "number" ? "z.number()" : null) ?? annotated ?? "z.unknown()";
+  if (p.default_type === "float" && typeof p.default !== "number") type = annotated ?? "z.unknown()";
+  const shown = p.default_type === "NoneType" ? "None" : p.default_type === "str" ? JSON.stringify(p.default) : String(p.default);
+  return { expression: `${type}.optional()`, note: `unset: Python's default ${shown}` };
 }
 
 const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name));
@@ -85,22 +85,36 @@ export default definePlugin({
   model: {
     target: ${JSON.stringify(target)},
     sizeParam: ${JSON.stringify(sizeParam)},
-    // One field per other constructor argument, with its Python default: a config's
-    // model.options are checked against these before any Python runs.
+    // One field per other constructor argument: a config's model.options are checked against
+    // these before any Python runs. Options left unset are not passed (the library's default applies).
     options: ${options},
   },
-  // TODO: the data cannot be guessed from the model. This placeholder, the GPT plugin's byte
-  // corpus (offline), yields (inputs, targets) as int64 (batch, seq_len) with 256 classes; point
-  // the target at your own "module:Class" whose batches your model accepts (docs/plugins.md).
-  data: {
-    target: ${JSON.stringify(PLACEHOLDER_DATA_TARGET)},
-    options: z.object({ seq_len: z.number().int().positive().default(128) }).loose(),
+${dataComment(input)}  data: {
+    target: ${JSON.stringify(input.dataTarget ?? PLACEHOLDER_DATA_TARGET)},
+    options: z.object({}).loose(),
   },
   // loss(outputs, targets); remove it if the model returns its own .loss.
   loss: { target: ${JSON.stringify(DEFAULT_LOSS_TARGET)} },
   flops: "measured",
 });
 `;
+}
+
+/** Where the data's hints go (its own names mapped to the model's), and the placeholder's TODO. */
+function dataComment(input: ScaffoldInput): string {
+  const lines: string[] = [];
+  if ((input.dataTarget ?? PLACEHOLDER_DATA_TARGET) === PLACEHOLDER_DATA_TARGET) {
+    lines.push(
+      "  // TODO: the data cannot be guessed from the model. This placeholder, the GPT plugin's byte",
+      "  // corpus (offline), yields (inputs, targets) as int64 (batch, seq_len) with 256 classes; point",
+      "  // the target at your own \"module:Class\" whose batches your model accepts (docs/plugins.md).",
+    );
+  }
+  const hints = Object.entries(input.proposal?.hints ?? {});
+  if (hints.length > 0) {
+    lines.push(`  // The data's hints reach the model as: ${hints.map(([hint, arg]) => `${hint} -> ${arg ?? "(none: the model takes no such argument)"}`).join(", ")}.`);
+  }
+  return lines.map((l) => `${l}\n`).join("");
 }
 
 /**
@@ -125,18 +139,25 @@ export function exampleSizeValues(signature: SignatureParam[], sizeParam: string
 export function sweepConfigText(input: ScaffoldInput): string {
   const env = input.pythonPath ? `PYTHONPATH=${input.pythonPath} ` : "";
   const required = optionParams(input).filter((p) => p.required && p.kind !== "POSITIONAL_ONLY");
-  const sizes = exampleSizeValues(input.signature, input.sizeParam);
+  const p = input.proposal;
+  const found = p?.multiple_of !== undefined && p.min !== undefined && p.max !== undefined;
+  const sizes = found ? `{ min: ${p.min}, max: ${p.max}, count: ${p.count ?? 24}, multiple_of: ${p.multiple_of} }` : (() => {
+    const s = exampleSizeValues(input.signature, input.sizeParam);
+    return `{ min: ${s.min}, max: ${s.max}, count: ${s.count} }`;
+  })();
+  const how = found ? (p.checked === "step" ? "each took a training step on the data" : "each built") : "not checked";
   const lines = [
     `# Example sweep for the ${input.name} plugin (written by \`flops-fit plugins init\`); paths are relative to this file.`,
     `#   ${env}flops-fit plan ${input.configPath}     # probe the sizes, show the plan`,
     `#   ${env}flops-fit sweep ${input.configPath}    # train every run, fit the scaling laws`,
+    `# Only the options you must set are here: every other one keeps ${input.target}'s own default.`,
     `name: ${input.name}`,
     `plugin: .                       # this folder (plugin.ts)`,
     `param_convention: total         # N counts every parameter; non_embedding leaves out embeddings (Kaplan et al. 2020)`,
-    ...(required.length > 0 ? ["model:", "  options:", ...required.map((p) => `    ${p.name}: null   # TODO: required by ${input.target} (no default)`)] : []),
+    ...(required.length > 0 ? ["model:", "  options:", ...required.map((q) => `    ${q.name}: null   # TODO: required by ${input.target} (no default)`)] : []),
     `planning:`,
     `  budgets: [1e11, 3e11, 1e12]   # FLOPs per IsoFLOP curve`,
-    `  size_values: { min: ${sizes.min}, max: ${sizes.max}, count: ${sizes.count} }   # candidate ${input.sizeParam} values, probed before planning`,
+    `  size_values: ${sizes}   # candidate ${input.sizeParam} values (${how})`,
   ];
   return lines.join("\n") + "\n";
 }
@@ -147,6 +168,12 @@ export function scaffoldWarnings(input: ScaffoldInput): string[] {
   const size = input.signature.find((p) => p.name === input.sizeParam);
   if (size?.kind === "POSITIONAL_ONLY") warnings.push(`the size parameter ${input.sizeParam} is positional-only: workers pass it by name, so wrap ${input.target} in a function that takes it by keyword`);
   if (input.pythonPath) warnings.push(`workers import ${input.target.split(":")[0]} from ${input.pythonPath}: run sweeps with PYTHONPATH=${input.pythonPath}, or move the module into the plugin folder`);
-  warnings.push(`the data target is a placeholder (${PLACEHOLDER_DATA_TARGET}): edit it in plugin.ts`);
+  if ((input.dataTarget ?? PLACEHOLDER_DATA_TARGET) === PLACEHOLDER_DATA_TARGET) warnings.push(`the data target is a placeholder (${PLACEHOLDER_DATA_TARGET}): edit it in plugin.ts, or pass --data`);
+  const placeholder = (input.dataTarget ?? PLACEHOLDER_DATA_TARGET) === PLACEHOLDER_DATA_TARGET;
+  for (const [hint, arg] of placeholder ? [] : Object.entries(input.proposal?.hints ?? {})) {
+    if (arg === null) warnings.push(`the data's hint ${hint} matches no argument of ${input.target}: set the model's own option for it`);
+  }
+  if (input.proposal?.error) warnings.push(`no size step found by building the model: ${input.proposal.error}`);
+  for (const note of input.proposal?.notes ?? []) warnings.push(note);
   return warnings;
 }

@@ -9,6 +9,7 @@ import type { Experiment } from "../sweep/experiments.js";
 import type { ResultRecord } from "../store/record.js";
 import { duration, fixed, sci } from "../util/table.js";
 import { EtaEstimator } from "./eta.js";
+import { errorLine } from "../util/error-line.js";
 
 export class LineProgress implements SweepObserver {
   private total = 0;
@@ -61,8 +62,7 @@ export class LineProgress implements SweepObserver {
     if (record.status === "completed") {
       this.write(`${head}  loss ${fixed(record.loss, 4)}  N=${sci(record.n_params)}  D=${sci(record.n_tokens)}  ${duration(record.wall_s ?? 0)}`);
     } else {
-      const firstLine = (record.error ?? "").split("\n")[0];
-      this.write(`${head}  attempt ${record.attempt}: ${firstLine}` + (willRetry ? " (retrying)" : ""));
+      this.write(`${head}  attempt ${record.attempt}: ${errorLine(record.error)}` + (willRetry ? " (retrying)" : ""));
     }
   }
 }

@@ -14,6 +14,7 @@ import { formatExperimentsTable } from "../report/experiments-text.js";
 import { duration, fixed, sci } from "../util/table.js";
 import { EtaEstimator } from "./eta.js";
 import type { ProgressDisplay } from "./create.js";
+import { errorLine } from "../util/error-line.js";
 
 /** One worker line of the live view. */
 export interface WorkerLine {
@@ -144,7 +145,7 @@ export class LiveProgress implements ProgressDisplay {
     if (record.status === "completed") {
       this.above(`${head}  loss ${fixed(record.loss, 4)}  N=${sci(record.n_params)}  D=${sci(record.n_tokens)}  ${duration(record.wall_s ?? 0)}`);
     } else {
-      this.above(`${head}  attempt ${record.attempt}: ${(record.error ?? "").split("\n")[0]}` + (willRetry ? " (retrying)" : ""));
+      this.above(`${head}  attempt ${record.attempt}: ${errorLine(record.error)}` + (willRetry ? " (retrying)" : ""));
     }
   }
 

@@ -141,9 +141,12 @@ export const ProbeSize = z.object({
   n_params_non_embedding: z.number().int(),
   /** Forward+backward FLOPs per training token, counted by torch (null unless measured). */
   flops_per_token: z.number().nullable(),
-  /** Why measuring failed (the model's training step raised); the plan falls back to 6·N. */
+  /** Why the size's one real training step failed (set only when the probe ran one); the plan stops on it. */
   flops_error: z.string().nullable(),
 });
+
+/** A candidate size whose model did not build (e.g. heads that do not divide the width). */
+export const UnbuildableSize = z.object({ size_value: z.number(), error: z.string() });
 
 export const ProbeResult = z.object({
   type: z.literal("result"),
@@ -152,6 +155,10 @@ export const ProbeResult = z.object({
   sizes: z.array(ProbeSize),
   /** Tokens in one sample of the data plugin (sequence length; 1 for images unless patches). */
   tokens_per_sample: z.number().int().positive(),
+  /** Tokens in one pass over the data's training split (its `train_tokens`), null when it does not say. */
+  train_tokens: z.number().positive().nullable().default(null),
+  /** Sizes left out because the model did not build there, with the error. */
+  unbuildable: z.array(UnbuildableSize).default([]),
 });
 
 export const RunStatus = z.enum(["completed", "failed", "diverged", "oom", "cancelled"]);
@@ -186,6 +193,8 @@ export const TrainResult = z.object({
   world_size: z.number().int().positive(),
   resumed_from_step: z.number().int().nullable(),
   error: z.string().nullable(),
+  /** Passes over the training data: n_tokens / the data's train_tokens (null when the data does not say). */
+  epochs: z.number().nullable().default(null),
 });
 
 export const TaskError = z.object({
@@ -193,7 +202,7 @@ export const TaskError = z.object({
   task_id: z.string(),
   experiment_id: z.string().nullable(),
   attempt: z.number().int().nullable(),
-  /** `import_error` (target not found), `bad_spec`, `exception`. */
+  /** `import_error` (target not found), `bad_spec`, `misaligned_targets` (pre-flight check), `exception`. */
   code: z.string(),
   message: z.string(),
   traceback: z.string().nullable(),
@@ -223,6 +232,7 @@ export type Hello = z.infer<typeof Hello>;
 export type Progress = z.infer<typeof Progress>;
 export type ProbeResult = z.infer<typeof ProbeResult>;
 export type ProbeSize = z.infer<typeof ProbeSize>;
+export type UnbuildableSize = z.infer<typeof UnbuildableSize>;
 export type TrainResult = z.infer<typeof TrainResult>;
 export type TaskError = z.infer<typeof TaskError>;
 export type RunStatus = z.infer<typeof RunStatus>;

@@ -5,6 +5,7 @@
  */
 import { latestPerExperiment } from "../store/fit-input.js";
 import type { ResultRecord } from "../store/record.js";
+import { errorLine } from "../util/error-line.js";
 
 export interface ExperimentRow {
   experiment_id: string;
@@ -17,7 +18,7 @@ export interface ExperimentRow {
   /** Measured training FLOPs, else 6·N·D. */
   flops: number | null;
   wall_s: number | null;
-  /** First line of the error, for failed runs. */
+  /** The exception line of the error (last line of a traceback), for failed runs. */
   error: string | null;
 }
 
@@ -43,7 +44,7 @@ export function experimentRows(records: ResultRecord[], planned: PlannedRow[] = 
     loss: r.loss,
     flops: r.flops_measured ?? r.flops_6nd,
     wall_s: r.wall_s,
-    error: r.error ? (r.error.split("\n")[0] ?? null) : null,
+    error: r.error ? errorLine(r.error) : null,
   }));
   const seen = new Set(rows.map((r) => r.experiment_id));
   for (const p of planned) {

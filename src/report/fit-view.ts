@@ -70,8 +70,9 @@ export interface PredictionView {
 }
 
 export interface FitView {
-  /** The approach predictions come from (3 if fitted, else 2, else 1). */
+  /** The approach that answers (3 if fitted and sound, else 2, else 1), and why. */
   preferred_approach?: string;
+  preferred_reason?: string;
   approaches: Partial<Record<"1" | "2" | "3", ApproachView>>;
   predictions: PredictionView[];
   warnings: string[];
@@ -187,7 +188,7 @@ function parseApproach(v: unknown): ApproachView | undefined {
   const nLaw = parseLaw(laws.n_opt) ?? (num(v.k_n) !== undefined && num(v.a) !== undefined ? { coefficient: v.k_n as number, exponent: v.a as number } : undefined);
   const dLaw = parseLaw(laws.d_opt) ?? (num(v.k_d) !== undefined && num(v.b) !== undefined ? { coefficient: v.k_d as number, exponent: v.b as number } : undefined);
   return {
-    status: typeof v.status === "string" ? v.status : undefined,
+    status: typeof v.status === "string" ? (isObject(v.checks) && v.checks.passed === false ? `${v.status}, failed its checks` : v.status) : undefined,
     a: num(v.a),
     b: num(v.b),
     laws: { n_opt: nLaw, d_opt: dLaw, loss_opt: parseLaw(laws.loss_opt) },
@@ -223,6 +224,7 @@ export function fitView(fit: unknown): FitView {
   }
   return {
     preferred_approach: v.preferred_approach === null || v.preferred_approach === undefined ? undefined : String(v.preferred_approach),
+    preferred_reason: typeof v.preferred_reason === "string" ? v.preferred_reason : undefined,
     approaches,
     predictions: list(v.predictions).map(parsePrediction).filter((p): p is PredictionView => p !== undefined),
     warnings: strings(v.warnings),

@@ -65,6 +65,7 @@ export function summaryHtml(fit: FitView | undefined, fitError: string | null, f
     if (!fit.preferred_approach) parts.push(`<div class="callout"><strong>No fitted law yet.</strong> No approach could fit the runs recorded so far; the warnings below say why.</div>`);
     const counts = [fit.n_points !== undefined ? `${fit.n_points} runs` : "", fit.n_budgets !== undefined ? `${fit.n_budgets} budgets` : "", fit.param_convention ? `N = ${fit.param_convention} parameters` : ""].filter(Boolean);
     parts.push(`<p class="meta">Fit: ${escapeHtml(fitSource)}${counts.length ? ` · ${escapeHtml(counts.join(", "))}` : ""}${fit.preferred_approach ? ` · predictions from approach ${escapeHtml(fit.preferred_approach)}` : ""}. Intervals in brackets are bootstrap percentiles.</p>`);
+    if (fit.preferred_approach && fit.preferred_reason) parts.push(`<p class="answer"><strong>Answered by approach ${escapeHtml(fit.preferred_approach)}</strong>, because ${escapeHtml(fit.preferred_reason)}.</p>`);
     parts.push(`<h3 id="chinchilla">Chinchilla table: compute-optimal N*, D*, L*</h3>${chinchilla}`);
     parts.push(`<h3>Approaches side by side</h3><div class="scroll">${approachesHtml(fit)}</div>`);
   }

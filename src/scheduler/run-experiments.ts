@@ -28,6 +28,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called after an experiment's completed record is safely in the journal (e.g. drop its checkpoint). */
   onCompleted?(experiment: Experiment): void;
+  /** Called after a record with an error is in the journal (e.g. write the full text to logs/). */
+  onError?(record: ResultRecord): void;
 }
 
 export interface RunSummary {
@@ -77,6 +79,7 @@ function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Out
         world_size: m.world_size,
         resumed_from_step: m.resumed_from_step,
         error: m.error,
+        epochs: m.epochs,
         curve: m.curve,
       };
     }
@@ -119,6 +122,7 @@ export async function runExperiments(pool: WorkerPool, experiments: Experiment[]
       if (!record) return;
       const willRetry = record.status === "failed" && isRetryable(outcome) && attemptsHere < options.maxAttempts && !options.signal?.aborted;
       journal.append(record);
+      if (record.error) options.onError?.(record);
       summary.records.push(record);
       options.observer?.onRecord?.(experiment, record, willRetry);
       if (willRetry) continue;

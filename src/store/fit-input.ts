@@ -18,6 +18,10 @@ export interface FitRow {
   n_tokens: number;
   loss: number | null;
   budget_flops: number;
+  /** The recorded error of a run that did not complete (run directories and results.jsonl only). */
+  error?: string | null;
+  /** Passes over the training data (run directories and results.jsonl, when the data said its size). */
+  epochs?: number | null;
 }
 
 export interface FitInput {
@@ -104,6 +108,8 @@ function rowsFromRecords(records: ResultRecord[]): FitRow[] {
     n_tokens: r.n_tokens ?? r.n_tokens_planned,
     loss: r.loss,
     budget_flops: r.budget_flops,
+    error: r.error,
+    epochs: r.epochs ?? null,
   }));
 }
 

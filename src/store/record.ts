@@ -32,6 +32,8 @@ export const ResultRecord = z.object({
   /** Step this attempt resumed from (a checkpoint left by an earlier attempt), else null. */
   resumed_from_step: z.number().nullable().optional(),
   error: z.string().nullable(),
+  /** Passes over the training data (n_tokens / the data's train_tokens); null when the data does not say. */
+  epochs: z.number().nullable().optional(),
   finished_at: z.string(),
   curve: z.array(CurvePoint).optional(),
 }).loose();

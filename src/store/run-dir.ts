@@ -19,6 +19,8 @@ export class RunDir {
   get logs(): string { return join(this.root, "logs"); }
   get report(): string { return join(this.root, "report"); }
   get checkpoints(): string { return join(this.root, "checkpoints"); }
+  /** The full error text of a failed attempt (the console and --json show its last line). */
+  errorLog(experimentId: string, attempt: number): string { return join(this.logs, "errors", `${experimentId}-${attempt}.txt`); }
 
   /** Creates the folder tree (with the user's umask). */
   create(): void {

@@ -5,12 +5,15 @@ import { resolveHyper } from "../planning/hyper.js";
 import type { MockSurface, TrainingHyper } from "../protocol/messages.js";
 import type { ResolvedPlugin } from "../plugins/registry.js";
 import { experimentId } from "../store/experiment-id.js";
+import { epochsOf } from "../fit/epochs.js";
 
 export interface Experiment extends PlannedExperiment {
   experiment_id: string;
   /** Planned tokens, rounded to a whole number. */
   n_tokens: number;
   training: TrainingHyper;
+  /** Passes over the training data this run will make (null when the data does not say its size). */
+  epochs: number | null;
 }
 
 export interface ExperimentContext {
@@ -19,6 +22,8 @@ export interface ExperimentContext {
   tokensPerSample: number;
   threadsPerWorker: number;
   mock: MockSurface | null;
+  /** Tokens in one pass over the training data (probe), for each run's epochs. */
+  trainTokens?: number | null;
 }
 
 export function buildExperiments(plan: SweepPlan, context: ExperimentContext): Experiment[] {
@@ -46,7 +51,7 @@ export function buildExperiments(plan: SweepPlan, context: ExperimentContext): E
         processes: config.scheduler.processes,
         mock: context.mock,
       });
-      return { ...planned, n_tokens: nTokens, experiment_id: id, training };
+      return { ...planned, n_tokens: nTokens, experiment_id: id, training, epochs: epochsOf(nTokens, context.trainTokens ?? null) };
     }),
   );
 }

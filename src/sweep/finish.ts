@@ -3,7 +3,9 @@ import { fitRows, type FitOutput, type FitRequest } from "../fit/fit-rows.js";
 import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
 import { writeReport } from "../report/write-report.js";
 import { readFitInput } from "../store/fit-input.js";
+import { readJournal } from "../store/journal.js";
 import type { SweepOutcome } from "./run-sweep.js";
+import { formatVerdict, sweepVerdict, type FailedRun } from "./sweep-verdict.js";
 
 export interface SweepJson {
   run_dir: string;
@@ -17,9 +19,13 @@ export interface SweepJson {
   fit: FitOutput | { error: string };
   /** report/index.html and the figures, or why the report could not be written. */
   report: { report_dir: string; files: string[] } | { error: string };
+  /** Every run of this sweep that did not complete, with its exception line and full-text log. */
+  failures: FailedRun[];
+  /** Why the sweep failed (exit 1): a budget without a completed run, or no usable fit. Empty on success. */
+  problems: string[];
 }
 
-export async function finishSweep(outcome: SweepOutcome, request: FitRequest): Promise<{ json: SweepJson; text: string }> {
+export async function finishSweep(outcome: SweepOutcome, request: FitRequest): Promise<{ json: SweepJson; text: string; failed: boolean }> {
   const runDir = outcome.runDir;
   let fit: SweepJson["fit"];
   let fitText: string;
@@ -39,6 +45,10 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest): P
   } catch (error) {
     report = { error: (error as Error).message };
   }
+  const records = readJournal(runDir.results).records;
+  const verdict = sweepVerdict(records, new Set(outcome.experimentIds), outcome.budgets, fit, runDir);
+  // An interrupted sweep is incomplete by choice (exit 130), not a failure.
+  const problems = outcome.interrupted ? [] : verdict.problems;
   const json: SweepJson = {
     run_dir: runDir.root,
     completed: outcome.completed,
@@ -50,9 +60,13 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest): P
     plan_warnings: outcome.planWarnings,
     fit,
     report,
+    failures: verdict.failures,
+    problems,
   };
   const head = `sweep ${outcome.interrupted ? "interrupted" : "finished"}: ${outcome.completed} completed, ${outcome.failed} failed, ` +
     `${outcome.cancelled} cancelled, ${outcome.skipped} skipped (already done) on ${outcome.workers} workers\nrun directory: ${runDir.root}`;
+  const planText = outcome.planWarnings.length > 0 ? `\n\nPlan warnings:\n${outcome.planWarnings.map((w) => `  - ${w}`).join("\n")}` : "";
   const reportText = "error" in report ? `no report: ${report.error}` : `report: ${report.files[0]}`;
-  return { json, text: `${head}\n\n${fitText}\n\n${reportText}` };
+  const verdictText = formatVerdict({ failures: verdict.failures, problems }, runDir.root);
+  return { json, text: `${head}${planText}\n\n${fitText}\n\n${reportText}${verdictText ? `\n\n${verdictText}` : ""}`, failed: problems.length > 0 };
 }

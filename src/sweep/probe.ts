@@ -2,11 +2,16 @@
 import { UserError, RuntimeFailure } from "../errors/user-error.js";
 import type { SizeProbe } from "../planning/iso-flop.js";
 import type { ResolvedPlugin } from "../plugins/registry.js";
+import type { UnbuildableSize } from "../protocol/messages.js";
 import type { Outcome, WorkerPool } from "../scheduler/pool.js";
 
 export interface ProbeOutcome {
   sizes: SizeProbe[];
   tokensPerSample: number;
+  /** Tokens in one pass over the training data (null when the data does not say). */
+  trainTokens: number | null;
+  /** Candidate sizes whose model did not build. */
+  unbuildable: UnbuildableSize[];
 }
 
 /** A probe whose worker dies is tried again on a fresh worker, up to this many times. */
@@ -34,12 +39,15 @@ function probeOnce(pool: WorkerPool, plugin: ResolvedPlugin, sizeValues: number[
 
 function interpret(outcome: Outcome): ProbeOutcome {
   if (outcome.kind === "result" && outcome.message.kind === "probe") {
-    return { sizes: outcome.message.sizes, tokensPerSample: outcome.message.tokens_per_sample };
+    const m = outcome.message;
+    return { sizes: m.sizes, tokensPerSample: m.tokens_per_sample, trainTokens: m.train_tokens ?? null, unbuildable: m.unbuildable ?? [] };
   }
   if (outcome.kind === "task_error") {
     const { code, message, traceback } = outcome.message;
     // A target that does not import or a model that rejects its options is the user's input.
     if (code === "import_error" || code === "bad_target") throw new UserError(message, code, { field: "model.target" });
+    // The pre-flight check refused how the data's targets meet the loss (a double shift, say).
+    if (code === "misaligned_targets") throw new UserError(`the pre-flight check refused this data and loss: ${message}`, code, { field: "loss.target" });
     throw new UserError(`building the model to count its parameters failed: ${message}${traceback ? `\n${traceback}` : ""}`, "probe_failed", {});
   }
   if (outcome.kind === "lost") throw new RuntimeFailure(`the probe's worker was lost: ${outcome.reason}\n${outcome.logTail}`, "probe_lost");

@@ -3,8 +3,8 @@
  * already completed → record. The fit and the report are separate steps the command runs
  * afterwards, from the run directory alone.
  */
-import { rmSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
 import { UserError } from "../errors/user-error.js";
 import { candidateSizeValues } from "../planning/size-grid.js";
@@ -16,8 +16,11 @@ import { choosePython, pythonIsInstalled } from "../scheduler/python.js";
 import { planResources, type Resources } from "../scheduler/resources.js";
 import { runExperiments, type RunObserver, type RunSummary } from "../scheduler/run-experiments.js";
 import { Journal } from "../store/journal.js";
+import type { ResultRecord } from "../store/record.js";
 import { RunDir } from "../store/run-dir.js";
 import { buildExperiments, type Experiment } from "./experiments.js";
+import { epochsWarning } from "../fit/epochs.js";
+import { assertSomeSizeBuilds, assertTrainable, unbuildableWarning } from "./preflight.js";
 import { probeSizes } from "./probe.js";
 import { refineSweep } from "./refine-sweep.js";
 
@@ -40,6 +43,9 @@ export interface SweepObserver extends RunObserver {
 
 export interface SweepOutcome extends RunSummary {
   runDir: RunDir;
+  /** The planned budgets, and every experiment this sweep owns (planned and refinements). */
+  budgets: number[];
+  experimentIds: string[];
   skipped: number;
   workers: number;
   planWarnings: string[];
@@ -77,14 +83,18 @@ export function flopsAccounting(configured: "measured" | "6nd", mock: MockSurfac
   return mock ? "6nd" : configured;
 }
 
-/** Probes sizes and plans the sweep (shared by `plan` and `sweep`). */
+/**
+ * Probes sizes and plans the sweep (shared by `plan` and `sweep`, `--mock` included).
+ * Parameter counts are cheap and decide which sizes each budget uses; every planned size
+ * then takes one real forward/backward step (its FLOPs per token counted by torch), and the
+ * targets' alignment is checked once: a model that cannot train stops here, before any run.
+ */
 export async function planSweep(loaded: LoadedConfig, plugin: ResolvedPlugin, pool: WorkerPool, resources: Resources, mock: MockSurface | null) {
   const { config } = loaded;
   const sizeValues = candidateSizeValues(config.planning.size_values ?? plugin.defaultSizeValues ?? DEFAULT_SIZE_VALUES as never);
   await pool.ready();
-  // Parameter counts are cheap and decide which sizes each budget uses; FLOPs per token
-  // (one real training step under torch's counter) are then measured for those sizes only.
   const counted = await probeSizes(pool, plugin, sizeValues, false);
+  assertSomeSizeBuilds(counted.sizes, counted.unbuildable, plugin.model.target);
   const planOptions = {
     budgets: config.planning.budgets,
     sizesPerBudget: config.planning.sizes_per_budget,
@@ -93,18 +103,21 @@ export async function planSweep(loaded: LoadedConfig, plugin: ResolvedPlugin, po
     paramConvention: config.param_convention,
     flops: flopsAccounting(config.flops, mock),
   };
-  let probe = counted;
-  if (planOptions.flops === "measured") {
-    const chosen = new Set(planIsoFlopSweep(counted.sizes, planOptions).budgets.flatMap((b) => b.experiments.map((e) => e.size_value)));
-    const measured = await probeSizes(pool, plugin, [...chosen].sort((a, b) => a - b), true);
-    const bySize = new Map(measured.sizes.map((s) => [s.size_value, s]));
-    probe = {
-      ...counted,
-      sizes: counted.sizes.map((s) => ({ ...s, flops_per_token: bySize.get(s.size_value)?.flops_per_token ?? null, flops_error: bySize.get(s.size_value)?.flops_error ?? null })),
-    };
-  }
+  const chosen = [...new Set(planIsoFlopSweep(counted.sizes, planOptions).budgets.flatMap((b) => b.experiments.map((e) => e.size_value)))].sort((a, b) => a - b);
+  const stepped = await probeSizes(pool, plugin, chosen, true);
+  assertTrainable(chosen, stepped.sizes, plugin.model.target);
+  const bySize = new Map(stepped.sizes.map((s) => [s.size_value, s]));
+  // Under `flops: 6nd` (and --mock) the step only proves the model trains; its count is not used.
+  const measured = planOptions.flops === "measured";
+  const probe = {
+    ...counted,
+    sizes: counted.sizes.map((s) => ({ ...s, flops_per_token: measured ? bySize.get(s.size_value)?.flops_per_token ?? null : null, flops_error: bySize.get(s.size_value)?.flops_error ?? null })),
+  };
   const plan = planIsoFlopSweep(probe.sizes, planOptions);
-  const experiments = buildExperiments(plan, { config, plugin, tokensPerSample: probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock });
+  const experiments = buildExperiments(plan, { config, plugin, tokensPerSample: probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock, trainTokens: probe.trainTokens });
+  for (const warning of [unbuildableWarning(counted.unbuildable), epochsWarning(experiments, probe.trainTokens)]) {
+    if (warning) plan.warnings.push(warning);
+  }
   return { plan, experiments, probe, planOptions };
 }
 
@@ -188,11 +201,16 @@ export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Pro
       signal: options.signal,
       // A checkpoint only serves a retry; once the result is recorded it is dead weight.
       onCompleted: (experiment: Experiment) => rmSync(join(runDir.checkpoints, experiment.experiment_id), { recursive: true, force: true }),
+      onError: (record: ResultRecord) => {
+        const file = runDir.errorLog(record.experiment_id, record.attempt);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, `${record.error}\n`);
+      },
     };
     const summary = await runExperiments(pool, pending, journal, runOptions);
     const refined = await refineSweep({
       rounds: config.planning.refine_rounds, records: [...journal.existing, ...summary.records], probe, planOptions,
-      context: { config, plugin, tokensPerSample: probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock },
+      context: { config, plugin, tokensPerSample: probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock, trainTokens: probe.trainTokens },
       measure: (sizes) => probeSizes(pool, plugin, sizes, true),
       run: async (extra) => {
         observer?.onExtend?.(extra);
@@ -212,6 +230,8 @@ export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Pro
     runDir.writeJson(runDir.plan, { ...plan, experiments, refinements: refined.refinements });
     return {
       ...summary, runDir, skipped: skipped + refined.skipped, workers: resources.workers,
+      budgets: plan.budgets.map((b) => b.budget_flops),
+      experimentIds: [...experiments.map((e) => e.experiment_id), ...refined.refinements.flatMap((r) => r.experiment_ids)],
       planWarnings: [...plan.warnings, ...refined.refinements.map((r) => r.note)], interrupted: options.signal?.aborted ?? false,
     };
   } finally {

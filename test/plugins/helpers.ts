@@ -2,7 +2,7 @@
  * Shared fixtures for the `plugins` command tests: a model module in a temporary folder
  * outside the repository, and two ways to run a command from src/ without a build.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 import { vi } from "vitest";
 import { PROJECT_ROOT } from "../../src/config/load.js";
+import { choosePython } from "../../src/scheduler/python.js";
 
 /** `Net(width, depth=2)`: an embedding, `depth` square linear layers and a 3-way head; no num_params(). */
 export const NET_SOURCE = `import torch
@@ -94,4 +95,16 @@ export function runSubprocess(name: string, argv: string[], cwd: string): Promis
     child.on("error", reject);
     child.on("close", (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
   });
+}
+
+/**
+ * Whether the worker's Python can import `module` (after flops-fit's torchvision check, as the
+ * workers do): tests of the optional `models` extra (transformers, timm) skip cleanly without it.
+ */
+export function hasPython(module: string): boolean {
+  const python = choosePython();
+  const probe = spawnSync(python.executable, ["-c", `import sys; sys.path.insert(0, "py_runtime"); from flops_fit_worker.vision_compat import ensure_torchvision_importable as e; e(); import ${module}`], {
+    cwd: PROJECT_ROOT, stdio: "ignore", timeout: 120_000,
+  });
+  return probe.status === 0;
 }

@@ -37,6 +37,15 @@ describe("flops-fit plugins inspect", () => {
     expect((run.result as TargetReport).counts).toEqual([netCounts(16), netCounts(32)]);
   });
 
+  it("--option reaches the constructor, and no model above --max-params is built (counted on the meta device)", async () => {
+    const run = await runInProcess(PluginsInspect, ["netmod:Net", "--path", modelDir, "--option", "depth=3", "--sizes", "16,64,256", "--max-params", "20000", "--json"]);
+    expect(run.exitCode).toBe(0);
+    const report = run.result as TargetReport;
+    expect(report.options).toEqual({ depth: 3 });
+    expect(report.counts).toEqual([netCounts(16, 3), netCounts(64, 3)]);
+    expect(report.skipped).toEqual([256]); // 200,259 parameters > 20,000: not built
+  });
+
   it("a module that does not exist exits 2 (import_error) naming the module", async () => {
     const run = await runInProcess(PluginsInspect, ["no.such.module:Thing", "--json"]);
     expect(run.exitCode).toBe(2);

@@ -4,14 +4,17 @@ import { Args, Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
 import { UserError } from "../../errors/user-error.js";
 import { inspectTarget, workerImportRoots } from "../../plugins/inspect-target.js";
-import { defaultPluginName, manifestText, packageJsonText, scaffoldWarnings, sweepConfigText, type ScaffoldInput } from "../../plugins/scaffold.js";
+import { parseMaxParams } from "../../plugins/max-params.js";
+import { DEFAULT_LOSS_TARGET, defaultPluginName, manifestText, packageJsonText, PLACEHOLDER_DATA_TARGET, scaffoldWarnings, sweepConfigText, type ScaffoldInput } from "../../plugins/scaffold.js";
 
 export default class PluginsInit extends BaseCommand {
   static override summary = "Scaffold a plugin (typed plugin.ts + example sweep.yaml) for an existing model class.";
   static override description =
     "Reads the signature of TARGET (a python \"module:Attr\") and writes DIR/plugin.ts, a manifest with one zod option " +
-    "per constructor argument and its default, and DIR/sweep.yaml, an example config. The data target cannot be " +
-    "guessed: the scaffold uses the GPT plugin's byte corpus as a placeholder to replace.";
+    "per constructor argument (optional where Python has a default, so the library's default applies), and DIR/sweep.yaml, " +
+    "an example config holding only the options you must set. It builds the model to find the sizes it accepts (head " +
+    "divisibility, even head dimensions: sizes must also take a training step on --data) and maps the data's hints to " +
+    "the model's own argument names. Without --data the GPT plugin's byte corpus is a placeholder to replace.";
   static override examples = [
     "<%= config.bin %> plugins init mymodels.net:Net",
     "<%= config.bin %> plugins init mymodels.net:Net --name net --dir plugins/net --size-param width --force",
@@ -24,6 +27,8 @@ export default class PluginsInit extends BaseCommand {
     dir: Flags.string({ description: "folder to write to (default: ./plugins/<name>)" }),
     "size-param": Flags.string({ description: "constructor argument that sets the size (default: guessed)" }),
     path: Flags.string({ multiple: true, description: "folder to import modules from; repeatable (the current folder is always searched)" }),
+    data: Flags.string({ description: `data target "module:Attr" whose batches the model trains on (default: the placeholder ${PLACEHOLDER_DATA_TARGET})` }),
+    "max-params": Flags.string({ description: "never build a model with more parameters than this while finding sizes (default 2e8)" }),
     force: Flags.boolean({ description: "overwrite an existing plugin.ts / sweep.yaml", default: false }),
   };
 
@@ -38,7 +43,11 @@ export default class PluginsInit extends BaseCommand {
     if (existing.length > 0 && !flags.force) {
       throw new UserError(`${existing.map((f) => relative(cwd, f)).join(" and ")} already exist${existing.length === 1 ? "s" : ""}: pass --force to overwrite, or --dir to write elsewhere`, "exists", { file: existing[0] });
     }
-    const report = await inspectTarget({ reference: args.target, cwd, paths: flags.path ?? [], sizeParam: flags["size-param"], count: false });
+    const dataTarget = flags.data ?? PLACEHOLDER_DATA_TARGET;
+    const report = await inspectTarget({
+      reference: args.target, cwd, paths: flags.path ?? [], sizeParam: flags["size-param"], count: false, maxParams: parseMaxParams(flags["max-params"]),
+      propose: { data: { data: { target: dataTarget, options: {} }, loss: { target: DEFAULT_LOSS_TARGET } } },
+    });
     if (report.size_param === null) {
       throw new UserError(`no size parameter found in ${report.text}: pass --size-param NAME (the argument that sets the model's size)`, "missing_size_param", { field: "size_param" });
     }
@@ -47,6 +56,7 @@ export default class PluginsInit extends BaseCommand {
       name, target: report.target, sizeParam: report.size_param, signature: report.signature,
       configPath: relative(cwd, files.config) || files.config,
       pythonPath: report.module_root && !reachable.includes(report.module_root) ? report.module_root : null,
+      dataTarget, proposal: report.proposal,
     };
     mkdirSync(dir, { recursive: true });
     writeFileSync(files.manifest, manifestText(input));
@@ -61,6 +71,6 @@ export default class PluginsInit extends BaseCommand {
     this.say(`${written.map((file) => `wrote ${relative(cwd, file)}`).join("\n")}\n  for ${report.text}, size parameter ${report.size_param}`);
     for (const warning of warnings) this.note(`note: ${warning}`);
     this.say(`next: edit the data target in plugin.ts, then ${input.pythonPath ? `PYTHONPATH=${input.pythonPath} ` : ""}flops-fit plan ${input.configPath}`);
-    return { name, target: report.target, size_param: report.size_param, dir, files: written, python_path: input.pythonPath, warnings };
+    return { name, target: report.target, size_param: report.size_param, dir, files: written, python_path: input.pythonPath, size_values: report.proposal, warnings };
   }
 }
