@@ -32,7 +32,7 @@ export default class Fit extends BaseCommand {
       predict: parseBudgets(flags.predict),
       excludeWorst: flags["exclude-worst"],
       paramConvention: flags.convention as "total" | "non_embedding",
-    });
+    }, input.notes);
     if (input.runDir) {
       const runDir = new RunDir(input.runDir);
       runDir.writeJson(runDir.fit, result);

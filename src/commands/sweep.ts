@@ -1,6 +1,6 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
-import { fitFlags, parseApproaches, parseBudgets } from "../cli/fit-flags.js";
+import { bootstrapFlag, fitFlags, parseApproaches, parseBudgets } from "../cli/fit-flags.js";
 import { configArg } from "../cli/shared-flags.js";
 import { loadConfig } from "../config/load.js";
 import { finishSweep } from "../sweep/finish.js";
@@ -22,30 +22,33 @@ Running it again on the same config re-runs nothing that completed (experiments 
   ];
   static override args = { config: configArg };
   static override flags = {
-    out: Flags.string({ description: "run directory (default: runs/<config name>)" }),
+    out: Flags.string({ description: "run directory (default: runs/<config name>, runs/<config name>-mock under --mock)" }),
     workers: Flags.integer({ description: "worker processes (default: one per GPU, else one per CPU core, up to 8)", min: 1 }),
     mock: Flags.boolean({ description: "loss from a known Chinchilla surface instead of training (see description)", default: false }),
-    resume: Flags.boolean({ description: "skip experiments already completed in the run directory (--no-resume re-runs them)", default: true, allowNo: true }),
+    resume: Flags.boolean({ description: "skip experiments already completed in the run directory (--no-resume re-runs them; the fit then uses the new results)", default: true, allowNo: true }),
+    extend: Flags.boolean({ description: "add this config's sweep definition to a run directory that holds another (refused without it); fit and report then use this one and list the earlier runs as left out", default: false }),
     ...fitFlags,
-    bootstrap: Flags.integer({ description: "bootstrap resamples for the fit's intervals", default: 100, min: 0 }),
+    bootstrap: bootstrapFlag(100, "bootstrap resamples for the fit's intervals"),
   };
 
   async run() {
     const { args, flags } = await this.parse(Sweep);
     const loaded = loadConfig(args.config);
     const predict = parseBudgets(flags.predict);
-    const outDir = flags.out ?? defaultRunDir(loaded.config.name ?? "sweep");
+    const outDir = flags.out ?? defaultRunDir(loaded.config.name ?? "sweep", flags.mock);
     const progress = createProgress({ json: this.jsonEnabled() });
     const controller = new AbortController();
-    const interrupt = () => {
+    // Ctrl-C, SIGTERM and SIGHUP (the terminal went away) all stop the sweep the same way.
+    const interrupt = (signal: NodeJS.Signals) => {
       if (controller.signal.aborted) process.exit(130);
-      this.note("\nstopping: cancelling running experiments (Ctrl-C again to quit at once)");
+      if (signal === "SIGHUP") for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined); // no terminal left to write to
+      this.note(`\nstopping (${signal}): cancelling running experiments (Ctrl-C again to quit at once)`);
       controller.abort();
     };
-    process.on("SIGINT", interrupt);
-    process.on("SIGTERM", interrupt);
+    const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+    for (const signal of signals) process.on(signal, interrupt);
     try {
-      const outcome = await runSweep(loaded, { outDir, workers: flags.workers, mock: flags.mock, resume: flags.resume, observer: progress, signal: controller.signal });
+      const outcome = await runSweep(loaded, { outDir, workers: flags.workers, mock: flags.mock, resume: flags.resume, extend: flags.extend, observer: progress, signal: controller.signal });
       progress.close?.();
       const result = await finishSweep(outcome, {
         approaches: parseApproaches(flags.approach), bootstrap: flags.bootstrap, seed: flags.seed, predict, paramConvention: loaded.config.param_convention,
@@ -55,8 +58,7 @@ Running it again on the same config re-runs nothing that completed (experiments 
       return result.json;
     } finally {
       progress.close?.();
-      process.off("SIGINT", interrupt);
-      process.off("SIGTERM", interrupt);
+      for (const signal of signals) process.off(signal, interrupt);
     }
   }
 }

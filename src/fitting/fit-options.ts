@@ -22,6 +22,12 @@ export interface ResolvedFitOptions {
   approach3: ResolvedApproach3Options;
 }
 
+/**
+ * Most bootstrap resamples a fit accepts: Hoffmann et al. and Besiroglu et al. use ~1000-4000;
+ * beyond 1e5 the intervals stop changing and the time (and memory) keep growing.
+ */
+export const MAX_BOOTSTRAP = 100_000;
+
 const show = (value: unknown) => (Array.isArray(value) ? JSON.stringify(value) : String(value));
 
 function check(condition: boolean, field: string, value: unknown, rule: string): void {
@@ -36,6 +42,7 @@ export function resolveFitOptions(options: FitOptions): ResolvedFitOptions {
   approaches.forEach((a, i) => check(a === 1 || a === 2 || a === 3, `approaches[${i}]`, a, "must be 1, 2 or 3"));
   const bootstrap = options.bootstrap ?? 0;
   check(isCount(bootstrap), "bootstrap", bootstrap, "must be an integer ≥ 0");
+  check(bootstrap <= MAX_BOOTSTRAP, "bootstrap", bootstrap, `at most ${MAX_BOOTSTRAP} resamples`);
   const seed = options.seed ?? 0;
   check(typeof seed === "number" && Number.isFinite(seed), "seed", seed, "must be a finite number");
   const predict = options.predict ?? [];

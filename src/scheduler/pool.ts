@@ -132,6 +132,7 @@ export class WorkerPool extends EventEmitter {
   /** Resolves once at least one worker has said hello; rejects when workers cannot start. */
   ready(): Promise<void> {
     if (this.fatal) return Promise.reject(this.fatal);
+    if (this.stopping) return Promise.reject(new RuntimeFailure("the sweep was stopped before a worker started", "stopped"));
     if ([...this.workers.values()].some((w) => w.status === "idle" || w.status === "busy")) return Promise.resolve();
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
@@ -346,6 +347,8 @@ export class WorkerPool extends EventEmitter {
   async shutdown(graceMs = 5000): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    // Nobody waits for a worker that will never come.
+    for (const waiter of this.readyWaiters.splice(0)) waiter.reject(new RuntimeFailure("the sweep was stopped before a worker started", "stopped"));
     for (const job of this.queue.splice(0)) job.resolve({ kind: "cancelled", reason: "sweep stopped before this run started" });
     const busy = [...this.workers.values()].filter((w) => w.job);
     for (const worker of busy) void this.wire.send(worker.id, { type: "cancel", task_id: worker.job!.task.task_id });

@@ -34,6 +34,8 @@ export const ResultRecord = z.object({
   error: z.string().nullable(),
   finished_at: z.string(),
   curve: z.array(CurvePoint).optional(),
+  /** The sweep definition the run belongs to (store/sweep-definition.ts); absent in records written before it was recorded. */
+  fingerprint: z.string().optional(),
 }).loose();
 
 export type ResultRecord = z.infer<typeof ResultRecord>;

@@ -24,7 +24,8 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest): P
   let fit: SweepJson["fit"];
   let fitText: string;
   try {
-    fit = fitRows(readFitInput(runDir.root).rows, request);
+    const input = readFitInput(runDir.root);
+    fit = fitRows(input.rows, request, input.notes);
     runDir.writeJson(runDir.fit, fit);
     fitText = `${formatFitSummary(fit)}\n\n${formatChinchillaTable(fit, "markdown")}`;
   } catch (error) {
