@@ -3,6 +3,7 @@ import { BaseCommand } from "../cli/base-command.js";
 import { fitFlags, parseApproaches, parseBudgets } from "../cli/fit-flags.js";
 import { fitRows } from "../fit/fit-rows.js";
 import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
+import { fitProgress } from "../progress/fit-progress.js";
 import { readFitInput } from "../store/fit-input.js";
 import { RunDir } from "../store/run-dir.js";
 
@@ -25,6 +26,7 @@ export default class Fit extends BaseCommand {
   async run() {
     const { args, flags } = await this.parse(Fit);
     const input = readFitInput(args.input!);
+    const progress = fitProgress();
     const result = fitRows(input.rows, {
       approaches: parseApproaches(flags.approach),
       bootstrap: flags.bootstrap,
@@ -32,7 +34,9 @@ export default class Fit extends BaseCommand {
       predict: parseBudgets(flags.predict),
       excludeWorst: flags["exclude-worst"],
       paramConvention: flags.convention as "total" | "non_embedding",
+      ...(this.jsonEnabled() ? {} : { onProgress: progress.onProgress }),
     }, input.notes);
+    progress.done();
     if (input.runDir) {
       const runDir = new RunDir(input.runDir);
       runDir.writeJson(runDir.fit, result);

@@ -7,6 +7,7 @@ import { finishSweep } from "../sweep/finish.js";
 import { runSweep } from "../sweep/run-sweep.js";
 import { defaultRunDir } from "../store/run-dir.js";
 import { createProgress } from "../progress/create.js";
+import { fitProgress } from "../progress/fit-progress.js";
 
 export default class Sweep extends BaseCommand {
   static override summary = "Run an IsoFLOP sweep end to end: plan, train every run on persistent workers, fit, report.";
@@ -50,9 +51,12 @@ Running it again on the same config re-runs nothing that completed (experiments 
     try {
       const outcome = await runSweep(loaded, { outDir, workers: flags.workers, mock: flags.mock, resume: flags.resume, extend: flags.extend, observer: progress, signal: controller.signal });
       progress.close?.();
+      const fitting = fitProgress();
       const result = await finishSweep(outcome, {
         approaches: parseApproaches(flags.approach), bootstrap: flags.bootstrap, seed: flags.seed, predict, paramConvention: loaded.config.param_convention,
+        ...(this.jsonEnabled() ? {} : { onProgress: fitting.onProgress }),
       });
+      fitting.done();
       this.say(result.text);
       if (outcome.interrupted) process.exitCode = 130;
       return result.json;

@@ -20,6 +20,7 @@ export interface ResolvedFitOptions {
   approach1: Approach1Options;
   approach2: ResolvedApproach2Options;
   approach3: ResolvedApproach3Options;
+  onProgress?: FitOptions["onProgress"];
 }
 
 /**
@@ -83,5 +84,6 @@ export function resolveFitOptions(options: FitOptions): ResolvedFitOptions {
     approach1: { minPointsPerBudget: approach2.minPointsPerBudget, minBudgets: approach2.minBudgets },
     approach2,
     approach3,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
 }

@@ -28,6 +28,7 @@ export type {
   BudgetFit,
   Exclusion,
   FitOptions,
+  FitProgress,
   FitPoint,
   FitResult,
   Interval,

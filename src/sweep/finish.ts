@@ -3,6 +3,7 @@ import { fitRows, type FitOutput, type FitRequest } from "../fit/fit-rows.js";
 import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
 import { writeReport } from "../report/write-report.js";
 import { readFitInput } from "../store/fit-input.js";
+import { WriteFailure } from "../store/write-failure.js";
 import type { SweepOutcome } from "./run-sweep.js";
 
 export interface SweepJson {
@@ -29,6 +30,8 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest): P
     runDir.writeJson(runDir.fit, fit);
     fitText = `${formatFitSummary(fit)}\n\n${formatChinchillaTable(fit, "markdown")}`;
   } catch (error) {
+    // A full disk is not a fit problem: the runs are safe, `flops-fit fit RUN_DIR` redoes this.
+    if (error instanceof WriteFailure) throw error;
     fit = { error: (error as Error).message };
     fitText = `no fit: ${(error as Error).message}`;
   }
