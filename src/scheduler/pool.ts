@@ -78,6 +78,7 @@ export class WorkerPool extends EventEmitter {
   private timer?: NodeJS.Timeout;
   private lastBeatAt = 0;
   private stopping = false;
+  private stopped?: Promise<void>;
   private fatal?: RuntimeFailure;
   private readonly startFailures = new Map<number, number>();
   private readonly generations = new Map<number, number>();
@@ -344,8 +345,13 @@ export class WorkerPool extends EventEmitter {
    * and given `graceMs` to answer (a training run records itself `cancelled`); then every
    * worker is told to shut down and killed if it has not exited within `graceMs` more.
    */
-  async shutdown(graceMs = 5000): Promise<void> {
-    if (this.stopping) return;
+  shutdown(graceMs = 5000): Promise<void> {
+    // Every caller waits for the same, complete shutdown (the first one's).
+    this.stopped ??= this.stop(graceMs);
+    return this.stopped;
+  }
+
+  private async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     // Nobody waits for a worker that will never come.
     for (const waiter of this.readyWaiters.splice(0)) waiter.reject(new RuntimeFailure("the sweep was stopped before a worker started", "stopped"));
