@@ -25,8 +25,9 @@ describe("flops-fit sweep --mock on the quickstart (real workers, real ZeroMQ, r
     for (const file of ["config.json", "plan.json", "results.jsonl", "fit.json"]) expect(readFileSync(join(out, file)).length).toBeGreaterThan(0);
   }, 180_000);
 
-  it("re-runs nothing the second time", async () => {
-    const run = await runCli(["sweep", "--mock", "--json", "--out", out, "--workers", "2", "--bootstrap", "0"]);
+  it("re-runs nothing the second time, and starts no worker for it (the probe is cached in the run directory)", async () => {
+    // A worker could not start with this interpreter: the resume must not need one.
+    const run = await runCli(["sweep", "--mock", "--json", "--out", out, "--workers", "2", "--bootstrap", "0"], { env: { FLOPS_FIT_PYTHON: "/nonexistent/python" } });
     expect(run.code, run.stderr).toBe(0);
     const second = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(second).toMatchObject({ completed: 0, skipped: first.completed });

@@ -1,0 +1,48 @@
+/**
+ * A no-op resume of a 2,000-experiment sweep: `sweep` again on a run directory where
+ * every experiment completed. With the probe cached in the run directory (probe.json) no
+ * worker starts; for comparison the same resume runs once more with probe.json removed
+ * (every candidate size probed again, as before the cache), side by side in one run.
+ *
+ *   npx tsx bench/resume-noop.ts                     # 400 budgets × 5 sizes, --mock
+ *   npx tsx bench/resume-noop.ts --budgets 100       # 500 experiments
+ *
+ * The first sweep (the mock surface, 2 workers) takes a few minutes on 2 cores. Target:
+ * the no-op resume in under 10 s. Uses the built CLI (npm run build first).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const cli = fileURLToPath(new URL("../bin/run.js", import.meta.url));
+const args = process.argv.slice(2);
+const budgetCount = args.includes("--budgets") ? Number(args[args.indexOf("--budgets") + 1]) : 400;
+const dir = mkdtempSync(join(tmpdir(), "ff-bench-resume-"));
+const config = join(dir, "sweep.yaml");
+const out = join(dir, "run");
+const budgets = Array.from({ length: budgetCount }, (_, i) => Number((3e10 * (5e11 / 3e10) ** (i / Math.max(1, budgetCount - 1))).toPrecision(6)));
+writeFileSync(config, ["name: resume-bench", "plugin: gpt", "flops: 6nd", "planning:", `  budgets: [${budgets.join(", ")}]`, "  sizes_per_budget: 5", "  refine_rounds: 0", ""].join("\n"));
+
+function sweep(label: string): { seconds: number; summary: { completed: number; skipped: number } } {
+  const start = performance.now();
+  const run = spawnSync(process.execPath, [cli, "sweep", config, "--mock", "--json", "--out", out, "--bootstrap", "0", "--workers", "2"], { encoding: "utf8", maxBuffer: 1 << 30 });
+  const seconds = (performance.now() - start) / 1000;
+  if (run.status !== 0) {
+    console.error(`${label} failed (exit ${run.status}):\n${run.stderr}\n${run.stdout.slice(0, 2000)}`);
+    process.exit(1);
+  }
+  return { seconds, summary: JSON.parse(run.stdout) as { completed: number; skipped: number } };
+}
+
+console.log(`flops-fit no-op resume: ${budgetCount} budgets × 5 sizes under --mock, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+const first = sweep("the first sweep");
+console.log(`first sweep:                    ${first.seconds.toFixed(1)} s (${first.summary.completed} experiments completed)`);
+const cached = sweep("the resume");
+console.log(`no-op resume, probe cached:     ${cached.seconds.toFixed(1)} s (${cached.summary.skipped} skipped, ${cached.summary.completed} run)  target < 10 s: ${cached.seconds < 10 ? "PASS" : "FAIL"}`);
+rmSync(join(out, "probe.json"));
+const uncached = sweep("the resume without probe.json");
+console.log(`no-op resume, probe.json gone:  ${uncached.seconds.toFixed(1)} s (${uncached.summary.skipped} skipped, ${uncached.summary.completed} run)`);
+console.log(`ratio (uncached / cached):      ${(uncached.seconds / cached.seconds).toFixed(2)}×`);
+rmSync(dir, { recursive: true, force: true });
