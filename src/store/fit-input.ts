@@ -41,6 +41,8 @@ export interface FitInput {
   runDir?: string;
   /** What the fit must mention: runs of other definitions left out, re-runs, derived budgets. */
   notes: string[];
+  /** The sweep definition fitted (a results file's current fingerprint); null for a CSV. */
+  definition: string | null;
 }
 
 const REQUIRED_CSV = ["n_params", "n_tokens", "loss"] as const;
@@ -137,10 +139,10 @@ function enclosingRunDir(results: string): RunDir | null {
   return basename(results) === "results.jsonl" && existsSync(join(dirname(results), "config.json")) ? new RunDir(dirname(results)) : null;
 }
 
-function readResults(file: string, runDir: RunDir | null): { rows: FitRow[]; notes: string[] } {
+function readResults(file: string, runDir: RunDir | null): { rows: FitRow[]; notes: string[]; definition: string | null } {
   const records = readJournal(file).records;
   const selection = runDir ? selectRunRecords(runDir, records) : selectRecords(records);
-  return { rows: rowsFromSelection(selection), notes: selection.notes };
+  return { rows: rowsFromSelection(selection), notes: selection.notes, definition: selection.current };
 }
 
 export function readFitInput(path: string): FitInput {
@@ -149,16 +151,16 @@ export function readFitInput(path: string): FitInput {
   if (statSync(source).isDirectory()) {
     const results = join(source, "results.jsonl");
     if (!existsSync(results)) throw new UserError(`${source} is not a run directory (no results.jsonl)`, "not_a_run_dir", { file: source });
-    const { rows, notes } = readResults(results, new RunDir(source));
+    const { rows, notes, definition } = readResults(results, new RunDir(source));
     if (rows.length === 0) throw new UserError(`${results}: no results yet`, "empty_results", { file: results });
-    return { source, kind: "run_dir", rows, runDir: source, notes };
+    return { source, kind: "run_dir", rows, runDir: source, notes, definition };
   }
   const extension = extname(source).toLowerCase();
-  if (extension === ".csv") return { source, kind: "csv", ...readFitCsv(source) };
+  if (extension === ".csv") return { source, kind: "csv", ...readFitCsv(source), definition: null };
   if (extension === ".jsonl" || extension === ".json") {
-    const { rows, notes } = readResults(source, enclosingRunDir(source));
+    const { rows, notes, definition } = readResults(source, enclosingRunDir(source));
     if (rows.length === 0) throw new UserError(`${source}: no results`, "empty_results", { file: source });
-    return { source, kind: "jsonl", rows, notes };
+    return { source, kind: "jsonl", rows, notes, definition };
   }
   throw new UserError(`cannot fit ${source}: give a run directory, a results.jsonl, or a .csv with n_params,n_tokens,loss`, "bad_input_kind", { file: source });
 }

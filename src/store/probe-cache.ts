@@ -38,7 +38,7 @@ export class ProbeCache {
   constructor(readonly file: string, target: { model: ModelSpec; data: DataSpec; loss: LossSpec }, read = true) {
     this.key = experimentId({ model: target.model, data: target.data, loss: target.loss });
     if (!read || !existsSync(file)) return;
-    let stored: CacheFile | null = null;
+    let stored: CacheFile | null;
     try {
       stored = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
     } catch {

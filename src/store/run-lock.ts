@@ -86,9 +86,9 @@ export class RunLock {
           onNote?.(`took over a stale lock of ${root} (${describe(holder)}: that process is gone)`);
           continue;
         }
-        const away = holder.host !== hostname() ? `; if that sweep is no longer running, delete ${file}` : "";
         throw new UserError(
-          `${root} is in use by another sweep (${describe(holder)}); wait for it to finish or give this sweep its own --out${away}`,
+          `${root} is in use by another sweep (${describe(holder)}); wait for it to finish or give this sweep its own --out ` +
+            `(if that sweep is no longer running, delete ${file})`,
           "run_dir_locked", { file },
         );
       }

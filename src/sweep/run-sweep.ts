@@ -19,7 +19,7 @@ import { planResources, type Resources } from "../scheduler/resources.js";
 import { runExperiments, type RunObserver, type RunSummary } from "../scheduler/run-experiments.js";
 import { Journal } from "../store/journal.js";
 import { ProbeCache } from "../store/probe-cache.js";
-import { checkDefinition, recordDefinition } from "../store/run-definitions.js";
+import { checkDefinition, fingerprintOf, recordDefinition } from "../store/run-definitions.js";
 import { RunDir } from "../store/run-dir.js";
 import { RunLock } from "../store/run-lock.js";
 import { definitionFingerprint, sweepDefinition } from "../store/sweep-definition.js";
@@ -48,6 +48,8 @@ export interface SweepObserver extends RunObserver {
 
 export interface SweepOutcome extends RunSummary {
   runDir: RunDir;
+  /** The sweep definition's fingerprint (store/sweep-definition.ts). */
+  fingerprint: string;
   skipped: number;
   workers: number;
   planWarnings: string[];
@@ -213,7 +215,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
   }));
   const stop = () => void (pool as WorkerPool | null)?.shutdown();
   options.signal?.addEventListener("abort", stop, { once: true });
-  const interrupted = (): SweepOutcome => ({ completed: 0, failed: 0, cancelled: 0, records: [], runDir, skipped: 0, workers: resources.workers, planWarnings: [], interrupted: true });
+  const interrupted = (): SweepOutcome => ({ completed: 0, failed: 0, cancelled: 0, records: [], runDir, fingerprint, skipped: 0, workers: resources.workers, planWarnings: [], interrupted: true });
   try {
     const cache = new ProbeCache(runDir.probeCache, plugin, options.resume);
     const probe = cachedProbe(cache, poolProbe(startPool, plugin));
@@ -227,7 +229,9 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
     }
     const { plan, experiments, planOptions } = planned;
     runDir.writeJson(runDir.plan, { ...plan, experiments });
-    const completedIds = new Set(options.resume ? journal.existing.filter((r) => r.status === "completed").map((r) => r.experiment_id) : []);
+    // Completed runs of this definition only (after --extend an experiment may recur in another).
+    const ofDefinition = fingerprintOf(checked.definitions);
+    const completedIds = new Set(options.resume ? journal.existing.filter((r) => r.status === "completed" && ofDefinition(r) === fingerprint).map((r) => r.experiment_id) : []);
     const previousAttempts = new Map<string, number>();
     for (const record of journal.existing) previousAttempts.set(record.experiment_id, Math.max(previousAttempts.get(record.experiment_id) ?? 0, record.attempt));
     // Largest budgets first: the long runs start early, so the sweep ends sooner.
@@ -291,7 +295,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
     }
     runDir.writeJson(runDir.plan, { ...plan, experiments, refinements: refined.refinements });
     return {
-      ...summary, runDir, skipped: skipped + refined.skipped, workers: resources.workers,
+      ...summary, runDir, fingerprint, skipped: skipped + refined.skipped, workers: resources.workers,
       planWarnings: [...plan.warnings, ...refined.refinements.map((r) => r.note)], interrupted: options.signal?.aborted ?? false,
     };
   } finally {

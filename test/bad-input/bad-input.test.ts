@@ -137,7 +137,7 @@ const cases: Case[] = [
   {
     name: "sweep into a run directory of another sweep definition",
     args: () => ["sweep", file("real.yaml", BUDGETS), "--out", mockRunDir("mockrun")],
-    expect: /mockrun holds 1 record of another sweep definition \(fingerprint [0-9a-f]{12}; this config's is [0-9a-f]{12}\); this config differs in:\n[\s\S]*  flops: "6nd" → "measured"\n  mock: \{.*\} → none \(real training\)\n.*--out DIR.*--extend/s,
+    expect: /mockrun holds 1 record of another sweep definition \(fingerprint [0-9a-f]{12}; this config's is [0-9a-f]{12}\); this config differs in:\n[\s\S]* {2}flops: "6nd" → "measured"\n {2}mock: \{.*\} → none \(real training\)\n.*--out DIR.*--extend/s,
   },
   { name: "sweep into a run directory another sweep holds", args: () => ["sweep", file("locked.yaml", BUDGETS), "--mock", "--out", lockedRunDir("lockedrun")], expect: new RegExp(`lockedrun is in use by another sweep \\(pid ${process.pid} on `) },
 ];
