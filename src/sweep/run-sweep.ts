@@ -24,6 +24,7 @@ import { RunDir } from "../store/run-dir.js";
 import { RunLock } from "../store/run-lock.js";
 import { definitionFingerprint, sweepDefinition } from "../store/sweep-definition.js";
 import { buildExperiments, type Experiment } from "./experiments.js";
+import { LazyPool } from "./lazy-pool.js";
 import { probeSizes, type ProbeOutcome } from "./probe.js";
 import { refineSweep } from "./refine-sweep.js";
 
@@ -198,12 +199,8 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
 
   // Workers start when first needed; Ctrl-C / SIGTERM / SIGHUP cancel running tasks
   // (recorded `cancelled`) and drop queued ones.
-  let pool: WorkerPool | null = null;
-  let starting: Promise<WorkerPool> | null = null;
-  const startPool = (): Promise<WorkerPool> => (starting ??= workerPool(loaded, resources, runDir.logs).then((started) => {
-    pool = started;
+  const pool = new LazyPool(() => workerPool(loaded, resources, runDir.logs), (started) => {
     observer?.onPool?.(started);
-    if (options.signal?.aborted) void started.shutdown();
     started.ready().then(() => {
       try {
         runDir.writeJson(runDir.environment, describeEnvironment(started, resources, config.scheduler.processes));
@@ -211,14 +208,13 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
         // environment.json is informational; a full disk is reported where results are written
       }
     }, () => undefined);
-    return started;
-  }));
-  const stop = () => void (pool as WorkerPool | null)?.shutdown();
+  });
+  const stop = () => pool.stop();
   options.signal?.addEventListener("abort", stop, { once: true });
   const interrupted = (): SweepOutcome => ({ completed: 0, failed: 0, cancelled: 0, records: [], runDir, fingerprint, skipped: 0, workers: resources.workers, planWarnings: [], interrupted: true });
   try {
     const cache = new ProbeCache(runDir.probeCache, plugin, options.resume);
-    const probe = cachedProbe(cache, poolProbe(startPool, plugin));
+    const probe = cachedProbe(cache, poolProbe(() => pool.get(), plugin));
     let planned: Awaited<ReturnType<typeof planSweep>>;
     try {
       planned = await planSweep(loaded, plugin, probe, resources, mock);
@@ -272,7 +268,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
       onFatal: stop,
     };
     const run = async (list: Experiment[]): Promise<RunSummary> =>
-      list.length === 0 ? { completed: 0, failed: 0, cancelled: 0, records: [] } : runExperiments(await startPool(), list, journal, runOptions);
+      list.length === 0 ? { completed: 0, failed: 0, cancelled: 0, records: [] } : runExperiments(await pool.get(), list, journal, runOptions);
     const summary = await run(pending);
     const refined = await refineSweep({
       rounds: config.planning.refine_rounds, records: [...journal.existing, ...summary.records], probe: planned.probe, planOptions,
@@ -300,8 +296,6 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
     };
   } finally {
     options.signal?.removeEventListener("abort", stop);
-    // A pool still starting is shut down as soon as it has started.
-    const started = pool ?? (starting ? await (starting as Promise<WorkerPool>).catch(() => null) : null);
-    await started?.shutdown();
+    await pool.close();
   }
 }
