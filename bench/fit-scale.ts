@@ -5,9 +5,13 @@
  *
  *   npx tsx bench/fit-scale.ts                    # 1k, 10k, 100k runs, approach 3
  *   npx tsx bench/fit-scale.ts --sizes 1000,300000 --all
+ *   npx tsx bench/fit-scale.ts --compare          # also every start on every run (≤ 10k runs)
  *
  * Prints, per size: the wall time of the fit, its time per run, the fitted a against the
- * truth 0.4516, and the optimiser's path (subsample search, refinement on all runs).
+ * truth 0.4516, and the optimiser's path (subsample search, refinement on all runs). With
+ * --compare, sizes up to 10k are also fitted with every start searched on every run (the
+ * search before subsampling; 100k would take minutes), with the time ratio and the
+ * difference in the objective.
  * Target: 100k runs in under 20 s on a 2-core machine.
  */
 import { cpus, loadavg } from "node:os";
@@ -20,6 +24,7 @@ const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const sizes = (option("--sizes") ?? "1000,10000,100000").split(",").map(Number);
 const approaches: Array<1 | 2 | 3> = args.includes("--all") ? [1, 2, 3] : [3];
+const compare = args.includes("--compare");
 
 /** `count` runs over 20 log-spaced budgets in 1e17..1e21, sizes spread ×4 around each optimum. */
 function sweep(count: number, seed: number): FitPoint[] {
@@ -52,4 +57,11 @@ for (const count of sizes) {
     `${String(count).padEnd(10)} ${`${(ms / 1000).toFixed(2)} s`.padEnd(10)} ${`${((1000 * ms) / count).toFixed(1)} µs`.padEnd(10)} ` +
       `${a === null ? "-" : `${a.toFixed(4)} (Δ ${(a - TRUE_A).toExponential(1)})`}`.padEnd(18) + ` ${path}; ${progressEvents} progress events`,
   );
+  if (compare && count <= 10_000 && count > 1000) {
+    const startAll = performance.now();
+    const all = fitScalingLaws(points, { approaches, approach3: { searchRuns: Infinity } });
+    const allMs = performance.now() - startAll;
+    const gap = (fit?.objective ?? NaN) - (all.approaches["3"]?.objective ?? NaN);
+    console.log(`${"".padEnd(10)} ${`${(allMs / 1000).toFixed(2)} s`.padEnd(10)} every start on every run: ${(allMs / ms).toFixed(1)}× the time; objective difference ${gap.toExponential(1)}`);
+  }
 }

@@ -17,7 +17,7 @@
  */
 import { chinchillaAllocation, type LossSurface } from "./allocation.js";
 import { parametricData, predictedLogLoss } from "./parametric-objective.js";
-import { searchParametricMinimum } from "./parametric-search.js";
+import { SEARCH_RUNS, searchParametricMinimum } from "./parametric-search.js";
 import { chinchillaStartGrid, type Start } from "./start-grid.js";
 import type { Approach3Options, Approach3Result, FitPoint, FitProgress } from "./types.js";
 
@@ -29,6 +29,7 @@ export interface ResolvedApproach3Options {
   method: "projected" | "full";
   starts: Start[];
   maxIterations: number;
+  searchRuns: number;
 }
 
 export function resolveApproach3Options(options: Approach3Options = {}): ResolvedApproach3Options {
@@ -38,6 +39,7 @@ export function resolveApproach3Options(options: Approach3Options = {}): Resolve
     method,
     starts: options.starts ? options.starts.map((s) => [...s] as Start) : chinchillaStartGrid(),
     maxIterations: options.maxIterations ?? (method === "projected" ? 500 : 5000),
+    searchRuns: options.searchRuns ?? SEARCH_RUNS,
   };
 }
 
@@ -82,7 +84,7 @@ export function fitApproach3(points: readonly FitPoint[], options: ResolvedAppro
     return { result: emptyResult(delta, [`approach 3: no fit: ${points.length} run${points.length === 1 ? "" : "s"} (need at least ${MIN_POINTS} for five parameters)`]), theta: null };
   }
   const data = parametricData(points);
-  const minimum = searchParametricMinimum(data, { delta, method: options.method, starts: options.starts, maxIterations: options.maxIterations, onProgress });
+  const minimum = searchParametricMinimum(data, { delta, method: options.method, starts: options.starts, maxIterations: options.maxIterations, searchRuns: options.searchRuns, onProgress });
   if (!minimum) return { result: emptyResult(delta, ["approach 3: no fit: the optimiser found no finite objective from any start"]), theta: null };
 
   const warnings: string[] = [];

@@ -71,6 +71,7 @@ export function resolveFitOptions(options: FitOptions): ResolvedFitOptions {
   check(approach3.starts.length > 0, "approach3.starts", approach3.starts, "must hold at least one start");
   approach3.starts.forEach((s, i) => check(s.length === 5 && s.every(Number.isFinite), `approach3.starts[${i}]`, s, "must be [alpha, beta, e, a, b], finite"));
   check(isCount(approach3.maxIterations) && approach3.maxIterations >= 1, "approach3.maxIterations", approach3.maxIterations, "must be an integer ≥ 1");
+  check(approach3.searchRuns === Infinity || (isCount(approach3.searchRuns) && approach3.searchRuns >= 10), "approach3.searchRuns", approach3.searchRuns, "must be an integer ≥ 10, or Infinity");
 
   return {
     approaches: [...new Set(approaches)].sort(),

@@ -28,6 +28,8 @@ export interface ParametricSearchOptions {
   method: "projected" | "full";
   starts: readonly Start[];
   maxIterations?: number;
+  /** Search the starts on a subsample of this many runs when there are more (default SEARCH_RUNS). */
+  searchRuns?: number;
   onProgress?: (progress: FitProgress) => void;
 }
 
@@ -165,7 +167,8 @@ function distinctBest(outcomes: readonly StartOutcome[], count: number): StartOu
 /** The best minimum over the starts; null when no start reached a finite objective. */
 export function searchParametricMinimum(data: ParametricData, options: ParametricSearchOptions): ParametricMinimum | null {
   const runs = data.lnL.length;
-  const search = runs > SEARCH_RUNS ? subsampleRuns(data, SEARCH_RUNS) : data;
+  const limit = options.searchRuns ?? SEARCH_RUNS;
+  const search = runs > limit ? subsampleRuns(data, limit) : data;
   const searchRuns = search.lnL.length;
   const starts = options.method === "projected" ? distinctExponentStarts(options.starts) : options.starts.map((s) => [...s]);
   const outcomes: StartOutcome[] = [];

@@ -98,6 +98,11 @@ export interface Approach3Options {
   starts?: Array<[number, number, number, number, number]>;
   /** Outer L-BFGS iteration cap per start. Default 500 (projected) / 5000 (full). */
   maxIterations?: number;
+  /**
+   * With more runs than this, the starts are searched on a random subsample of this many
+   * and the best minima refined on all runs. Default 1000; Infinity searches on all runs.
+   */
+  searchRuns?: number;
 }
 
 /** y = coefficient · C^exponent, C in FLOPs. */
