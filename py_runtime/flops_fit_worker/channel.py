@@ -72,6 +72,12 @@ class Channel:
         return dealer
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        except Exception as exc:  # without this thread the worker hears nothing: exit, do not linger
+            self._die(f"its I/O thread failed: {exc!r}")
+
+    def _loop(self) -> None:
         dealer = self._dealer()
         poller = zmq.Poller()
         poller.register(dealer, zmq.POLLIN)
@@ -127,5 +133,9 @@ class Channel:
             self.tasks.put(None)
 
     def _die(self, reason: str) -> None:
-        print(f"flops-fit worker {self.worker_id}: exiting: {reason}", file=sys.stderr, flush=True)
-        os._exit(EXIT_PARENT_GONE)
+        try:
+            print(f"flops-fit worker {self.worker_id}: exiting: {reason}", file=sys.stderr, flush=True)
+        except Exception:  # a full disk under the log file must not keep an orphan alive
+            pass
+        finally:
+            os._exit(EXIT_PARENT_GONE)

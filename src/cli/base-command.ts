@@ -39,6 +39,11 @@ export abstract class BaseCommand extends Command {
       process.stdout.write(JSON.stringify({ error: { code: "internal", message: error.message } }, null, 2) + "\n");
       this.exit(1);
     }
+    // A flag or argument oclif refused (e.g. --bootstrap above its maximum) is bad input: exit 2.
+    if (this.jsonEnabled() && error.oclif?.exit === 2) {
+      process.stdout.write(JSON.stringify({ error: { code: "bad_arguments", message: error.message.replace(/\s+/g, " ").trim() } }, null, 2) + "\n");
+      this.exit(2);
+    }
     return super.catch(error);
   }
 }

@@ -3,9 +3,11 @@ import { BaseCommand } from "../cli/base-command.js";
 import { fitFlags, parseApproaches, parseBudgets } from "../cli/fit-flags.js";
 import { fitRows } from "../fit/fit-rows.js";
 import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
+import { fitProgress } from "../progress/fit-progress.js";
 import { readFitInput } from "../store/fit-input.js";
 import { RunDir } from "../store/run-dir.js";
 import { noLawReason } from "../fit/no-law.js";
+import { fitRequestKey } from "../sweep/stored-fit.js";
 
 export default class Fit extends BaseCommand {
   static override summary = "Fit scaling laws (Chinchilla approaches 1-3) to a run directory, a results.jsonl or a CSV.";
@@ -26,17 +28,20 @@ export default class Fit extends BaseCommand {
   async run() {
     const { args, flags } = await this.parse(Fit);
     const input = readFitInput(args.input!);
-    const result = fitRows(input.rows, {
+    const progress = fitProgress();
+    const request = {
       approaches: parseApproaches(flags.approach),
       bootstrap: flags.bootstrap,
       seed: flags.seed,
       predict: parseBudgets(flags.predict),
       excludeWorst: flags["exclude-worst"],
       paramConvention: flags.convention as "total" | "non_embedding",
-    });
+    };
+    const result = fitRows(input.rows, { ...request, ...(this.jsonEnabled() ? {} : { onProgress: progress.onProgress }) }, input.notes);
+    progress.done();
     if (input.runDir) {
       const runDir = new RunDir(input.runDir);
-      runDir.writeJson(runDir.fit, result);
+      runDir.writeJson(runDir.fit, { ...result, request: fitRequestKey(request, input.definition) });
     }
     this.say(`${formatFitSummary(result)}\n\n${formatChinchillaTable(result, flags.format as "markdown" | "csv")}`);
     // No law is a failed fit, not a quiet success: exit 1 with the reason (the summary above says more).

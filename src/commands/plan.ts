@@ -2,7 +2,7 @@ import { BaseCommand } from "../cli/base-command.js";
 import { configArg } from "../cli/shared-flags.js";
 import { loadConfig } from "../config/load.js";
 import { formatPlan } from "../sweep/format-plan.js";
-import { mockSurface, planSweep, workerPool } from "../sweep/run-sweep.js";
+import { mockSurface, planSweep, poolProbe, workerPool } from "../sweep/run-sweep.js";
 import { resolvePlugin } from "../plugins/registry.js";
 import { planResources } from "../scheduler/resources.js";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -26,7 +26,7 @@ export default class Plan extends BaseCommand {
     const logDir = mkdtempSync(join(tmpdir(), "flops-fit-plan-"));
     const pool = await workerPool(loaded, resources, logDir);
     try {
-      const { plan, experiments, probe } = await planSweep(loaded, plugin, pool, resources, mockSurface(loaded, false));
+      const { plan, experiments, probe } = await planSweep(loaded, plugin, poolProbe(async () => pool, plugin), resources, mockSurface(loaded, false));
       this.say(formatPlan(loaded.config.name ?? "", plan, experiments));
       for (const warning of plan.warnings) this.note(`warning: ${warning}`);
       return { config: loaded.file, plugin: plugin.name, param_convention: loaded.config.param_convention, flops: loaded.config.flops, probe: probe.sizes, budgets: plan.budgets, experiments, warnings: plan.warnings };

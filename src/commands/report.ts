@@ -1,6 +1,6 @@
 import { Args, Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
-import { parseBudgets } from "../cli/fit-flags.js";
+import { bootstrapFlag, parseBudgets } from "../cli/fit-flags.js";
 import { writeReport } from "../report/write-report.js";
 
 export default class Report extends BaseCommand {
@@ -14,7 +14,7 @@ export default class Report extends BaseCommand {
   static override args = { runDir: Args.string({ name: "RUN_DIR", description: "run directory (default: runs/quickstart)", required: false, default: "runs/quickstart" }) };
   static override flags = {
     refit: Flags.boolean({ description: "fit again even when fit.json is current (fit.json is not overwritten)", default: false }),
-    bootstrap: Flags.integer({ description: "bootstrap resamples when fitting here (default 0)", min: 0 }),
+    bootstrap: bootstrapFlag(undefined, "bootstrap resamples when fitting here (default 0)"),
     predict: Flags.string({ description: "budgets C to predict when fitting here, comma-separated (default: fit.json's)" }),
   };
 

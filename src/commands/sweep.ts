@@ -1,18 +1,19 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
-import { fitFlags, parseApproaches, parseBudgets } from "../cli/fit-flags.js";
+import { bootstrapFlag, fitFlags, parseApproaches, parseBudgets } from "../cli/fit-flags.js";
 import { configArg } from "../cli/shared-flags.js";
 import { loadConfig } from "../config/load.js";
 import { finishSweep } from "../sweep/finish.js";
 import { runSweep } from "../sweep/run-sweep.js";
 import { defaultRunDir } from "../store/run-dir.js";
 import { createProgress } from "../progress/create.js";
+import { fitProgress } from "../progress/fit-progress.js";
 
 export default class Sweep extends BaseCommand {
   static override summary = "Run an IsoFLOP sweep end to end: plan, train every run on persistent workers, fit, report.";
   static override description = `Plans budgets × model sizes from measured parameter counts and FLOPs, trains each experiment for exactly its token budget on persistent PyTorch workers (one per device), records every finished attempt in RUN_DIR/results.jsonl, fits the scaling laws and writes fit.json and report/.
 
-Running it again on the same config re-runs nothing that completed (experiments are named by a hash of everything that determines them); a changed setting re-runs what it changes.
+Running it again on the same config re-runs nothing that completed (experiments are named by a hash of everything that determines them); a changed budget or grid runs what it adds. A run directory holds one sweep definition (plugin, model, data, loss and their options, training recipe, FLOP accounting, mock surface or real training): a config that changes it is refused there with what differs (use another --out, or --extend), and --mock and real runs default to different directories (runs/<name>-mock, runs/<name>). One sweep at a time per directory (RUN_DIR/sweep.lock).
 
 --mock replaces only the training step: the loss comes from the Chinchilla-form surface L(N, D) = E + A/N^alpha + B/D^beta (config "mock:", default E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28, with seeded 0.1% log-normal noise; the quickstart sets A=193.7 to put the optimum near its plan's 60 tokens per parameter), whose true compute-optimal exponent is a = beta/(alpha+beta) = 0.4516. Models are still built and counted for real; compute is counted as 6·N·D, the accounting the surface's closed form assumes.`;
   static override examples = [
@@ -22,42 +23,47 @@ Running it again on the same config re-runs nothing that completed (experiments 
   ];
   static override args = { config: configArg };
   static override flags = {
-    out: Flags.string({ description: "run directory (default: runs/<config name>)" }),
+    out: Flags.string({ description: "run directory (default: runs/<config name>, runs/<config name>-mock under --mock)" }),
     workers: Flags.integer({ description: "worker processes (default: one per GPU, else one per CPU core, up to 8)", min: 1 }),
     mock: Flags.boolean({ description: "loss from a known Chinchilla surface instead of training (see description)", default: false }),
-    resume: Flags.boolean({ description: "skip experiments already completed in the run directory (--no-resume re-runs them)", default: true, allowNo: true }),
+    resume: Flags.boolean({ description: "skip experiments already completed in the run directory (--no-resume re-runs them; the fit then uses the new results)", default: true, allowNo: true }),
+    extend: Flags.boolean({ description: "add this config's sweep definition to a run directory that holds another (refused without it); fit and report then use this one and list the earlier runs as left out", default: false }),
     ...fitFlags,
-    bootstrap: Flags.integer({ description: "bootstrap resamples for the fit's intervals", default: 100, min: 0 }),
+    bootstrap: bootstrapFlag(100, "bootstrap resamples for the fit's intervals"),
   };
 
   async run() {
     const { args, flags } = await this.parse(Sweep);
     const loaded = loadConfig(args.config);
     const predict = parseBudgets(flags.predict);
-    const outDir = flags.out ?? defaultRunDir(loaded.config.name ?? "sweep");
+    const outDir = flags.out ?? defaultRunDir(loaded.config.name ?? "sweep", flags.mock);
     const progress = createProgress({ json: this.jsonEnabled() });
     const controller = new AbortController();
-    const interrupt = () => {
+    // Ctrl-C, SIGTERM and SIGHUP (the terminal went away) all stop the sweep the same way.
+    const interrupt = (signal: NodeJS.Signals) => {
       if (controller.signal.aborted) process.exit(130);
-      this.note("\nstopping: cancelling running experiments (Ctrl-C again to quit at once)");
+      if (signal === "SIGHUP") for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined); // no terminal left to write to
+      this.note(`\nstopping (${signal}): cancelling running experiments (Ctrl-C again to quit at once)`);
       controller.abort();
     };
-    process.on("SIGINT", interrupt);
-    process.on("SIGTERM", interrupt);
+    const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+    for (const signal of signals) process.on(signal, interrupt);
     try {
-      const outcome = await runSweep(loaded, { outDir, workers: flags.workers, mock: flags.mock, resume: flags.resume, observer: progress, signal: controller.signal });
+      const outcome = await runSweep(loaded, { outDir, workers: flags.workers, mock: flags.mock, resume: flags.resume, extend: flags.extend, observer: progress, signal: controller.signal });
       progress.close?.();
+      const fitting = fitProgress();
       const result = await finishSweep(outcome, {
         approaches: parseApproaches(flags.approach), bootstrap: flags.bootstrap, seed: flags.seed, predict, paramConvention: loaded.config.param_convention,
+        ...(this.jsonEnabled() ? {} : { onProgress: fitting.onProgress }),
       });
+      fitting.done();
       this.say(result.text);
       if (outcome.interrupted) process.exitCode = 130;
       else if (result.failed) process.exitCode = 1; // the reasons are in the text and in --json "problems"
       return result.json;
     } finally {
       progress.close?.();
-      process.off("SIGINT", interrupt);
-      process.off("SIGTERM", interrupt);
+      for (const signal of signals) process.off(signal, interrupt);
     }
   }
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LineCounter, isMap, isNode, parseDocument, type Document } from "yaml";
+import { LineCounter, isMap, isNode, parseDocument, visit, type Document } from "yaml";
 import { z } from "zod";
 import { UserError } from "../errors/user-error.js";
 import { SweepConfig } from "./schema.js";
@@ -73,7 +73,18 @@ function parseYaml(text: string, file: string): { value: unknown; document: Docu
     });
     throw new ConfigError(file, issues);
   }
-  return { value: document.toJS() ?? {}, document, lines };
+  let value: unknown;
+  try {
+    value = document.toJS();
+  } catch (error) {
+    // yaml refuses aliases that expand beyond a limit (a "billion laughs" document).
+    let first: number | undefined;
+    visit(document, { Alias: (_key, node) => { first ??= node.range?.[0]; return first === undefined ? undefined : visit.BREAK; } });
+    const pos = lines.linePos(first ?? 0);
+    const reason = /alias/i.test((error as Error).message) ? "aliases expand to too many nodes (an alias bomb?); write the values out instead" : (error as Error).message;
+    throw new ConfigError(file, [{ field: "(yaml)", message: reason, line: pos.line, column: pos.col }]);
+  }
+  return { value: value ?? {}, document, lines };
 }
 
 /** Maps a field path to the line:column of its key (or nearest existing parent) in the YAML. */

@@ -15,6 +15,22 @@ export const PythonTarget = z
   .string()
   .regex(/^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$/, "expected a python target such as \"package.module:Class\"");
 
+/** Why `name` cannot name a run directory (runs/<name>), or null when it can: one plain folder name. */
+export function runNameProblem(name: string): string | null {
+  if (name.trim() === "") return "a run name cannot be empty";
+  if (name === "." || name === "..") return `a run name cannot be "${name}"`;
+  if (/[/\\]/.test(name)) return "a run name is one folder name, without / or \\ (use --out to choose a directory)";
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return "a run name cannot contain control characters";
+  return null;
+}
+
+/** The sweep's name: reports show it, and the default run directory is runs/<name>. */
+export const RunName = z.string().superRefine((name, context) => {
+  const problem = runNameProblem(name);
+  if (problem) context.addIssue({ code: "custom", message: `${problem} (got ${JSON.stringify(name)})` });
+});
+
 const Options = z.record(z.string(), z.unknown()).default({});
 
 export const ModelConfig = z.strictObject({
@@ -118,8 +134,8 @@ export const SchedulerConfig = z.strictObject({
 });
 
 export const SweepConfig = z.strictObject({
-  /** Shown in reports; defaults to the config file's name. */
-  name: z.string().optional(),
+  /** Shown in reports and names the default run directory runs/<name>; defaults to the config file's name. */
+  name: RunName.optional(),
   /** Built-in plugin name (`gpt`, `vit`) or a path to a plugin folder with plugin.ts. */
   plugin: z.string().default("gpt"),
   model: ModelConfig.default({ options: {} }),

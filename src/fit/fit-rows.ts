@@ -1,7 +1,8 @@
 /**
  * Bridges recorded runs to the pure fitting engine: chooses N by the parameter
- * convention, leaves out runs that did not complete (reported, never silent) and
- * runs the requested approaches.
+ * convention, leaves out runs that did not complete or belong to another sweep
+ * definition (reported, never silent) and runs the requested approaches. The input's
+ * notes (left-out definitions, re-runs, derived budgets) lead the fit's warnings.
  */
 import { fitScalingLaws, type FitOptions, type FitPoint, type FitResult } from "../fitting/index.js";
 import type { FitRow } from "../store/fit-input.js";
@@ -17,17 +18,26 @@ export interface FitOutput extends FitResult {
   left_out: Array<{ experiment_id?: string; status: string; reason: string }>;
 }
 
-export function fitRows(rows: FitRow[], request: FitRequest): FitOutput {
+export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly string[] = []): FitOutput {
   const leftOut: FitOutput["left_out"] = [];
   const points: FitPoint[] = [];
+  const kinds = new Map<string, number>();
+  const count = (kind: string) => kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   for (const row of rows) {
+    if (row.left_out) {
+      leftOut.push({ experiment_id: row.experiment_id, status: row.status, reason: row.left_out });
+      count("of another sweep definition");
+      continue;
+    }
     if (row.status !== "completed" || row.loss === null || !Number.isFinite(row.loss)) {
       leftOut.push({ experiment_id: row.experiment_id, status: row.status, reason: row.status === "completed" ? "no held-out loss" : `run ${row.status}` });
+      count(row.status);
       continue;
     }
     const n = request.paramConvention === "non_embedding" ? row.n_params_non_embedding : row.n_params;
     if (n === null || !(n > 0)) {
       leftOut.push({ experiment_id: row.experiment_id, status: row.status, reason: `no ${request.paramConvention} parameter count` });
+      count(row.status);
       continue;
     }
     points.push({ n_params: n, n_tokens: row.n_tokens, loss: row.loss, budget_flops: row.budget_flops, experiment_id: row.experiment_id });
@@ -37,10 +47,9 @@ export function fitRows(rows: FitRow[], request: FitRequest): FitOutput {
   const repeated = epochsWarning(rows.filter((r) => r.status === "completed"), null, "completed runs");
   if (repeated) result.warnings.push(repeated);
   if (leftOut.length > 0) {
-    const counts = new Map<string, number>();
-    for (const item of leftOut) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
-    const summary = [...counts].map(([status, count]) => `${count} ${status}`).join(", ");
+    const summary = [...kinds].map(([kind, n]) => `${n} ${kind}`).join(", ");
     result.warnings.unshift(`${leftOut.length} run${leftOut.length === 1 ? "" : "s"} left out of the fit (${summary}); see left_out`);
   }
+  result.warnings.unshift(...notes);
   return { ...result, param_convention: paramConvention, left_out: leftOut };
 }

@@ -17,9 +17,9 @@
  */
 import { chinchillaAllocation, type LossSurface } from "./allocation.js";
 import { parametricData, predictedLogLoss } from "./parametric-objective.js";
-import { searchParametricMinimum } from "./parametric-search.js";
+import { SEARCH_RUNS, searchParametricMinimum } from "./parametric-search.js";
 import { chinchillaStartGrid, type Start } from "./start-grid.js";
-import type { Approach3Options, Approach3Result, FitPoint } from "./types.js";
+import type { Approach3Options, Approach3Result, FitPoint, FitProgress } from "./types.js";
 
 /** Fewest runs for a fit of five parameters. */
 export const MIN_POINTS = 6;
@@ -29,6 +29,7 @@ export interface ResolvedApproach3Options {
   method: "projected" | "full";
   starts: Start[];
   maxIterations: number;
+  searchRuns: number;
 }
 
 export function resolveApproach3Options(options: Approach3Options = {}): ResolvedApproach3Options {
@@ -38,6 +39,7 @@ export function resolveApproach3Options(options: Approach3Options = {}): Resolve
     method,
     starts: options.starts ? options.starts.map((s) => [...s] as Start) : chinchillaStartGrid(),
     maxIterations: options.maxIterations ?? (method === "projected" ? 500 : 5000),
+    searchRuns: options.searchRuns ?? SEARCH_RUNS,
   };
 }
 
@@ -76,13 +78,13 @@ export interface Approach3Fit {
   theta: Float64Array | null;
 }
 
-export function fitApproach3(points: readonly FitPoint[], options: ResolvedApproach3Options): Approach3Fit {
+export function fitApproach3(points: readonly FitPoint[], options: ResolvedApproach3Options, onProgress?: (progress: FitProgress) => void): Approach3Fit {
   const delta = options.huberDelta;
   if (points.length < MIN_POINTS) {
     return { result: emptyResult(delta, [`approach 3: no fit: ${points.length} run${points.length === 1 ? "" : "s"} (need at least ${MIN_POINTS} for five parameters)`]), theta: null };
   }
   const data = parametricData(points);
-  const minimum = searchParametricMinimum(data, { delta, method: options.method, starts: options.starts, maxIterations: options.maxIterations });
+  const minimum = searchParametricMinimum(data, { delta, method: options.method, starts: options.starts, maxIterations: options.maxIterations, searchRuns: options.searchRuns, onProgress });
   if (!minimum) return { result: emptyResult(delta, ["approach 3: no fit: the optimiser found no finite objective from any start"]), theta: null };
 
   const warnings: string[] = [];
@@ -123,6 +125,8 @@ export function fitApproach3(points: readonly FitPoint[], options: ResolvedAppro
       starts: minimum.starts,
       distinct_starts: minimum.distinctStarts,
       converged_starts: minimum.convergedStarts,
+      search_runs: minimum.searchRuns,
+      refined_starts: minimum.refinedStarts,
       gradient_norm: minimum.gradientNorm,
       gradient_scale: minimum.gradientScale,
     },

@@ -36,6 +36,8 @@ export interface BootstrapSettings {
   seed: number;
   confidence: number;
   predict: readonly number[];
+  /** Called after every resample (progress). */
+  onResample?: () => void;
 }
 
 export interface PredictionIntervals {
@@ -108,6 +110,7 @@ export function bootstrapApproach3(points: readonly FitPoint[], theta: Float64Ar
     const counts = resampleCounts(points.length, createRandom(settings.seed, 4 * r + 3));
     const data = parametricData(points, counts);
     const refit = projectedSearch(data, delta, theta[3] as number, theta[4] as number, linear);
+    settings.onResample?.();
     const surface = surfaceFromTheta(refit.theta);
     if (!Number.isFinite(refit.value) || !hasAllocation(surface)) {
       replicates.push(null);
@@ -126,6 +129,7 @@ export function bootstrapApproach2(groups: readonly BudgetGroup[], options: Reso
   const replicates: Array<Replicate | null> = [];
   for (let r = 0; r < settings.resamples; r++) {
     const fit = fitApproach2(resampleWithinBudgets(groups, createRandom(settings.seed, 4 * r + 2)), options);
+    settings.onResample?.();
     replicates.push(fit.status === "fitted" && fit.laws ? lawReplicate(fit.laws) : null);
   }
   return summarise(replicates, settings);
@@ -135,6 +139,7 @@ export function bootstrapApproach1(groups: readonly BudgetGroup[], options: Appr
   const replicates: Array<Replicate | null> = [];
   for (let r = 0; r < settings.resamples; r++) {
     const fit = fitApproach1(resampleWithinBudgets(groups, createRandom(settings.seed, 4 * r + 1)), options);
+    settings.onResample?.();
     replicates.push(fit.status === "fitted" && fit.laws ? lawReplicate(fit.laws) : null);
   }
   return summarise(replicates, settings);

@@ -20,7 +20,14 @@ export interface ResolvedFitOptions {
   approach1: Approach1Options;
   approach2: ResolvedApproach2Options;
   approach3: ResolvedApproach3Options;
+  onProgress?: FitOptions["onProgress"];
 }
+
+/**
+ * Most bootstrap resamples a fit accepts: Hoffmann et al. and Besiroglu et al. use ~1000-4000;
+ * beyond 1e5 the intervals stop changing and the time (and memory) keep growing.
+ */
+export const MAX_BOOTSTRAP = 100_000;
 
 const show = (value: unknown) => (Array.isArray(value) ? JSON.stringify(value) : String(value));
 
@@ -36,6 +43,7 @@ export function resolveFitOptions(options: FitOptions): ResolvedFitOptions {
   approaches.forEach((a, i) => check(a === 1 || a === 2 || a === 3, `approaches[${i}]`, a, "must be 1, 2 or 3"));
   const bootstrap = options.bootstrap ?? 0;
   check(isCount(bootstrap), "bootstrap", bootstrap, "must be an integer ≥ 0");
+  check(bootstrap <= MAX_BOOTSTRAP, "bootstrap", bootstrap, `at most ${MAX_BOOTSTRAP} resamples`);
   const seed = options.seed ?? 0;
   check(typeof seed === "number" && Number.isFinite(seed), "seed", seed, "must be a finite number");
   const predict = options.predict ?? [];
@@ -63,6 +71,7 @@ export function resolveFitOptions(options: FitOptions): ResolvedFitOptions {
   check(approach3.starts.length > 0, "approach3.starts", approach3.starts, "must hold at least one start");
   approach3.starts.forEach((s, i) => check(s.length === 5 && s.every(Number.isFinite), `approach3.starts[${i}]`, s, "must be [alpha, beta, e, a, b], finite"));
   check(isCount(approach3.maxIterations) && approach3.maxIterations >= 1, "approach3.maxIterations", approach3.maxIterations, "must be an integer ≥ 1");
+  check(approach3.searchRuns === Infinity || (isCount(approach3.searchRuns) && approach3.searchRuns >= 10), "approach3.searchRuns", approach3.searchRuns, "must be an integer ≥ 10, or Infinity");
 
   return {
     approaches: [...new Set(approaches)].sort(),
@@ -76,5 +85,6 @@ export function resolveFitOptions(options: FitOptions): ResolvedFitOptions {
     approach1: { minPointsPerBudget: approach2.minPointsPerBudget, minBudgets: approach2.minBudgets },
     approach2,
     approach3,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
 }

@@ -40,7 +40,8 @@ function ratioRange(points: readonly FitPoint[]): FitResult["budget_over_6nd"] {
   let min = Infinity;
   let max = -Infinity;
   for (const p of points) {
-    const ratio = p.budget_flops / (6 * p.n_params * p.n_tokens);
+    // In logs: 6·N·D underflows (or overflows) for runs in unusual units, e.g. N ~ 1e-170.
+    const ratio = Math.exp(Math.log(p.budget_flops) - Math.log(6) - Math.log(p.n_params) - Math.log(p.n_tokens));
     min = Math.min(min, ratio);
     max = Math.max(max, ratio);
   }
@@ -48,7 +49,7 @@ function ratioRange(points: readonly FitPoint[]): FitResult["budget_over_6nd"] {
 }
 
 /** Budgets within 1% of 6·N·D at every run (or no runs) count as 6·N·D. */
-const is6ND = (range: FitResult["budget_over_6nd"]) => range === null || (range.min >= 0.99 && range.max <= 1.01);
+const is6ND = (range: FitResult["budget_over_6nd"]) => range === null || !(range.min < 0.99 || range.max > 1.01);
 
 const formatRatio = (range: { min: number; max: number }) =>
   range.max / range.min - 1 < 0.005 ? range.min.toPrecision(3) : `${range.min.toPrecision(3)}–${range.max.toPrecision(3)}`;
@@ -77,7 +78,7 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
     if (approach === 1) approaches["1"] = fitApproach1(groups, settings.approach1);
     if (approach === 2) approaches["2"] = fitApproach2(groups, settings.approach2);
     if (approach === 3) {
-      const fit = fitApproach3(used, settings.approach3);
+      const fit = fitApproach3(used, settings.approach3, settings.onProgress);
       approaches["3"] = fit.result;
       theta = fit.theta;
     }
@@ -102,6 +103,13 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
   let bootstrapReport: FitResult["bootstrap"];
   if (settings.bootstrap > 0) {
     const bootSettings: BootstrapSettings = { resamples: settings.bootstrap, seed: settings.seed, confidence: settings.confidence, predict: settings.predict };
+    // Progress counts resamples over every bootstrapped approach.
+    const booted = (["1", "2", "3"] as const).filter((key) => approaches[key]?.status === "fitted" && (key !== "3" || theta));
+    let done = 0;
+    const progress = settings.onProgress
+      ? () => settings.onProgress?.({ stage: "bootstrap", done: ++done, total: booted.length * settings.bootstrap, runs: used.length })
+      : undefined;
+    if (progress) bootSettings.onResample = progress;
     if (approaches["1"]?.status === "fitted") boot["1"] = bootstrapApproach1(groups, settings.approach1, bootSettings);
     if (approaches["2"]?.status === "fitted") boot["2"] = bootstrapApproach2(groups, settings.approach2, bootSettings);
     if (approaches["3"]?.status === "fitted" && theta) boot["3"] = bootstrapApproach3(used, theta, settings.approach3.huberDelta, bootSettings);

@@ -78,7 +78,7 @@ export function formatFitSummary(result: FitResult): string {
   }
   if (result.predictions.length > 0) {
     const ratio = result.budget_over_6nd;
-    const sixND = result.preferred_approach === 3 && ratio && (ratio.min < 0.99 || ratio.max > 1.01) ? "; C counted as 6·N·D, unlike the runs' budgets" : "";
+    const sixND = result.preferred_approach === 3 && ratio && Number.isFinite(ratio.min) && Number.isFinite(ratio.max) && (ratio.min < 0.99 || ratio.max > 1.01) ? "; C counted as 6·N·D, unlike the runs' budgets" : "";
     lines.push("", `Compute-optimal predictions (approach ${result.preferred_approach}${sixND}):`);
     for (const p of result.predictions) {
       const iv = p.intervals;

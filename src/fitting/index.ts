@@ -15,6 +15,7 @@ export { formatFitSummary } from "./format-summary.js";
 export { formatChinchillaTable, defaultTableBudgets, DEFAULT_BUDGETS, MAX_OBSERVED_ROWS } from "./format-table.js";
 export { chinchillaAllocation, lossSurface, type Allocation, type LossSurface } from "./allocation.js";
 export { FitInputError } from "./fit-input-error.js";
+export { MAX_BOOTSTRAP } from "./fit-options.js";
 export { predictOptimum, type Optimum } from "./predictions.js";
 export { chinchillaStartGrid, type Start } from "./start-grid.js";
 export type {
@@ -27,6 +28,7 @@ export type {
   BudgetFit,
   Exclusion,
   FitOptions,
+  FitProgress,
   FitPoint,
   FitResult,
   Interval,

@@ -8,8 +8,16 @@
  *
  * "full": L-BFGS over all five parameters from every start, the procedure of Hoffmann et
  * al. 2022 (§D.2). Kept as a cross-check: it is ill conditioned and much slower.
+ *
+ * Many runs: every objective evaluation is a pass over all runs, so beyond SEARCH_RUNS
+ * runs the starts are searched on a fixed random subsample of SEARCH_RUNS runs (which
+ * locates the basin as well: five parameters, thousands of runs), and the best
+ * REFINED_STARTS distinct minima found there are refined on every run; the best refined
+ * minimum is the fit. 100k runs then cost seconds instead of minutes (bench/fit-scale.ts).
  */
 import { minimizeLbfgs, type LbfgsStatus } from "./lbfgs.js";
+import { createRandom } from "./random.js";
+import type { FitProgress } from "./types.js";
 import type { Objective } from "./line-search.js";
 import { parametricObjective, type ParametricData } from "./parametric-objective.js";
 import { distinctExponentStarts, type Start } from "./start-grid.js";
@@ -20,7 +28,17 @@ export interface ParametricSearchOptions {
   method: "projected" | "full";
   starts: readonly Start[];
   maxIterations?: number;
+  /** Search the starts on a subsample of this many runs when there are more (default SEARCH_RUNS). */
+  searchRuns?: number;
+  onProgress?: (progress: FitProgress) => void;
 }
+
+/** Above this many runs, starts are searched on a random subsample of this size. */
+export const SEARCH_RUNS = 1000;
+/** Distinct subsample minima refined on every run. */
+export const REFINED_STARTS = 3;
+/** Minima whose exponents agree to this are the same minimum. */
+const SAME_EXPONENTS = 1e-3;
 
 export interface ParametricMinimum {
   /** [e, a, b, alpha, beta]. */
@@ -32,6 +50,10 @@ export interface ParametricMinimum {
   starts: number;
   distinctStarts: number;
   convergedStarts: number;
+  /** Runs the starts were searched on (all, or a subsample). */
+  searchRuns: number;
+  /** Subsample minima refined on all runs (0: the search used all runs). */
+  refinedStarts: number;
   /** Max-norm of the 5-parameter gradient at theta. */
   gradientNorm: number;
   /** The largest value any gradient component can take on these data (gradientScale). */
@@ -113,31 +135,76 @@ function gradientMaxNorm(data: ParametricData, theta: Float64Array, delta: numbe
   return Math.max(...Array.from(gradient, Math.abs));
 }
 
+/** A fixed random subsample of `size` runs (seeded: the same data give the same subsample). */
+export function subsampleRuns(data: ParametricData, size: number): ParametricData {
+  const n = data.lnL.length;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const random = createRandom(0, 5);
+  for (let i = 0; i < size; i++) {
+    const j = i + random.int(n - i);
+    const swap = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = swap;
+  }
+  const chosen = order.subarray(0, size).sort();
+  const pick = (column: Float64Array) => Float64Array.from(chosen, (i) => column[i] as number);
+  return { lnN: pick(data.lnN), lnD: pick(data.lnD), lnL: pick(data.lnL), weight: pick(data.weight) };
+}
+
+const isFinite = (o: StartOutcome) => Number.isFinite(o.value) && o.theta.every(Number.isFinite);
+
+/** The best `count` finite outcomes whose (alpha, beta) differ. */
+function distinctBest(outcomes: readonly StartOutcome[], count: number): StartOutcome[] {
+  const chosen: StartOutcome[] = [];
+  for (const outcome of [...outcomes].filter(isFinite).sort((x, y) => x.value - y.value)) {
+    const same = chosen.some((c) => Math.abs((c.theta[3] as number) - (outcome.theta[3] as number)) < SAME_EXPONENTS && Math.abs((c.theta[4] as number) - (outcome.theta[4] as number)) < SAME_EXPONENTS);
+    if (!same) chosen.push(outcome);
+    if (chosen.length === count) break;
+  }
+  return chosen;
+}
+
 /** The best minimum over the starts; null when no start reached a finite objective. */
 export function searchParametricMinimum(data: ParametricData, options: ParametricSearchOptions): ParametricMinimum | null {
+  const runs = data.lnL.length;
+  const limit = options.searchRuns ?? SEARCH_RUNS;
+  const search = runs > limit ? subsampleRuns(data, limit) : data;
+  const searchRuns = search.lnL.length;
+  const starts = options.method === "projected" ? distinctExponentStarts(options.starts) : options.starts.map((s) => [...s]);
   const outcomes: StartOutcome[] = [];
-  let distinct = 0;
-  if (options.method === "projected") {
-    for (const [alpha, beta] of distinctExponentStarts(options.starts)) {
-      distinct++;
-      outcomes.push(projectedSearch(data, options.delta, alpha, beta, null, options.maxIterations));
+  starts.forEach((start, i) => {
+    if (options.method === "projected") outcomes.push(projectedSearch(search, options.delta, start[0] as number, start[1] as number, null, options.maxIterations));
+    else {
+      const [alpha, beta, e, a, b] = start as number[];
+      outcomes.push(fullSearch(search, options.delta, Float64Array.from([e as number, a as number, b as number, alpha as number, beta as number]), options.maxIterations));
     }
-  } else {
-    for (const [alpha, beta, e, a, b] of options.starts) {
-      distinct++;
-      outcomes.push(fullSearch(data, options.delta, Float64Array.from([e, a, b, alpha, beta]), options.maxIterations));
-    }
+    options.onProgress?.({ stage: "approach3_search", done: i + 1, total: starts.length, runs: searchRuns });
+  });
+  let candidates = outcomes;
+  let refinedStarts = 0;
+  if (search !== data) {
+    // Refine the subsample's best minima on every run.
+    const best = distinctBest(outcomes, REFINED_STARTS);
+    refinedStarts = best.length;
+    candidates = best.map((outcome, i) => {
+      const theta = outcome.theta;
+      const refined = options.method === "projected"
+        ? projectedSearch(data, options.delta, theta[3] as number, theta[4] as number, theta.slice(0, 3), options.maxIterations)
+        : fullSearch(data, options.delta, theta, options.maxIterations);
+      options.onProgress?.({ stage: "approach3_refine", done: i + 1, total: best.length, runs });
+      return refined;
+    });
   }
   let best: StartOutcome | null = null;
-  for (const outcome of outcomes) {
-    if (Number.isFinite(outcome.value) && outcome.theta.every(Number.isFinite) && (!best || outcome.value < best.value)) best = outcome;
-  }
+  for (const outcome of candidates) if (isFinite(outcome) && (!best || outcome.value < best.value)) best = outcome;
   if (!best) return null;
   return {
     ...best,
     starts: options.starts.length,
-    distinctStarts: distinct,
+    distinctStarts: starts.length,
     convergedStarts: outcomes.filter((o) => o.status === "converged").length,
+    searchRuns,
+    refinedStarts,
     gradientNorm: gradientMaxNorm(data, best.theta, options.delta),
     gradientScale: gradientScale(data, options.delta),
   };

@@ -49,6 +49,17 @@ export interface FitOptions {
   budgetTolerance?: number;
   /** Flag (warning) when Approaches 2 and 3 disagree on a by more than this. Default 0.03 (REFERENCE §5.8). */
   disagreementThreshold?: number;
+  /** Hears how a long fit advances (approach 3's starts, bootstrap resamples); the fit is synchronous. */
+  onProgress?: (progress: FitProgress) => void;
+}
+
+/** A step of a long fit: `done` of `total` units of one stage. */
+export interface FitProgress {
+  stage: "approach3_search" | "approach3_refine" | "bootstrap";
+  done: number;
+  total: number;
+  /** Runs the stage works on. */
+  runs: number;
 }
 
 export interface Approach2Options {
@@ -87,6 +98,11 @@ export interface Approach3Options {
   starts?: Array<[number, number, number, number, number]>;
   /** Outer L-BFGS iteration cap per start. Default 500 (projected) / 5000 (full). */
   maxIterations?: number;
+  /**
+   * With more runs than this, the starts are searched on a random subsample of this many
+   * and the best minima refined on all runs. Default 1000; Infinity searches on all runs.
+   */
+  searchRuns?: number;
 }
 
 /** y = coefficient · C^exponent, C in FLOPs. */
@@ -196,6 +212,13 @@ export interface OptimizerReport {
   /** Starts actually run: under variable projection starts differing only in (e, a, b) coincide. */
   distinct_starts: number;
   converged_starts: number;
+  /**
+   * Runs the starts were searched on: all of them, or (above 1000 runs) a fixed random
+   * subsample whose best minima were then refined on every run (refined_starts).
+   */
+  search_runs?: number;
+  /** Subsample minima refined on all runs (0 when the search used every run). */
+  refined_starts?: number;
   /** Max-norm of the gradient at the solution (over all five parameters). */
   gradient_norm: number;
   /**

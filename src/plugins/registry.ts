@@ -60,8 +60,20 @@ export interface ResolvedPlugin {
   defaultSizeValues?: SizeValuesSpec;
 }
 
-function validateOptions(schema: z.ZodType | undefined, options: Record<string, unknown>, path: PathSegment[], loaded: LoadedConfig): Record<string, unknown> {
-  if (!schema) return options;
+/**
+ * A manifest's `z.object({...})` strips keys it does not know, so a misspelled option would
+ * be dropped and its default trained instead: options are checked strictly unless the
+ * manifest asked for passthrough (`.loose()`) or a catch-all.
+ */
+function strict(schema: z.ZodType): z.ZodType {
+  const def = schema._zod.def as { type?: string; catchall?: unknown };
+  const object = schema as unknown as { strict?: () => z.ZodType };
+  return def.type === "object" && def.catchall === undefined && typeof object.strict === "function" ? object.strict() : schema;
+}
+
+function validateOptions(declared: z.ZodType | undefined, options: Record<string, unknown>, path: PathSegment[], loaded: LoadedConfig): Record<string, unknown> {
+  if (!declared) return options;
+  const schema = strict(declared);
   const result = schema.safeParse(options);
   if (result.success) return result.data as Record<string, unknown>;
   const issues = result.error.issues.map((issue) => ({ ...issue, path: [...path, ...issue.path] })) as z.core.$ZodIssue[];

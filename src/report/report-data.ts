@@ -10,6 +10,7 @@ import { UserError } from "../errors/user-error.js";
 import { fitRows, type FitOutput, type FitRequest } from "../fit/fit-rows.js";
 import { readFitInput } from "../store/fit-input.js";
 import { readJournal } from "../store/journal.js";
+import { selectRunRecords } from "../store/run-definitions.js";
 import type { ResultRecord } from "../store/record.js";
 import { RunDir } from "../store/run-dir.js";
 import type { PlannedRow } from "./experiment-rows.js";
@@ -75,7 +76,8 @@ function loadFit(runDir: RunDir, config: Record<string, unknown> | null, records
   if (previous && current && !options.refit) return { fit: previous as unknown as FitOutput, fitSource: `fit.json (${statSync(runDir.fit).mtime.toISOString()})`, fitError: null };
   if (records.length === 0) return { fit: null, fitSource: "none", fitError: "no results yet" };
   try {
-    const fit = fitRows(readFitInput(runDir.root).rows, defaultRequest(previous, config, options.request ?? {}));
+    const input = readFitInput(runDir.root);
+    const fit = fitRows(input.rows, defaultRequest(previous, config, options.request ?? {}), input.notes);
     return { fit, fitSource: `fitted now from results.jsonl (${records.length} records${previous ? "; fit.json is older" : ""}, no bootstrap)`, fitError: null };
   } catch (error) {
     return { fit: null, fitSource: "none", fitError: (error as Error).message };
@@ -111,7 +113,8 @@ export function loadReportData(root: string, options: LoadOptions = {}): ReportD
   }
   const config = record(readJson(runDir.config));
   const plan = record(readJson(runDir.plan));
-  const records = readJournal(runDir.results).records;
+  // The current sweep definition's runs only; the fit's warnings name what was left out.
+  const records = selectRunRecords(runDir, readJournal(runDir.results).records).records;
   const planned = (Array.isArray(plan?.experiments) ? plan.experiments : []).filter((e): e is PlannedRow => typeof record(e)?.experiment_id === "string");
   return {
     runDir: runDir.root,

@@ -2,8 +2,9 @@
  * `flops-fit report` and the end of `sweep`: reads the run directory, renders every figure
  * to report/<name>.svg and report/<name>.png, and writes report/index.html.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../store/atomic-write.js";
 import { RunDir } from "../store/run-dir.js";
 import { reportFigures } from "./figures.js";
 import { fitView } from "./fit-view.js";
@@ -21,11 +22,7 @@ export interface ReportFiles {
 }
 
 /** Writes atomically (temp file + rename): a browser never sees half a report. */
-function write(file: string, content: string | Buffer): void {
-  const temp = `${file}.tmp-${process.pid}`;
-  writeFileSync(temp, content);
-  renameSync(temp, file);
-}
+const write = writeFileAtomic;
 
 export function writeReport(root: string, options: LoadOptions = {}): ReportFiles {
   const data = loadReportData(root, options);

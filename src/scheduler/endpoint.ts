@@ -17,7 +17,16 @@ export interface Endpoint {
 export function ipcEndpoint(): Endpoint {
   const base = tmpdir().length > 60 ? "/tmp" : tmpdir();
   const dir = mkdtempSync(join(base, "ff-"));
-  return { bind: `ipc://${join(dir, "r.sock")}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  // Also when the process exits without shutting the pool down (a second Ctrl-C).
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.on("exit", remove);
+  return {
+    bind: `ipc://${join(dir, "r.sock")}`,
+    cleanup: () => {
+      process.off("exit", remove);
+      remove();
+    },
+  };
 }
 
 export function tcpLoopbackEndpoint(): Endpoint {

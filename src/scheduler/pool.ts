@@ -79,6 +79,7 @@ export class WorkerPool extends EventEmitter {
   private timer?: NodeJS.Timeout;
   private lastBeatAt = 0;
   private stopping = false;
+  private stopped?: Promise<void>;
   private fatal?: RuntimeFailure;
   private readonly startFailures = new Map<number, number>();
   private readonly generations = new Map<number, number>();
@@ -133,6 +134,7 @@ export class WorkerPool extends EventEmitter {
   /** Resolves once at least one worker has said hello; rejects when workers cannot start. */
   ready(): Promise<void> {
     if (this.fatal) return Promise.reject(this.fatal);
+    if (this.stopping) return Promise.reject(new RuntimeFailure("the sweep was stopped before a worker started", "stopped"));
     if ([...this.workers.values()].some((w) => w.status === "idle" || w.status === "busy")) return Promise.resolve();
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
@@ -349,9 +351,16 @@ export class WorkerPool extends EventEmitter {
    * and given `graceMs` to answer (a training run records itself `cancelled`); then every
    * worker is told to shut down and killed if it has not exited within `graceMs` more.
    */
-  async shutdown(graceMs = 5000): Promise<void> {
-    if (this.stopping) return;
+  shutdown(graceMs = 5000): Promise<void> {
+    // Every caller waits for the same, complete shutdown (the first one's).
+    this.stopped ??= this.stop(graceMs);
+    return this.stopped;
+  }
+
+  private async stop(graceMs: number): Promise<void> {
     this.stopping = true;
+    // Nobody waits for a worker that will never come.
+    for (const waiter of this.readyWaiters.splice(0)) waiter.reject(new RuntimeFailure("the sweep was stopped before a worker started", "stopped"));
     for (const job of this.queue.splice(0)) job.resolve({ kind: "cancelled", reason: "sweep stopped before this run started" });
     const busy = [...this.workers.values()].filter((w) => w.job);
     for (const worker of busy) void this.wire.send(worker.id, { type: "cancel", task_id: worker.job!.task.task_id });

@@ -2,7 +2,10 @@
  * Runs experiments on the pool until each has a final record: a completed run, a run that
  * failed as data (diverged, oom, failed inside training), or `max_attempts` lost attempts
  * (worker crash, hang, no progress). Every finished attempt is appended to the journal
- * before anything else happens, so a crash of the orchestrator loses nothing recorded.
+ * before anything else happens (and before anyone is told), so a crash of the
+ * orchestrator loses nothing recorded. When the journal cannot record (a full disk), the
+ * run stops: `onFatal` is called, no further attempt starts, and the error is thrown once
+ * every running experiment has come back.
  */
 import type { Progress, TrainTask } from "../protocol/messages.js";
 import type { Experiment } from "../sweep/experiments.js";
@@ -24,12 +27,16 @@ export interface RunOptions {
   /** Attempts already used per experiment (from earlier invocations). */
   previousAttempts: Map<string, number>;
   mock: boolean;
+  /** The sweep definition's fingerprint, stamped on every record. */
+  fingerprint?: string;
   observer?: RunObserver;
   signal?: AbortSignal;
   /** Called after an experiment's completed record is safely in the journal (e.g. drop its checkpoint). */
   onCompleted?(experiment: Experiment): void;
   /** Called after a record with an error is in the journal (e.g. write the full text to logs/). */
   onError?(record: ResultRecord): void;
+  /** Called once when the journal fails to record (e.g. to cancel the running experiments). */
+  onFatal?(error: unknown): void;
 }
 
 export interface RunSummary {
@@ -39,15 +46,16 @@ export interface RunSummary {
   records: ResultRecord[];
 }
 
-function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Outcome, mock: boolean): ResultRecord | null {
+function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Outcome, options: Pick<RunOptions, "mock" | "fingerprint">): ResultRecord | null {
   const base = {
     experiment_id: experiment.experiment_id,
     attempt,
     budget_flops: experiment.budget_flops,
     size_value: experiment.size_value,
     n_tokens_planned: experiment.n_tokens,
-    mock,
+    mock: options.mock,
     finished_at: new Date().toISOString(),
+    ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
   };
   const empty = {
     n_params: experiment.n_params_total, n_params_embedding: experiment.n_params_embedding,
@@ -106,11 +114,12 @@ function isRetryable(outcome: Outcome): boolean {
 
 export async function runExperiments(pool: WorkerPool, experiments: Experiment[], journal: Journal, options: RunOptions): Promise<RunSummary> {
   const summary: RunSummary = { completed: 0, failed: 0, cancelled: 0, records: [] };
+  let fatal: { error: unknown } | null = null;
   const runOne = async (experiment: Experiment): Promise<void> => {
     let attempt = options.previousAttempts.get(experiment.experiment_id) ?? 0;
     let attemptsHere = 0;
     for (;;) {
-      if (options.signal?.aborted) return;
+      if (options.signal?.aborted || fatal) return;
       attempt += 1;
       attemptsHere += 1;
       const outcome = await pool.run(
@@ -118,10 +127,16 @@ export async function runExperiments(pool: WorkerPool, experiments: Experiment[]
         (progress) => options.observer?.onProgress?.(experiment, progress),
         () => options.observer?.onStart?.(experiment, attempt),
       );
-      const record = recordFromOutcome(experiment, attempt, outcome, options.mock);
-      if (!record) return;
+      const record = recordFromOutcome(experiment, attempt, outcome, options);
+      if (!record || fatal) return;
       const willRetry = record.status === "failed" && isRetryable(outcome) && attemptsHere < options.maxAttempts && !options.signal?.aborted;
-      journal.append(record);
+      try {
+        journal.append(record);
+      } catch (error) {
+        fatal ??= { error };
+        if (fatal.error === error) options.onFatal?.(error);
+        return;
+      }
       if (record.error) options.onError?.(record);
       summary.records.push(record);
       options.observer?.onRecord?.(experiment, record, willRetry);
@@ -136,5 +151,6 @@ export async function runExperiments(pool: WorkerPool, experiments: Experiment[]
     }
   };
   await Promise.all(experiments.map(runOne));
+  if (fatal) throw (fatal as { error: unknown }).error;
   return summary;
 }

@@ -2,12 +2,23 @@
  * What `flops-fit fit` reads: a run directory, a results.jsonl, or a CSV with the columns
  * n_params,n_tokens,loss and optionally budget_flops (default 6·N·D), so results from
  * anywhere can be fitted. Bad files are UserErrors naming the file, line and column.
+ *
+ * Of a run directory (or a results.jsonl inside one) only the current sweep definition's
+ * runs are fitted, each experiment by its latest completed attempt; the rest come back as
+ * rows marked `left_out`, and `notes` say what was left out and which re-runs disagreed.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { extname, join, resolve } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { UserError } from "../errors/user-error.js";
+import { clusterDerivedBudgets } from "../fitting/budget-groups.js";
+import { parseDecimal } from "../util/decimal.js";
 import { readJournal } from "./journal.js";
 import type { ResultRecord } from "./record.js";
+import { latestPerExperiment, selectRecords, type RecordSelection } from "./record-selection.js";
+import { selectRunRecords } from "./run-definitions.js";
+import { RunDir } from "./run-dir.js";
+
+export { latestPerExperiment };
 
 /** One run as the fit sees it, whatever file it came from. */
 export interface FitRow {
@@ -22,6 +33,8 @@ export interface FitRow {
   error?: string | null;
   /** Passes over the training data (run directories and results.jsonl, when the data said its size). */
   epochs?: number | null;
+  /** Why the run is not fitted although it may have completed (another sweep definition). */
+  left_out?: string;
 }
 
 export interface FitInput {
@@ -30,6 +43,10 @@ export interface FitInput {
   rows: FitRow[];
   /** The run directory, when the input was one (fit.json is written there). */
   runDir?: string;
+  /** What the fit must mention: runs of other definitions left out, re-runs, derived budgets. */
+  notes: string[];
+  /** The sweep definition fitted (a results file's current fingerprint); null for a CSV. */
+  definition: string | null;
 }
 
 const REQUIRED_CSV = ["n_params", "n_tokens", "loss"] as const;
@@ -52,8 +69,11 @@ function splitCsvLine(line: string): string[] {
   return cells.map((c) => c.trim());
 }
 
-export function readFitCsv(file: string): FitRow[] {
-  const lines = readFileSync(file, "utf8").split(/\r?\n/);
+/** Runs whose derived 6·N·D lie within this fraction of their neighbour's share a budget. */
+export const DERIVED_BUDGET_GAP = 0.2;
+
+export function readFitCsv(file: string): { rows: FitRow[]; notes: string[] } {
+  const lines = readFileSync(file, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/);
   const header = splitCsvLine(lines[0] ?? "").map((h) => h.toLowerCase());
   if (header.length === 1 && header[0] === "") throw new UserError(`${file}: empty CSV (expected a header n_params,n_tokens,loss[,budget_flops])`, "bad_csv", { file, line: 1 });
   const missing = REQUIRED_CSV.filter((name) => !header.includes(name));
@@ -71,7 +91,7 @@ export function readFitCsv(file: string): FitRow[] {
       if (at < 0) return undefined;
       const text = cells[at] ?? "";
       if (optional && text === "") return undefined;
-      const value = Number(text);
+      const value = parseDecimal(text);
       if (text === "" || !Number.isFinite(value)) {
         throw new UserError(`${file}:${i + 1}:${at + 1}: column ${name} is not a number: ${JSON.stringify(text)}`, "bad_csv", { file, line: i + 1, column: at + 1, field: name });
       }
@@ -86,21 +106,19 @@ export function readFitCsv(file: string): FitRow[] {
     rows.push({ experiment_id: idAt >= 0 ? cells[idAt] : `row${i + 1}`, status: "completed", n_params: nParams, n_params_non_embedding: null, n_tokens: nTokens, loss, budget_flops: budget });
   }
   if (rows.length === 0) throw new UserError(`${file}: no data rows`, "empty_results", { file });
-  return rows;
+  if (index("budget_flops") >= 0) return { rows, notes: [] };
+  // Rounded N and D scatter one budget's 6·N·D by a few percent: group neighbours.
+  const budgets = clusterDerivedBudgets(rows.map((r) => r.budget_flops), DERIVED_BUDGET_GAP);
+  rows.forEach((row, i) => (row.budget_flops = budgets[i] as number));
+  const count = new Set(budgets).size;
+  return {
+    rows,
+    notes: [`${basename(file)} has no budget_flops column: each run's budget is 6·N·D, runs within ${DERIVED_BUDGET_GAP * 100}% of their neighbour grouped into ${count} budget${count === 1 ? "" : "s"}; add budget_flops to set them exactly`],
+  };
 }
 
-/** The final record per experiment: the completed attempt if any, else the last attempt. */
-export function latestPerExperiment(records: ResultRecord[]): ResultRecord[] {
-  const byId = new Map<string, ResultRecord>();
-  for (const record of records) {
-    const current = byId.get(record.experiment_id);
-    if (!current || (current.status !== "completed" && (record.status === "completed" || record.attempt > current.attempt))) byId.set(record.experiment_id, record);
-  }
-  return [...byId.values()];
-}
-
-function rowsFromRecords(records: ResultRecord[]): FitRow[] {
-  return latestPerExperiment(records).map((r) => ({
+function row(r: ResultRecord, leftOut?: string): FitRow {
+  return {
     experiment_id: r.experiment_id,
     status: r.status,
     n_params: r.n_params ?? 0,
@@ -110,7 +128,27 @@ function rowsFromRecords(records: ResultRecord[]): FitRow[] {
     budget_flops: r.budget_flops,
     error: r.error,
     epochs: r.epochs ?? null,
-  }));
+    ...(leftOut ? { left_out: leftOut } : {}),
+  };
+}
+
+/** The current definition's final records, then the other definitions' marked left out. */
+function rowsFromSelection(selection: RecordSelection): FitRow[] {
+  return [
+    ...selection.final.map((r) => row(r)),
+    ...selection.others.flatMap((other) => other.final.map((r) => row(r, `another sweep definition (${other.fingerprint})`))),
+  ];
+}
+
+/** A results.jsonl inside a run directory is read as that directory (its current definition). */
+function enclosingRunDir(results: string): RunDir | null {
+  return basename(results) === "results.jsonl" && existsSync(join(dirname(results), "config.json")) ? new RunDir(dirname(results)) : null;
+}
+
+function readResults(file: string, runDir: RunDir | null): { rows: FitRow[]; notes: string[]; definition: string | null } {
+  const records = readJournal(file).records;
+  const selection = runDir ? selectRunRecords(runDir, records) : selectRecords(records);
+  return { rows: rowsFromSelection(selection), notes: selection.notes, definition: selection.current };
 }
 
 export function readFitInput(path: string): FitInput {
@@ -119,16 +157,16 @@ export function readFitInput(path: string): FitInput {
   if (statSync(source).isDirectory()) {
     const results = join(source, "results.jsonl");
     if (!existsSync(results)) throw new UserError(`${source} is not a run directory (no results.jsonl)`, "not_a_run_dir", { file: source });
-    const rows = rowsFromRecords(readJournal(results).records);
+    const { rows, notes, definition } = readResults(results, new RunDir(source));
     if (rows.length === 0) throw new UserError(`${results}: no results yet`, "empty_results", { file: results });
-    return { source, kind: "run_dir", rows, runDir: source };
+    return { source, kind: "run_dir", rows, runDir: source, notes, definition };
   }
   const extension = extname(source).toLowerCase();
-  if (extension === ".csv") return { source, kind: "csv", rows: readFitCsv(source) };
+  if (extension === ".csv") return { source, kind: "csv", ...readFitCsv(source), definition: null };
   if (extension === ".jsonl" || extension === ".json") {
-    const rows = rowsFromRecords(readJournal(source).records);
+    const { rows, notes, definition } = readResults(source, enclosingRunDir(source));
     if (rows.length === 0) throw new UserError(`${source}: no results`, "empty_results", { file: source });
-    return { source, kind: "jsonl", rows };
+    return { source, kind: "jsonl", rows, notes, definition };
   }
   throw new UserError(`cannot fit ${source}: give a run directory, a results.jsonl, or a .csv with n_params,n_tokens,loss`, "bad_input_kind", { file: source });
 }

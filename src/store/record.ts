@@ -36,6 +36,8 @@ export const ResultRecord = z.object({
   epochs: z.number().nullable().optional(),
   finished_at: z.string(),
   curve: z.array(CurvePoint).optional(),
+  /** The sweep definition the run belongs to (store/sweep-definition.ts); absent in records written before it was recorded. */
+  fingerprint: z.string().optional(),
 }).loose();
 
 export type ResultRecord = z.infer<typeof ResultRecord>;

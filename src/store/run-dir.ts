@@ -2,9 +2,12 @@
  * A run directory: config.json (the resolved config), plan.json, results.jsonl
  * (append-only), fit.json, logs/ (worker output) and report/.
  */
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { runNameProblem } from "../config/schema.js";
 import { UserError } from "../errors/user-error.js";
+import { writeFileAtomic } from "./atomic-write.js";
+import { WriteFailure } from "./write-failure.js";
 
 export class RunDir {
   readonly root: string;
@@ -21,24 +24,32 @@ export class RunDir {
   get checkpoints(): string { return join(this.root, "checkpoints"); }
   /** The full error text of a failed attempt (the console and --json show its last line). */
   errorLog(experimentId: string, attempt: number): string { return join(this.logs, "errors", `${experimentId}-${attempt}.txt`); }
+  get probeCache(): string { return join(this.root, "probe.json"); }
 
   /** Creates the folder tree (with the user's umask). */
   create(): void {
     if (existsSync(this.root) && !statSync(this.root).isDirectory()) {
       throw new UserError(`--out ${this.root} exists and is not a directory`, "bad_out_dir", { file: this.root });
     }
-    mkdirSync(this.logs, { recursive: true });
+    try {
+      mkdirSync(this.logs, { recursive: true });
+    } catch (error) {
+      throw new WriteFailure(this.logs, error);
+    }
   }
 
-  /** Writes JSON atomically (temp file + rename): a crash never leaves half a file. */
+  /** Writes JSON atomically (temp file + rename): a crash never leaves half a file, a full disk no temp file. */
   writeJson(file: string, value: unknown): void {
-    const temp = `${file}.tmp-${process.pid}`;
-    writeFileSync(temp, JSON.stringify(value, null, 2) + "\n");
-    renameSync(temp, file);
+    writeFileAtomic(file, JSON.stringify(value, null, 2) + "\n");
   }
 }
 
-/** Default run directory for a config name: runs/<name>. */
-export function defaultRunDir(name: string): string {
-  return join("runs", name);
+/**
+ * Default run directory for a config name: runs/<name>, and runs/<name>-mock under --mock
+ * (mock and real runs of one config are different sweeps and never share a directory).
+ */
+export function defaultRunDir(name: string, mock = false): string {
+  const problem = runNameProblem(name);
+  if (problem) throw new UserError(`cannot name a run directory after ${JSON.stringify(name)}: ${problem}; set name: in the config or pass --out DIR`, "bad_run_name", { field: "name" });
+  return join("runs", mock ? `${name}-mock` : name);
 }

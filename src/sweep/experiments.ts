@@ -6,6 +6,7 @@ import type { MockSurface, TrainingHyper } from "../protocol/messages.js";
 import type { ResolvedPlugin } from "../plugins/registry.js";
 import { experimentId } from "../store/experiment-id.js";
 import { epochsOf } from "../fit/epochs.js";
+import { withoutSpeedOnly } from "../store/sweep-definition.js";
 
 export interface Experiment extends PlannedExperiment {
   experiment_id: string;
@@ -38,7 +39,7 @@ export function buildExperiments(plan: SweepPlan, context: ExperimentContext): E
         threads: context.threadsPerWorker,
       });
       // Threads and checkpoint cadence change speed, not results: not part of the identity.
-      const { threads: _threads, checkpoint_interval_s: _cadence, ...identityHyper } = training;
+      const identityHyper = withoutSpeedOnly(training);
       const id = experimentId({
         model: plugin.model,
         size_value: planned.size_value,

@@ -1,14 +1,20 @@
-/** After the runs: fit the run directory's results, write fit.json and report/, summarise. */
+/**
+ * After the runs: fit the run directory's results, write fit.json and report/, summarise.
+ * A sweep that recorded nothing new reuses a current fit.json and report/ (stored-fit.ts).
+ */
 import { fitRows, type FitOutput, type FitRequest } from "../fit/fit-rows.js";
 import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
-import { writeReport } from "../report/write-report.js";
 import { readFitInput } from "../store/fit-input.js";
 import { readJournal } from "../store/journal.js";
+import { WriteFailure } from "../store/write-failure.js";
 import type { SweepOutcome } from "./run-sweep.js";
+import { fitRequestKey, storedFit, storedReport } from "./stored-fit.js";
 import { formatVerdict, sweepVerdict, type FailedRun } from "./sweep-verdict.js";
 
 export interface SweepJson {
   run_dir: string;
+  /** The sweep definition's fingerprint, as in every record. */
+  fingerprint: string;
   completed: number;
   failed: number;
   cancelled: number;
@@ -27,21 +33,36 @@ export interface SweepJson {
 
 export async function finishSweep(outcome: SweepOutcome, request: FitRequest): Promise<{ json: SweepJson; text: string; failed: boolean }> {
   const runDir = outcome.runDir;
+  const key = fitRequestKey(request, outcome.fingerprint);
+  const nothingNew = outcome.records.length === 0 && !outcome.interrupted;
   let fit: SweepJson["fit"];
   let fitText: string;
+  let reused = nothingNew ? storedFit(runDir, key) : null;
   try {
-    fit = fitRows(readFitInput(runDir.root).rows, request);
-    runDir.writeJson(runDir.fit, fit);
+    if (!reused) {
+      const input = readFitInput(runDir.root);
+      fit = fitRows(input.rows, request, input.notes);
+      runDir.writeJson(runDir.fit, { ...fit, request: key });
+    } else fit = reused;
     fitText = `${formatFitSummary(fit)}\n\n${formatChinchillaTable(fit, "markdown")}`;
   } catch (error) {
+    // A full disk is not a fit problem: the runs are safe, `flops-fit fit RUN_DIR` redoes this.
+    if (error instanceof WriteFailure) throw error;
     fit = { error: (error as Error).message };
     fitText = `no fit: ${(error as Error).message}`;
+    reused = null;
   }
   // The report never fails the sweep: the runs and the fit are already on disk.
   let report: SweepJson["report"];
   try {
-    const written = writeReport(runDir.root, { fit });
-    report = { report_dir: written.report_dir, files: written.files };
+    const current = reused ? storedReport(runDir) : null;
+    if (current) report = current;
+    else {
+      // Loaded only when drawing (jsdom and Plot take a while to load).
+      const { writeReport } = await import("../report/write-report.js");
+      const written = writeReport(runDir.root, { fit });
+      report = { report_dir: written.report_dir, files: written.files };
+    }
   } catch (error) {
     report = { error: (error as Error).message };
   }
@@ -51,6 +72,7 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest): P
   const problems = outcome.interrupted ? [] : verdict.problems;
   const json: SweepJson = {
     run_dir: runDir.root,
+    fingerprint: outcome.fingerprint,
     completed: outcome.completed,
     failed: outcome.failed,
     cancelled: outcome.cancelled,

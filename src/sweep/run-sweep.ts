@@ -1,7 +1,9 @@
 /**
- * `flops-fit sweep`, minus the rendering: probe → plan → train every experiment not
- * already completed → record. The fit and the report are separate steps the command runs
- * afterwards, from the run directory alone.
+ * `flops-fit sweep`, minus the rendering: lock the run directory → check that it holds
+ * this sweep definition → probe (or read the probe cache) → plan → train every experiment
+ * not already completed → record. The fit and the report are separate steps the command
+ * runs afterwards, from the run directory alone. Workers start only when something needs
+ * them, so a resumed sweep with nothing left to do starts none.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -17,11 +19,16 @@ import { planResources, type Resources } from "../scheduler/resources.js";
 import { runExperiments, type RunObserver, type RunSummary } from "../scheduler/run-experiments.js";
 import { Journal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
+import { ProbeCache } from "../store/probe-cache.js";
+import { checkDefinition, fingerprintOf, recordDefinition } from "../store/run-definitions.js";
 import { RunDir } from "../store/run-dir.js";
+import { RunLock } from "../store/run-lock.js";
+import { definitionFingerprint, sweepDefinition } from "../store/sweep-definition.js";
 import { buildExperiments, type Experiment } from "./experiments.js";
 import { epochsWarning } from "../fit/epochs.js";
 import { assertSomeSizeBuilds, assertTrainable, unbuildableWarning } from "./preflight.js";
-import { probeSizes } from "./probe.js";
+import { LazyPool } from "./lazy-pool.js";
+import { probeSizes, type ProbeOutcome } from "./probe.js";
 import { refineSweep } from "./refine-sweep.js";
 
 export interface SweepOptions {
@@ -29,6 +36,8 @@ export interface SweepOptions {
   workers?: number;
   mock: boolean;
   resume: boolean;
+  /** Add this definition to a run directory holding another (else refused). */
+  extend?: boolean;
   observer?: SweepObserver;
   signal?: AbortSignal;
 }
@@ -46,6 +55,8 @@ export interface SweepOutcome extends RunSummary {
   /** The planned budgets, and every experiment this sweep owns (planned and refinements). */
   budgets: number[];
   experimentIds: string[];
+  /** The sweep definition's fingerprint (store/sweep-definition.ts). */
+  fingerprint: string;
   skipped: number;
   workers: number;
   planWarnings: string[];
@@ -83,17 +94,46 @@ export function flopsAccounting(configured: "measured" | "6nd", mock: MockSurfac
   return mock ? "6nd" : configured;
 }
 
+/** Probes `sizeValues` (FLOPs per token too when `measure`). */
+export type Probe = (sizeValues: number[], measure: boolean) => Promise<ProbeOutcome>;
+
+/** A Probe on a pool, waiting for a worker first (so a pool that cannot start says why). */
+export function poolProbe(pool: () => Promise<WorkerPool>, plugin: ResolvedPlugin): Probe {
+  return async (sizeValues, measure) => {
+    const started = await pool();
+    await started.ready();
+    return probeSizes(started, plugin, sizeValues, measure);
+  };
+}
+
+/** A Probe that answers from the run directory's probe cache and probes only what it lacks. */
+export function cachedProbe(cache: ProbeCache, probe: Probe): Probe {
+  return async (sizeValues, measure) => {
+    const cached = cache.lookup(sizeValues, measure);
+    if (cached.missing.length === 0 && cached.tokensPerSample !== null) {
+      return { sizes: cached.found, tokensPerSample: cached.tokensPerSample, trainTokens: cached.trainTokens, unbuildable: cached.unbuildable };
+    }
+    const fresh = await probe(cached.missing, measure);
+    cache.store(fresh, measure);
+    const bySize = new Map([...cached.found, ...fresh.sizes].map((s) => [s.size_value, s]));
+    return {
+      sizes: sizeValues.flatMap((v) => bySize.get(v) ?? []), tokensPerSample: fresh.tokensPerSample,
+      trainTokens: fresh.trainTokens, unbuildable: [...cached.unbuildable, ...fresh.unbuildable],
+    };
+  };
+}
+
 /**
  * Probes sizes and plans the sweep (shared by `plan` and `sweep`, `--mock` included).
  * Parameter counts are cheap and decide which sizes each budget uses; every planned size
  * then takes one real forward/backward step (its FLOPs per token counted by torch), and the
  * targets' alignment is checked once: a model that cannot train stops here, before any run.
+ * Both answers come from the run directory's probe cache when it has them.
  */
-export async function planSweep(loaded: LoadedConfig, plugin: ResolvedPlugin, pool: WorkerPool, resources: Resources, mock: MockSurface | null) {
+export async function planSweep(loaded: LoadedConfig, plugin: ResolvedPlugin, probe: Probe, resources: Resources, mock: MockSurface | null) {
   const { config } = loaded;
   const sizeValues = candidateSizeValues(config.planning.size_values ?? plugin.defaultSizeValues ?? DEFAULT_SIZE_VALUES as never);
-  await pool.ready();
-  const counted = await probeSizes(pool, plugin, sizeValues, false);
+  const counted = await probe(sizeValues, false);
   assertSomeSizeBuilds(counted.sizes, counted.unbuildable, plugin.model.target);
   const planOptions = {
     budgets: config.planning.budgets,
@@ -104,21 +144,21 @@ export async function planSweep(loaded: LoadedConfig, plugin: ResolvedPlugin, po
     flops: flopsAccounting(config.flops, mock),
   };
   const chosen = [...new Set(planIsoFlopSweep(counted.sizes, planOptions).budgets.flatMap((b) => b.experiments.map((e) => e.size_value)))].sort((a, b) => a - b);
-  const stepped = await probeSizes(pool, plugin, chosen, true);
+  const stepped = await probe(chosen, true);
   assertTrainable(chosen, stepped.sizes, plugin.model.target);
   const bySize = new Map(stepped.sizes.map((s) => [s.size_value, s]));
   // Under `flops: 6nd` (and --mock) the step only proves the model trains; its count is not used.
   const measured = planOptions.flops === "measured";
-  const probe = {
+  const probed = {
     ...counted,
     sizes: counted.sizes.map((s) => ({ ...s, flops_per_token: measured ? bySize.get(s.size_value)?.flops_per_token ?? null : null, flops_error: bySize.get(s.size_value)?.flops_error ?? null })),
   };
-  const plan = planIsoFlopSweep(probe.sizes, planOptions);
-  const experiments = buildExperiments(plan, { config, plugin, tokensPerSample: probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock, trainTokens: probe.trainTokens });
-  for (const warning of [unbuildableWarning(counted.unbuildable), epochsWarning(experiments, probe.trainTokens)]) {
+  const plan = planIsoFlopSweep(probed.sizes, planOptions);
+  const experiments = buildExperiments(plan, { config, plugin, tokensPerSample: probed.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock, trainTokens: probed.trainTokens });
+  for (const warning of [unbuildableWarning(counted.unbuildable), epochsWarning(experiments, probed.trainTokens)]) {
     if (warning) plan.warnings.push(warning);
   }
-  return { plan, experiments, probe, planOptions };
+  return { plan, experiments, probe: probed, planOptions };
 }
 
 /** What the report shows under "environment": versions, devices, workers. */
@@ -146,26 +186,67 @@ export function mockSurface(loaded: LoadedConfig, mock: boolean): MockSurface | 
 }
 
 export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Promise<SweepOutcome> {
-  const { config } = loaded;
-  const observer = options.observer;
   const plugin = await resolvePlugin(loaded);
   const runDir = new RunDir(options.outDir);
   runDir.create();
-  const journal = new Journal(runDir.results);
+  const lock = RunLock.acquire(runDir.root, (note) => options.observer?.onMessage?.(note));
+  try {
+    const journal = new Journal(runDir.results);
+    try {
+      return await sweepLocked(loaded, options, plugin, runDir, journal);
+    } finally {
+      journal.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+/** The sweep proper, with the run directory locked and its journal open. */
+async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: ResolvedPlugin, runDir: RunDir, journal: Journal): Promise<SweepOutcome> {
+  const { config } = loaded;
+  const observer = options.observer;
   if (journal.repairedTornLine) observer?.onMessage?.(`repaired a torn last line in ${runDir.results} (a write cut short by a crash)`);
   const resources = planResources(options.workers ?? config.scheduler.workers, config.scheduler.device, config.scheduler.processes);
   const mock = mockSurface(loaded, options.mock);
-  runDir.writeJson(runDir.config, { ...config, resolved_plugin: plugin, mock_enabled: options.mock, config_file: loaded.file });
-  const pool = await workerPool(loaded, resources, runDir.logs);
-  observer?.onPool?.(pool);
-  // Ctrl-C / SIGTERM: running tasks are cancelled (and recorded `cancelled`), queued ones dropped.
-  const stop = () => void pool.shutdown();
+  const definition = sweepDefinition({ config, plugin, mock, flops: flopsAccounting(config.flops, mock) });
+  const fingerprint = definitionFingerprint(definition);
+  const checked = checkDefinition(runDir, journal.existing, definition, options.extend ?? false);
+  for (const note of checked.notes) observer?.onMessage?.(note);
+  runDir.writeJson(runDir.config, { ...config, resolved_plugin: plugin, mock_enabled: options.mock, config_file: loaded.file, fingerprint, definition });
+  recordDefinition(runDir, checked.definitions, definition);
+
+  // Workers start when first needed; Ctrl-C / SIGTERM / SIGHUP cancel running tasks
+  // (recorded `cancelled`) and drop queued ones.
+  const pool = new LazyPool(() => workerPool(loaded, resources, runDir.logs), (started) => {
+    observer?.onPool?.(started);
+    started.ready().then(() => {
+      try {
+        runDir.writeJson(runDir.environment, describeEnvironment(started, resources, config.scheduler.processes));
+      } catch {
+        // environment.json is informational; a full disk is reported where results are written
+      }
+    }, () => undefined);
+  });
+  const stop = () => pool.stop();
   options.signal?.addEventListener("abort", stop, { once: true });
+  const interrupted = (): SweepOutcome => ({ completed: 0, failed: 0, cancelled: 0, records: [], runDir, fingerprint, budgets: [], experimentIds: [], skipped: 0, workers: resources.workers, planWarnings: [], interrupted: true });
   try {
-    const { plan, experiments, probe, planOptions } = await planSweep(loaded, plugin, pool, resources, mock);
+    const cache = new ProbeCache(runDir.probeCache, plugin, options.resume);
+    const probe = cachedProbe(cache, poolProbe(() => pool.get(), plugin));
+    let planned: Awaited<ReturnType<typeof planSweep>>;
+    try {
+      planned = await planSweep(loaded, plugin, probe, resources, mock);
+    } catch (error) {
+      // Stopped while probing: nothing ran, nothing to record.
+      if (options.signal?.aborted) return interrupted();
+      throw error;
+    }
+    const { plan, experiments, planOptions } = planned;
     runDir.writeJson(runDir.plan, { ...plan, experiments });
-    runDir.writeJson(runDir.environment, describeEnvironment(pool, resources, loaded.config.scheduler.processes));
-    const completedIds = new Set(options.resume ? journal.existing.filter((r) => r.status === "completed").map((r) => r.experiment_id) : []);
+    // Completed runs of this definition only (after --extend an experiment may recur in another).
+    const ofDefinition = fingerprintOf(checked.definitions);
+    const completedIds = new Set(options.resume ? journal.existing.filter((r) => r.status === "completed" && ofDefinition(r) === fingerprint).map((r) => r.experiment_id) : []);
     const previousAttempts = new Map<string, number>();
     for (const record of journal.existing) previousAttempts.set(record.experiment_id, Math.max(previousAttempts.get(record.experiment_id) ?? 0, record.attempt));
     // Largest budgets first: the long runs start early, so the sweep ends sooner.
@@ -197,6 +278,7 @@ export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Pro
       task,
       previousAttempts,
       mock: options.mock,
+      fingerprint,
       observer,
       signal: options.signal,
       // A checkpoint only serves a retry; once the result is recorded it is dead weight.
@@ -206,15 +288,19 @@ export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Pro
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, `${record.error}\n`);
       },
+      // The journal cannot record (disk full): stop everything, nothing more can be kept.
+      onFatal: stop,
     };
-    const summary = await runExperiments(pool, pending, journal, runOptions);
+    const run = async (list: Experiment[]): Promise<RunSummary> =>
+      list.length === 0 ? { completed: 0, failed: 0, cancelled: 0, records: [] } : runExperiments(await pool.get(), list, journal, runOptions);
+    const summary = await run(pending);
     const refined = await refineSweep({
-      rounds: config.planning.refine_rounds, records: [...journal.existing, ...summary.records], probe, planOptions,
-      context: { config, plugin, tokensPerSample: probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock, trainTokens: probe.trainTokens },
-      measure: (sizes) => probeSizes(pool, plugin, sizes, true),
+      rounds: config.planning.refine_rounds, records: [...journal.existing, ...summary.records], probe: planned.probe, planOptions,
+      context: { config, plugin, tokensPerSample: planned.probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock, trainTokens: planned.probe.trainTokens },
+      measure: (sizes) => probe(sizes, true),
       run: async (extra) => {
         observer?.onExtend?.(extra);
-        return runExperiments(pool, extra, journal, runOptions);
+        return run(extra);
       },
       completedIds,
       plannedIds: experiments.map((e) => e.experiment_id),
@@ -229,14 +315,13 @@ export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Pro
     }
     runDir.writeJson(runDir.plan, { ...plan, experiments, refinements: refined.refinements });
     return {
-      ...summary, runDir, skipped: skipped + refined.skipped, workers: resources.workers,
+      ...summary, runDir, fingerprint, skipped: skipped + refined.skipped, workers: resources.workers,
       budgets: plan.budgets.map((b) => b.budget_flops),
       experimentIds: [...experiments.map((e) => e.experiment_id), ...refined.refinements.flatMap((r) => r.experiment_ids)],
       planWarnings: [...plan.warnings, ...refined.refinements.map((r) => r.note)], interrupted: options.signal?.aborted ?? false,
     };
   } finally {
     options.signal?.removeEventListener("abort", stop);
-    await pool.shutdown();
-    journal.close();
+    await pool.close();
   }
 }

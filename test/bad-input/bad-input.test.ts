@@ -3,9 +3,11 @@
  * place (file:line, field, column) and never a stack trace.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SweepConfig } from "../../src/config/schema.js";
+import { definitionFingerprint, sweepDefinition } from "../../src/store/sweep-definition.js";
 import { runCli } from "../integration/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ff-bad-"));
@@ -31,6 +33,53 @@ const manifest = (name: string, text: string) => () => {
   return ["plan", file(`${name}.yaml`, `plugin: ./${name}\n${BUDGETS}`)];
 };
 const csv = (name: string, text: string) => () => ["fit", file(`${name}.csv`, text)];
+
+/** A config whose `name` is `value` (YAML-quoted). */
+const named = (label: string, value: string) => config(label, `name: ${JSON.stringify(value)}\n${BUDGETS}`);
+
+/** A YAML "billion laughs": nine levels of nine aliases each. */
+function aliasBomb(): string {
+  const lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+  let previous = "a";
+  for (const level of "bcdefghi") {
+    lines.push(`${level}: &${level} [${Array(9).fill(`*${previous}`).join(", ")}]`);
+    previous = level;
+  }
+  return `${lines.join("\n")}\n${BUDGETS}`;
+}
+
+/**
+ * A run directory holding a record of the mock sweep of `yaml`'s config (config.json and
+ * definitions.json as a sweep writes them); sweeping it for real must be refused.
+ */
+function mockRunDir(name: string): string {
+  const out = join(dir, name);
+  mkdirSync(out, { recursive: true });
+  const parsed = SweepConfig.parse({ planning: { budgets: [1e11, 1e12] } });
+  const plugin = {
+    name: "gpt",
+    model: { target: "plugins.gpt.model:GPT", size_param: "d_model", options: { n_layers: 2, n_heads: 4, dropout: 0 } },
+    data: { target: "plugins.gpt.data:ByteCorpus", options: { source: "stdlib", hf_split: "train", text_field: "text", seq_len: 128, heldout_fraction: 0.02 } },
+    loss: { target: "flops_fit_worker.losses:next_token_cross_entropy" },
+  };
+  const definition = sweepDefinition({ config: parsed, plugin, mock: parsed.mock, flops: "6nd" });
+  const fingerprint = definitionFingerprint(definition);
+  writeFileSync(join(out, "config.json"), JSON.stringify({ ...parsed, fingerprint, definition }));
+  writeFileSync(join(out, "results.jsonl"), JSON.stringify({
+    experiment_id: "abc", attempt: 1, status: "completed", budget_flops: 1e11, size_value: 32, n_params: 3e4, n_params_embedding: 8e3,
+    n_params_non_embedding: 2.2e4, n_tokens: 5e5, n_tokens_planned: 5e5, flops_6nd: 1e11, flops_measured: null, loss: 3, train_loss: 3,
+    wall_s: 0.1, error: null, finished_at: "2026-01-01T00:00:00Z", fingerprint,
+  }) + "\n");
+  return out;
+}
+
+/** A run directory locked by a live sweep (this test process). */
+function lockedRunDir(name: string): string {
+  const out = join(dir, name);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "sweep.lock"), JSON.stringify({ pid: process.pid, host: hostname(), started_at: "2026-01-01T00:00:00Z", command: "sweep" }));
+  return out;
+}
 
 const cases: Case[] = [
   { name: "YAML syntax error", args: config("syntax", "planning:\n  budgets: [1e11\n  span: 3\n"), expect: /syntax\.yaml:\d+:\d+ +\(yaml\)/ },
@@ -74,11 +123,28 @@ const cases: Case[] = [
   { name: "fit input that does not exist", args: () => ["fit", join(dir, "nothing-here")], expect: /no such file or directory: .*nothing-here/ },
   { name: "fit input of an unknown kind", args: () => ["fit", file("notes.txt", "hello")], expect: /cannot fit .*notes\.txt: give a run directory, a results\.jsonl, or a \.csv/ },
   { name: "--predict that is not a number", args: () => ["fit", file("ok.csv", "n_params,n_tokens,loss\n1e6,2e7,3\n"), "--predict", "1e21,lots"], expect: /--predict: not a positive FLOP count: "lots"/ },
+  { name: "run name that climbs out of runs/", args: named("escape", "../../x"), expect: /escape\.yaml:1:1 +name: a run name is one folder name, without \/ or \\ \(use --out to choose a directory\) \(got "\.\.\/\.\.\/x"\)/ },
+  { name: "empty run name", args: named("emptyname", ""), expect: /emptyname\.yaml:1:1 +name: a run name cannot be empty/ },
+  { name: "run name ..", args: named("dotdot", ".."), expect: /dotdot\.yaml:1:1 +name: a run name cannot be "\.\."/ },
+  { name: "config file whose name leaves no run name", args: () => ["sweep", file("noname/.yaml", BUDGETS), "--mock"], expect: /cannot name a run directory after "": a run name cannot be empty; set name: in the config or pass --out DIR/ },
+  { name: "misspelled model option", args: config("modeltypo", `${BUDGETS}model:\n  options:\n    n_layer: 8\n`), expect: /modeltypo\.yaml:5:5 +model\.options\.n_layer: unknown key "n_layer" \(did you mean "n_layers"\?\)/ },
+  { name: "misspelled data option", args: config("datatypo", `${BUDGETS}data:\n  options:\n    seq_lne: 64\n`), expect: /datatypo\.yaml:5:5 +data\.options\.seq_lne: unknown key "seq_lne" \(did you mean "seq_len"\?\)/ },
+  { name: "YAML alias bomb", args: config("bomb", aliasBomb()), expect: /bomb\.yaml:2:\d+ +\(yaml\): aliases expand to too many nodes/ },
+  { name: "--bootstrap beyond its bound", args: () => ["fit", file("boot.csv", "n_params,n_tokens,loss\n1e6,2e7,3\n"), "--bootstrap", "1000000000"], expect: /--bootstrap[\s\S]*less than or equal to 100000/ },
+  { name: "hexadecimal CSV cell", args: csv("hex", "n_params,n_tokens,loss\n0x10,2e7,3\n"), expect: /hex\.csv:2:1: column n_params is not a number: "0x10"/ },
+  { name: "hexadecimal --predict", args: () => ["fit", file("okhex.csv", "n_params,n_tokens,loss\n1e6,2e7,3\n"), "--predict", "0x10"], expect: /--predict: not a positive FLOP count: "0x10"/ },
+  { name: "CSV cell Infinity", args: csv("inf", "n_params,n_tokens,loss\n1e6,Infinity,3\n"), expect: /inf\.csv:2:2: column n_tokens is not a number: "Infinity"/ },
+  {
+    name: "sweep into a run directory of another sweep definition",
+    args: () => ["sweep", file("real.yaml", BUDGETS), "--out", mockRunDir("mockrun")],
+    expect: /mockrun holds 1 record of another sweep definition \(fingerprint [0-9a-f]{12}; this config's is [0-9a-f]{12}\); this config differs in:\n[\s\S]* {2}flops: "6nd" → "measured"\n {2}mock: \{.*\} → none \(real training\)\n.*--out DIR.*--extend/s,
+  },
+  { name: "sweep into a run directory another sweep holds", args: () => ["sweep", file("locked.yaml", BUDGETS), "--mock", "--out", lockedRunDir("lockedrun")], expect: new RegExp(`lockedrun is in use by another sweep \\(pid ${process.pid} on `) },
 ];
 
 describe("bad input", () => {
-  it(`the corpus has at least 30 cases (${cases.length})`, () => {
-    expect(cases.length).toBeGreaterThanOrEqual(30);
+  it(`the corpus has at least 50 cases (${cases.length})`, () => {
+    expect(cases.length).toBeGreaterThanOrEqual(50);
   });
   for (const c of cases) {
     it(`${c.name}: exits 2 with a located message and no stack trace`, async () => {
@@ -97,5 +163,69 @@ describe("bad input", () => {
     const run = await runCli(["plan", file("jsonerr.yaml", "planning:\n  budgets: [-1]\n"), "--json"]);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: "invalid_config", where: { line: 2 } } });
+  });
+});
+
+/** One completed results record (fields as a sweep writes them). */
+function resultLine(id: string, nParams: number, nTokens: number, loss: number, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    experiment_id: id, attempt: 1, status: "completed", budget_flops: 6 * nParams * nTokens, size_value: 8, n_params: nParams, n_params_embedding: 0,
+    n_params_non_embedding: nParams, n_tokens: nTokens, n_tokens_planned: nTokens, flops_6nd: 6 * nParams * nTokens, flops_measured: null, loss,
+    train_loss: loss, wall_s: 1, error: null, finished_at: "2026-01-01T00:00:00Z", ...extra,
+  });
+}
+
+/** Runs of 3 budgets × 3 sizes on a Chinchilla surface (enough for approaches 1 and 2). */
+function isoflopLines(): string[] {
+  const lines: string[] = [];
+  for (const budget of [1e18, 1e19, 1e20]) {
+    for (const factor of [0.4, 1, 2.5]) {
+      const n = Math.sqrt(budget / 120) * factor;
+      const d = budget / (6 * n);
+      lines.push(resultLine(`b${budget}f${factor}`, n, d, 1.69 + 406.4 / n ** 0.34 + 410.7 / d ** 0.28));
+    }
+  }
+  return lines;
+}
+
+interface FitJson { n_points: number; n_budgets: number; warnings: string[]; budget_over_6nd: unknown }
+
+describe("odd but valid input", () => {
+  const fitJson = async (args: string[]) => {
+    const run = await runCli(["fit", ...args, "--json"]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    return JSON.parse(run.stdout) as FitJson;
+  };
+
+  it("a results.jsonl starting with a UTF-8 byte-order mark and ending without a newline: every record is fitted", async () => {
+    const lines = isoflopLines();
+    const fit = await fitJson([file("bom/results.jsonl", "\uFEFF" + lines.join("\n"))]);
+    expect(fit.n_points).toBe(lines.length);
+  });
+
+  it("a CSV without budget_flops whose rounded N and D scatter 6·N·D keeps one budget per IsoFLOP curve", async () => {
+    const rows = isoflopLines().map((line) => JSON.parse(line) as { n_params: number; n_tokens: number; loss: number });
+    const text = "n_params,n_tokens,loss\n" + rows.map((r) => `${r.n_params.toPrecision(2)},${r.n_tokens.toPrecision(2)},${r.loss.toFixed(4)}`).join("\n") + "\n";
+    const fit = await fitJson([file("rounded.csv", text), "--approach", "2"]);
+    expect(fit.n_budgets).toBe(3);
+    expect(fit.warnings.join("\n")).toMatch(/rounded\.csv has no budget_flops column: each run's budget is 6·N·D, runs within 20% of their neighbour grouped into 3 budgets/);
+  });
+
+  it("values near 1e-295 fit and print their table without crashing", async () => {
+    const rows = isoflopLines().map((line) => JSON.parse(line) as { n_params: number; n_tokens: number; loss: number; budget_flops: number });
+    const text = "n_params,n_tokens,loss,budget_flops\n" + rows.map((r) => `${r.n_params * 1e-180},${r.n_tokens * 1e-180},${r.loss},${r.budget_flops * 1e-295}`).join("\n") + "\n";
+    const run = await runCli(["fit", file("tiny.csv", text)]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Budget C \(FLOPs\)/);
+  });
+
+  it("two completed records of one experiment that disagree: the latest is fitted and the disagreement reported", async () => {
+    const lines = isoflopLines();
+    const first = JSON.parse(lines[0]!) as { experiment_id: string; loss: number };
+    const rerun = JSON.stringify({ ...JSON.parse(lines[0]!), attempt: 2, loss: first.loss + 0.25 });
+    const fit = await fitJson([file("rerun/results.jsonl", [...lines, rerun].join("\n") + "\n")]);
+    expect(fit.n_points).toBe(lines.length);
+    expect(fit.warnings.join("\n")).toContain(`experiment ${first.experiment_id} has 2 completed records that disagree`);
+    expect(fit.warnings.join("\n")).toContain("the latest, attempt 2, is used");
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,11 +32,14 @@ describe("flops-fit sweep --mock on the quickstart (real workers, real ZeroMQ, r
     for (const file of ["config.json", "plan.json", "results.jsonl", "fit.json"]) expect(readFileSync(join(out, file)).length).toBeGreaterThan(0);
   }, 180_000);
 
-  it("re-runs nothing the second time", async () => {
-    const run = await runCli(["sweep", "--mock", "--json", "--out", out, "--workers", "2", "--bootstrap", "0"]);
+  it("re-runs nothing the second time, starts no worker for it (the probe is cached) and reuses the current fit and report", async () => {
+    const fitWritten = statSync(join(out, "fit.json")).mtimeMs;
+    // A worker could not start with this interpreter: the resume must not need one.
+    const run = await runCli(["sweep", "--mock", "--json", "--out", out, "--workers", "2", "--bootstrap", "0"], { env: { FLOPS_FIT_PYTHON: "/nonexistent/python" } });
     expect(run.code, run.stderr).toBe(0);
     const second = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(second).toMatchObject({ completed: 0, skipped: first.completed });
+    expect(second).toMatchObject({ completed: 0, skipped: first.completed, fit: { n_points: (first.fit as { n_points: number }).n_points } });
+    expect(statSync(join(out, "fit.json")).mtimeMs).toBe(fitWritten);
   }, 180_000);
 
   it("keeps stdout pure JSON under --json (worker output goes to logs/)", async () => {
