@@ -24,6 +24,7 @@ per-run state before each run (the process group, once made, is kept).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -80,6 +81,13 @@ def accumulation_steps(per_rank_batch: int, micro_batch_size: int | None) -> int
     return parts
 
 
+def compile_backend() -> str:
+    """torch.compile's backend for `training.compile`: inductor, unless the environment
+    variable FLOPS_FIT_COMPILE_BACKEND names another (the CPU tests use `eager`, which runs the
+    same dynamo path in seconds instead of minutes of C++ compilation)."""
+    return os.environ.get("FLOPS_FIT_COMPILE_BACKEND", "inductor")
+
+
 def make_accelerator(settings: EngineSettings, device: torch.device, world_size: int) -> Any:
     """A fresh Accelerator for one run, on `device`, with this run's settings."""
     from accelerate import Accelerator
@@ -92,7 +100,7 @@ def make_accelerator(settings: EngineSettings, device: torch.device, world_size:
     # too; a process group (world_size > 1) keeps its state, made once at launch.
     AcceleratorState._reset_state(reset_partial_state=world_size == 1)
     GradientState._reset_state()
-    dynamo = TorchDynamoPlugin(backend="inductor" if settings.compile else "no")
+    dynamo = TorchDynamoPlugin(backend=compile_backend() if settings.compile else "no")
     return Accelerator(cpu=device.type == "cpu", mixed_precision=settings.mixed_precision, dynamo_plugin=dynamo,
                        gradient_accumulation_steps=settings.grad_accum_steps, step_scheduler_with_optimizer=False)
 

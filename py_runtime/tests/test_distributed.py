@@ -1,4 +1,4 @@
-"""Multi-process runs: a torchrun worker group (gloo on CPU) trains like one process."""
+"""Multi-process runs: a worker group started by `accelerate launch` (gloo on CPU) trains like one process."""
 from __future__ import annotations
 
 import json
@@ -45,7 +45,14 @@ def receive(router: zmq.Socket, until: set[str], timeout_s: float) -> list[dict[
     raise TimeoutError(f"no {until} message within {timeout_s}s; got {[m['type'] for m in messages]}")
 
 
-def test_two_gloo_ranks_under_torchrun_match_one_process_with_the_same_global_batch(corpus_file: Path) -> None:
+def accelerate_launch(processes: int, *extra: str) -> list[str]:
+    """The command the orchestrator runs for a K-rank worker (src/scheduler/worker-process.ts)."""
+    return [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", str(processes),
+            "--num_machines", "1", "--main_process_port", "0", "--mixed_precision", "no", "--dynamo_backend", "no",
+            *extra, "--module", "flops_fit_worker.distributed"]
+
+
+def test_two_gloo_ranks_under_accelerate_launch_match_one_process_with_the_same_global_batch(corpus_file: Path) -> None:
     task = make_task(corpus_file, n_tokens=12 * 128)  # 12 steps of a global batch of 8 sequences of 16
     single = train(task, Recorder(task).ctx)
 
@@ -57,8 +64,7 @@ def test_two_gloo_ranks_under_torchrun_match_one_process_with_the_same_global_ba
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "py_runtime")]), "OMP_NUM_THREADS": "1"}
     log = open(Path(folder) / "ranks.log", "w+")
     group = subprocess.Popen(
-        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-         "-m", "flops_fit_worker.distributed", "--endpoint", endpoint, "--worker-id", "w0", "--heartbeat-timeout", "300"],
+        [*accelerate_launch(2), "--endpoint", endpoint, "--worker-id", "w0", "--heartbeat-timeout", "300"],
         cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT)
     try:
         hello = receive(router, {"hello"}, 60)[-1]

@@ -75,6 +75,7 @@ function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Out
         device: m.device,
         world_size: m.world_size,
         resumed_from_step: m.resumed_from_step,
+        engine: m.engine ?? null,
         error: m.error,
         curve: m.curve,
       };

@@ -32,8 +32,10 @@ export function buildExperiments(plan: SweepPlan, context: ExperimentContext): E
         tokensPerSample: context.tokensPerSample,
         threads: context.threadsPerWorker,
       });
-      // Threads and checkpoint cadence change speed, not results: not part of the identity.
-      const { threads: _threads, checkpoint_interval_s: _cadence, ...identityHyper } = training;
+      // Threads, checkpoint cadence, micro-batches and compile change speed, not results (up
+      // to float rounding): not part of the identity. Precision is, once set explicitly.
+      const { threads: _threads, checkpoint_interval_s: _cadence, micro_batch_size: _micro, compile: _compile,
+        mixed_precision, ...identityHyper } = training;
       const id = experimentId({
         model: plugin.model,
         size_value: planned.size_value,
@@ -41,7 +43,7 @@ export function buildExperiments(plan: SweepPlan, context: ExperimentContext): E
         loss: plugin.loss,
         budget_flops: planned.budget_flops,
         n_tokens: nTokens,
-        training: identityHyper,
+        training: { ...identityHyper, mixed_precision: mixed_precision === "auto" ? undefined : mixed_precision },
         seed: config.seed,
         processes: config.scheduler.processes,
         mock: context.mock,
