@@ -12,6 +12,10 @@ sources and measures, each after warm-up steps:
   loop           flops-fit's loop (flops_fit_worker.training.train: Accelerate, bf16)
   loop+compile   the same with training.compile: true (torch.compile through Accelerate)
   loop 2 ranks   two GPUs under `accelerate launch` (DDP), the same global batch; when 2 GPUs exist
+  loop FSDP Nr   the same under FSDP2 over the N ≤ 2 GPUs there are (over one GPU it checks the path)
+
+The launched runs also cancel a run mid-way (checkpointing through Accelerate's state) and
+resume it, which must end at the uninterrupted run's loss.
 
 and prints a table of tokens/s, ms per step, TFLOP/s and MFU, the model FLOPs divided by the
 peak: by default the H200's dense bf16 peak, 989 TFLOP/s (--peak-tflops for another GPU).
@@ -22,7 +26,8 @@ would not fit. The figures go to OUT_DIR/gpu_check.json as well.
 
 Imports only torch, accelerate, numpy, the worker's training loop and the GPT plugin: no
 pyzmq, no jsonschema. `--dry` runs the same code on CPU with a tiny GPT, a few steps,
-torch.compile's `eager` backend (the dynamo path without C++ builds) and two gloo ranks.
+torch.compile's `eager` backend (the dynamo path without C++ builds) and two gloo ranks (DDP:
+Accelerate runs FSDP on GPUs only).
 """
 from __future__ import annotations
 
@@ -77,33 +82,66 @@ def model_size(task: dict[str, Any]) -> dict[str, Any]:
     return {"n_params": counts.total, "n_params_embedding": counts.embedding}
 
 
-def two_rank_rate(task: dict[str, Any], warmup: int, out: Path, timeout_s: float) -> Rate:
-    """The loop on two ranks started by `accelerate launch` (one GPU each; gloo on CPU)."""
-    spec = out / "two-ranks-task.json"
-    answer = out / "two-ranks-rate.json"
-    spec.write_text(json.dumps({"task": task, "warmup": warmup, "answer": str(answer)}))
+def launched_rate(label: str, launch: list[str], task: dict[str, Any], warmup: int, out: Path, timeout_s: float,
+                  resume_check: bool) -> Rate:
+    """The loop in processes started by `accelerate launch` with `launch` flags (one GPU each;
+    gloo on CPU); rank 0 times it. With `resume_check`, the ranks then also cancel a run
+    mid-way (a checkpoint through Accelerate's save_state) and resume it to the end."""
+    spec, answer, log_file = (out / f"{label}-{suffix}" for suffix in ("task.json", "rate.json", "ranks.log"))
+    spec.write_text(json.dumps({"task": task, "warmup": warmup, "answer": str(answer), "resume_check": resume_check,
+                                "checkpoints": str(out / f"{label}-checkpoints")}))
     answer.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2",
-               "--num_machines", "1", "--main_process_port", "0", "--mixed_precision", "no", "--dynamo_backend", "no",
+    command = [sys.executable, "-m", "accelerate.commands.launch", *launch, "--num_machines", "1",
+               "--main_process_port", "0", "--mixed_precision", "no", "--dynamo_backend", "no",
                str(Path(__file__).resolve()), "--rank-run", str(spec)]
-    with open(out / "two-ranks.log", "w") as rank_log:
+    with open(log_file, "w") as rank_log:
         code = subprocess.run(command, cwd=ROOT, stdout=rank_log, stderr=subprocess.STDOUT, timeout=timeout_s).returncode
     if code != 0 or not answer.exists():
-        tail = (out / "two-ranks.log").read_text()[-2000:]
-        raise RuntimeError(f"accelerate launch exited {code}; log tail:\n{tail}")
+        raise RuntimeError(f"accelerate launch exited {code}; {log_file} ends:\n{log_file.read_text()[-2000:]}")
     figures = json.loads(answer.read_text())
     return Rate(figures["tokens_per_s"], figures["step_s"], figures["measured_steps"], figures["result"])
 
 
+def resume_check(task: dict[str, Any], folder: str, is_main: bool) -> dict[str, Any]:
+    """Cancel a 48-step run after its third loss window (it checkpoints), resume it as attempt
+    2, and compare with the same run uninterrupted (collective: every rank calls it)."""
+    import copy
+
+    from flops_fit_worker.context import RunContext
+    from flops_fit_worker.training import train
+
+    steps = 48
+    run = copy.deepcopy(task)
+    run.update(experiment_id="resume-check", checkpoint_dir=folder,
+               n_tokens=steps * run["training"]["batch_size"] * run["data"]["options"]["seq_len"])
+    checks = {"n": 0}
+
+    def cancel_on_third() -> bool:
+        checks["n"] += 1
+        return is_main and checks["n"] >= 3
+
+    cancelled = train(run, RunContext(task=run, send=lambda m: None, is_cancelled=cancel_on_third, interval_s=1e9))
+    resumed = train({**run, "attempt": 2}, RunContext(task=run, send=lambda m: None, is_cancelled=lambda: False))
+    whole = train({**run, "checkpoint_dir": None}, RunContext(task=run, send=lambda m: None, is_cancelled=lambda: False))
+    return {"cancelled": {k: cancelled[k] for k in ("status", "steps", "error")},
+            "resumed": {k: resumed[k] for k in ("status", "steps", "resumed_from_step", "loss", "error")},
+            "uninterrupted_loss": whole["loss"],
+            "ok": cancelled["status"] == "cancelled" and resumed["status"] == "completed"
+            and (resumed["resumed_from_step"] or 0) > 0 and resumed["steps"] == whole["steps"] == steps
+            and abs(resumed["loss"] - whole["loss"]) <= 1e-3 * abs(whole["loss"])}
+
+
 def rank_run(spec_file: str) -> int:
-    """One rank of the two-rank measurement (started by accelerate launch)."""
+    """One rank of a launched measurement (started by accelerate launch)."""
     from accelerate import PartialState
 
     spec = json.loads(Path(spec_file).read_text())
     state = PartialState(cpu=not torch.cuda.is_available())
     rate = loop_rate(spec["task"], spec["warmup"], on_rank0=state.is_main_process)
+    checked = resume_check(spec["task"], spec["checkpoints"], state.is_main_process) if spec["resume_check"] else None
     if state.is_main_process:
         result = {k: v for k, v in (rate.result or {}).items() if k != "curve"}
+        result["resume_check"] = checked
         Path(spec["answer"]).write_text(json.dumps({"tokens_per_s": rate.tokens_per_s, "step_s": rate.step_s,
                                                     "measured_steps": rate.measured_steps, "result": result}))
     state.wait_for_everyone()
@@ -125,6 +163,10 @@ def measure(name: str, run: Callable[[], Rate], figures: dict[str, Any], deadlin
                                  "measured_steps": rate.measured_steps}
         if rate.result is not None:
             entry["engine"] = rate.result.get("engine")
+            if rate.result.get("resume_check") is not None:
+                entry["resume_check"] = rate.result["resume_check"]
+                if not entry["resume_check"]["ok"]:
+                    raise RuntimeError(f"checkpoint/resume check failed: {entry['resume_check']}")
             entry["flops_per_token_measured"] = rate.result["flops_measured"] / rate.result["n_tokens"]
             entry["heldout_loss"] = rate.result["loss"]
         log(f"  {name}: {rate.tokens_per_s:,.0f} tokens/s, {rate.step_s * 1e3:.1f} ms/step "
@@ -209,13 +251,22 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_compile:
         measure("loop+compile", lambda: loop_rate(with_training(task, compile=True), warmup), figures, deadline,
                 20.0 if args.dry else 120.0)
+    # More than one process: Accelerate's launcher, DDP (two ranks) and FSDP (sharded over the
+    # GPUs there are; it needs GPUs, so the dry run checks DDP only). Both also checkpoint a
+    # run mid-way through Accelerate's state and resume it.
     if gpus >= 2 or args.dry:
-        remaining = max(30.0, deadline - time.monotonic())
-        measure("loop 2 ranks", lambda: two_rank_rate(task, warmup, out, remaining), figures, deadline,
-                30.0 if args.dry else 60.0)
+        measure("loop 2 ranks", lambda: launched_rate("ddp", ["--multi_gpu", "--num_processes", "2"], task, warmup, out,
+                                                      max(30.0, deadline - time.monotonic()), resume_check=True),
+                figures, deadline, 45.0 if args.dry else 90.0)
     else:
         log("  loop 2 ranks: skipped, one GPU")
         figures["loop 2 ranks"] = {"ok": False, "error": "skipped: fewer than 2 GPUs"}
+    if gpus >= 1:
+        ranks = str(min(2, gpus))
+        measure(f"loop FSDP {ranks}r", lambda: launched_rate("fsdp", ["--use_fsdp", "--fsdp_version", "2",
+                                                                     "--num_processes", ranks], task, warmup, out,
+                                                             max(30.0, deadline - time.monotonic()), resume_check=True),
+                figures, deadline, 90.0)
 
     flops_per_token = next((e["flops_per_token_measured"] for e in figures.values() if "flops_per_token_measured" in e),
                            None)

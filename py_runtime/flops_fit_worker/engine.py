@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Callable
 
 import torch
+from torch import nn
 
 MIXED_PRECISIONS = ("auto", "no", "bf16", "fp16")
 
@@ -111,14 +112,32 @@ def is_sharded(accelerator: Any) -> bool:
 
 
 def distributed_kind(accelerator: Any) -> str:
-    """How the model is spread over ranks: "none" (one process), "ddp" or "fsdp" (or
-    Accelerate's own name for anything else)."""
+    """How the model is spread over ranks: "fsdp" (sharded, even over one rank), "ddp"
+    (replicated), "none" (one plain process), or Accelerate's own name for anything else."""
     kind = str(getattr(accelerator.distributed_type, "value", accelerator.distributed_type)).lower()
+    if kind == "fsdp":
+        return "fsdp"
     if accelerator.num_processes == 1:
         return "none"
-    if kind.startswith("multi_"):
-        return "ddp"
-    return kind
+    return "ddp" if kind.startswith("multi_") else kind
+
+
+def prepare(accelerator: Any, model: nn.Module, make_optimizer: Callable[[nn.Module], Any]) -> tuple[Any, Any]:
+    """`accelerator.prepare` the model and an optimiser over its parameters.
+
+    FSDP2 (and DDP) take both together, Accelerate moving the optimiser onto the sharded
+    parameters. FSDP1 replaces the parameters when it wraps the model, so the optimiser is made
+    afterwards, over the wrapped model; its flat parameters would lose the weight-decay groups
+    (matrices vs gains), hence `fsdp_use_orig_params: true` is required there.
+    """
+    if is_sharded(accelerator) and not accelerator.is_fsdp2:
+        if not accelerator.state.fsdp_plugin.use_orig_params:
+            raise ValueError("FSDP1 needs fsdp_use_orig_params: true in the Accelerate config (flat parameters lose "
+                             "AdamW's weight-decay groups); or use fsdp_version: 2")
+        model = accelerator.prepare(model)
+        return model, accelerator.prepare(make_optimizer(model))
+    prepared_model, optimizer = accelerator.prepare(model, make_optimizer(model))
+    return prepared_model, optimizer
 
 
 def describe(settings: EngineSettings, accelerator: Any | None, per_rank_batch: int) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from torch import nn
 from . import checkpoint, distributed
 from .context import RunContext
 from .data_utils import rows, shard_batches, slice_rows, target_count, to_device
-from .engine import EngineSettings, accumulation_steps, describe, is_sharded, make_accelerator
+from .engine import EngineSettings, accumulation_steps, describe, is_sharded, make_accelerator, prepare
 from .flops import measure_flops_per_token
 from .losses import LossFn, forward_loss
 from .models import build_data, build_loss, build_model
@@ -174,8 +174,8 @@ def _train(task: dict[str, Any], ctx: RunContext, cfg: TrainConfig, record: RunR
     if not sharded:  # FSDP places (and shards) the model itself: it may not fit one device
         model.to(accelerator.device)
     record.flops_per_token = measure_flops_per_token(model, data, loss_fn)  # on the plain module
-    optimizer = make_optimizer(model, cfg, fused=next(model.parameters()).is_cuda)
-    model, optimizer = accelerator.prepare(model, optimizer)
+    fused = not sharded and device.type == "cuda"  # the fused kernel needs the parameters on the GPU already
+    model, optimizer = prepare(accelerator, model, lambda net: make_optimizer(net, cfg, fused=fused))
     record.engine = describe(settings, accelerator, per_rank_batch)
 
     # Resume from this run's checkpoint if an earlier attempt left one.

@@ -1,5 +1,6 @@
 """bench/gpu_check.py in its CPU dry mode: every measurement path runs, with the imports the
-GPU machine has (no pyzmq, no jsonschema), and the figures land in its JSON."""
+GPU machine has (no pyzmq, no jsonschema), and the figures land in its JSON. It is also the
+test of a 2-rank (gloo) run that checkpoints through Accelerate's state and resumes."""
 from __future__ import annotations
 
 import json
@@ -32,5 +33,9 @@ def test_gpu_check_dry_run_measures_every_path_without_pyzmq_or_jsonschema(tmp_p
     assert measurements["loop"]["engine"]["compiled"] is False
     assert measurements["loop+compile"]["engine"]["compiled"] is True
     assert measurements["loop 2 ranks"]["engine"]["distributed"] == "ddp"
+    # The two ranks also checkpointed a cancelled run through Accelerate's state and resumed it
+    # to the uninterrupted run's loss.
+    check = measurements["loop 2 ranks"]["resume_check"]
+    assert check["ok"] and check["cancelled"]["status"] == "cancelled" and check["resumed"]["resumed_from_step"] > 0
     assert report["peak_tflops"] == 989.0 and report["model"]["flops_per_token_measured"] > 0
     assert "MFU" in run.stdout and "loop+compile" in run.stdout  # the readable table
