@@ -63,6 +63,17 @@ class Rate:
     step_s: float              # seconds per optimiser step in the measured stretch
     measured_steps: int
     result: dict[str, Any] | None = None   # the TrainResult, for the loop
+    tokens_per_cpu_s: float = 0.0          # per second of this process's CPU time: steady on a busy machine
+
+
+def _clocks() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _rate(start: tuple[float, float], end: tuple[float, float], steps: int, tokens_per_step: int,
+          result: dict[str, Any] | None = None) -> Rate:
+    wall, cpu = end[0] - start[0], end[1] - start[1]
+    return Rate(steps * tokens_per_step / wall, wall / steps, steps, result, steps * tokens_per_step / max(cpu, 1e-9))
 
 
 def _synchronize(device: torch.device) -> None:
@@ -82,7 +93,7 @@ def loop_rate(task: dict[str, Any], warmup_steps: int, on_rank0: bool = True) ->
     device = resolve_device(task["device"])
     watch = StepWatch.for_device(None, 0, device)
     ahead = watch.every * watch.lag
-    marks: list[tuple[float, int]] = []
+    marks: list[tuple[tuple[float, float], int]] = []
 
     def send(message: dict[str, Any]) -> None:
         if message["type"] != "progress" or not on_rank0:
@@ -91,9 +102,9 @@ def loop_rate(task: dict[str, Any], warmup_steps: int, on_rank0: bool = True) ->
         final = step == int(message["total_steps"])
         if not marks and step >= warmup_steps and not final:
             _synchronize(device)
-            marks.append((time.perf_counter(), step + ahead))
+            marks.append((_clocks(), step + ahead))
         elif final:
-            marks.append((time.perf_counter(), step))
+            marks.append((_clocks(), step))
 
     ctx = RunContext(task=task, send=send, is_cancelled=lambda: False, interval_s=0.0)
     result = train(task, ctx)
@@ -104,8 +115,7 @@ def loop_rate(task: dict[str, Any], warmup_steps: int, on_rank0: bool = True) ->
     if len(marks) < 2 or marks[1][1] <= marks[0][1]:
         raise RuntimeError(f"too few steps after {warmup_steps} warm-up steps to time the loop (marks {marks})")
     (t0, s0), (t1, s1) = marks[0], marks[-1]
-    tokens_per_step = result["batch_size"]
-    return Rate((s1 - s0) * tokens_per_step / (t1 - t0), (t1 - t0) / (s1 - s0), s1 - s0, result)
+    return _rate(t0, t1, s1 - s0, result["batch_size"], result)
 
 
 def bare_rate(task: dict[str, Any], warmup_steps: int, sync_every_step: bool = False) -> Rate:
@@ -125,11 +135,11 @@ def bare_rate(task: dict[str, Any], warmup_steps: int, sync_every_step: bool = F
     autocast: Callable[[], Any] = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if device.type == "cuda" \
         else (lambda: torch.autocast("cpu", enabled=False))
     model.train()
-    started = 0.0
+    started = _clocks()
     for step in range(total_steps):
         if step == warmup_steps:
             _synchronize(device)
-            started = time.perf_counter()
+            started = _clocks()
         for group in optimizer.param_groups:
             group["lr"] = get_lr(step, total_steps, cfg)
         inputs, targets = next(batches)
@@ -144,6 +154,4 @@ def bare_rate(task: dict[str, Any], warmup_steps: int, sync_every_step: bool = F
         if sync_every_step:
             loss.item()
     _synchronize(device)
-    seconds = time.perf_counter() - started
-    measured = total_steps - warmup_steps
-    return Rate(measured * cfg.batch_size * data.tokens_per_sample / seconds, seconds / measured, measured)
+    return _rate(started, _clocks(), total_steps - warmup_steps, cfg.batch_size * data.tokens_per_sample)

@@ -7,8 +7,10 @@ The loop (`flops_fit_worker.training.train`: Accelerate's Accelerator, micro-bat
 accumulation, losses read back in windows, progress reports) and a hand-written loop of the
 same run (same GPT, initial weights, batches, AdamW, LR schedule and clipping) train the
 built-in GPT (2 layers, seq 128, batch 32) on the standard library's sources; each is timed
-after its warm-up steps, the two alternate round by round so that a busy machine slows both
-alike, and the median tokens/s of each and their ratio are printed. docs/training.md holds
+after its warm-up steps, by the wall clock and by the process's CPU time (which stays
+steady when other processes share the cores), the loops alternate round by round so that a
+busy machine slows them alike, and the median tokens/s of each and the ratios to the bare
+loop are printed. docs/training.md holds
 the figures measured on the development machine.
 """
 from __future__ import annotations
@@ -17,7 +19,9 @@ import argparse
 import statistics
 import sys
 
-from loops import bare_rate, gpt_task, loop_rate, with_training
+from typing import Callable
+
+from loops import Rate, bare_rate, gpt_task, loop_rate, with_training
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,27 +36,27 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     print(f"GPT, 2 layers, seq 128, batch 32, {args.steps} steps ({args.warmup} warm-up), {args.threads} thread(s), "
-          f"{args.rounds} alternating rounds; median tokens/s", flush=True)
-    header = f"{'d_model':>7} {'bare loop':>11} {'flops-fit':>11} {'ratio':>6}"
-    if args.micro_batch_size:
-        header += f" {'accum. (mb ' + str(args.micro_batch_size) + ')':>16} {'ratio':>6}"
-    print(header, flush=True)
+          f"{args.rounds} alternating rounds; median tokens per second of wall time and per second of the "
+          f"process's CPU time (steady when other processes share the cores)", flush=True)
+    variants = ["bare loop", "flops-fit"] + ([f"accum. mb {args.micro_batch_size}"] if args.micro_batch_size else [])
+    print(f"{'d_model':>7} {'clock':>5} " + " ".join(f"{v:>15}" for v in variants) + " " +
+          " ".join(f"{'ratio ' + str(i):>8}" for i in range(1, len(variants))), flush=True)
     for d_model in args.sizes:
         task = gpt_task(d_model=d_model, n_layers=2, n_heads=4, seq_len=128, batch_size=32, steps=args.steps,
                         device="cpu", threads=args.threads)
-        split = with_training(task, micro_batch_size=args.micro_batch_size) if args.micro_batch_size else None
-        bare, loop, accumulated = [], [], []
+        runs: list[Callable[[], Rate]] = [lambda: bare_rate(task, args.warmup), lambda: loop_rate(task, args.warmup)]
+        if args.micro_batch_size:
+            split = with_training(task, micro_batch_size=args.micro_batch_size)
+            runs.append(lambda: loop_rate(split, args.warmup))
+        rates: list[list[Rate]] = [[] for _ in runs]
         for _ in range(args.rounds):
-            bare.append(bare_rate(task, args.warmup).tokens_per_s)
-            loop.append(loop_rate(task, args.warmup).tokens_per_s)
-            if split is not None:
-                accumulated.append(loop_rate(split, args.warmup).tokens_per_s)
-        b, f = statistics.median(bare), statistics.median(loop)
-        line = f"{d_model:>7} {b:>11,.0f} {f:>11,.0f} {f / b:>6.3f}"
-        if accumulated:
-            a = statistics.median(accumulated)
-            line += f" {a:>16,.0f} {a / b:>6.3f}"
-        print(line, flush=True)
+            for i, run in enumerate(runs):
+                rates[i].append(run())
+        for clock, pick in (("wall", lambda r: r.tokens_per_s), ("cpu", lambda r: r.tokens_per_cpu_s)):
+            medians = [statistics.median(pick(r) for r in variant) for variant in rates]
+            ratios = [m / medians[0] for m in medians[1:]]
+            print(f"{d_model:>7} {clock:>5} " + " ".join(f"{m:>15,.0f}" for m in medians) + " " +
+                  " ".join(f"{r:>8.3f}" for r in ratios), flush=True)
     return 0
 
 

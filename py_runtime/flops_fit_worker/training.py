@@ -123,6 +123,25 @@ class RunRecord:
     world_size: int = 1
     engine: dict[str, Any] | None = None          # how the run was executed (engine.describe)
 
+    def add_window(self, window: Window, curve_every: int, cfg: TrainConfig) -> tuple[bool, bool]:
+        """Take in the training losses of a window of steps (a non-finite one is divergence,
+        named by its step); the window's (cancel, checkpoint) votes."""
+        for offset, loss_value in enumerate(window.losses):
+            step = window.first_step + offset
+            if not math.isfinite(loss_value):
+                raise Diverged(f"training loss became {loss_value} at step {step} of {self.total_steps} "
+                               f"(lr {get_lr(step, self.total_steps, cfg):.3g}); lower training.lr (or "
+                               f"lr_reference) or raise warmup_fraction")
+            self.losses.append(loss_value)
+            self.step = step + 1
+            self.steps_this_attempt += 1
+            if self.step % curve_every == 0 or self.step == self.total_steps:
+                since = self.curve[-1]["step"] if self.curve else 0
+                tail = self.losses[since:]
+                self.curve.append({"step": self.step, "tokens": float(self.step * self.tokens_per_step),
+                                   "train_loss": sum(tail) / len(tail)})
+        return window.votes[0] > 0, window.votes[1] > 0
+
 
 def train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
     """Run one TrainTask to its result message (TrainResult); never raises for a failed run."""
@@ -195,30 +214,15 @@ def _train(task: dict[str, Any], ctx: RunContext, cfg: TrainConfig, record: RunR
     loop_started = last_checkpoint = time.monotonic()
 
     def absorb(windows: list[Window]) -> tuple[bool, bool]:
-        """Record the losses of steps read back; (cancel, checkpoint) as the ranks agreed."""
-        cancel = save = False
-        for window in windows:
-            for offset, loss_value in enumerate(window.losses):
-                step = window.first_step + offset
-                if not math.isfinite(loss_value):
-                    raise Diverged(f"training loss became {loss_value} at step {step} of {total_steps} "
-                                   f"(lr {get_lr(step, total_steps, cfg):.3g}); lower training.lr (or "
-                                   f"lr_reference) or raise warmup_fraction")
-                record.losses.append(loss_value)
-                record.step = step + 1
-                record.steps_this_attempt += 1
-                if record.step % curve_every == 0 or record.step == total_steps:
-                    since = record.curve[-1]["step"] if record.curve else 0
-                    tail = record.losses[since:]
-                    record.curve.append({"step": record.step, "tokens": float(record.step * record.tokens_per_step),
-                                         "train_loss": sum(tail) / len(tail)})
-            cancel, save = cancel or window.votes[0] > 0, save or window.votes[1] > 0
+        """Record the losses of the steps read back and report progress; (cancel, checkpoint)
+        as the ranks agreed."""
+        votes = [record.add_window(window, curve_every, cfg) for window in windows]
         if windows:
             record.train_seconds = time.monotonic() - loop_started
             tokens_per_s = record.steps_this_attempt * record.tokens_per_step / max(record.train_seconds, 1e-9)
             ctx.progress(record.step, total_steps, record.step * record.tokens_per_step, record.losses[-1],
                          tokens_per_s, force=record.step == total_steps)
-        return cancel, save
+        return any(cancel for cancel, _ in votes), any(save for _, save in votes)
 
     model.train()
     for step in range(start_step, total_steps):
