@@ -12,7 +12,8 @@ sources and measures, each after warm-up steps:
   loop           flops-fit's loop (flops_fit_worker.training.train: Accelerate, bf16)
   loop+compile   the same with training.compile: true (torch.compile through Accelerate)
   loop 2 ranks   two GPUs under `accelerate launch` (DDP), the same global batch; when 2 GPUs exist
-  loop FSDP Nr   the same under FSDP2 over the N ≤ 2 GPUs there are (over one GPU it checks the path)
+  loop FSDP Nr   the same under FSDP2 (configs/accelerate/fsdp.yaml) over the N ≤ 2 GPUs there
+                 are (over one GPU it checks the path)
 
 The launched runs also cancel a run mid-way (checkpointing through Accelerate's state) and
 resume it, which must end at the uninterrupted run's loss.
@@ -263,8 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         figures["loop 2 ranks"] = {"ok": False, "error": "skipped: fewer than 2 GPUs"}
     if gpus >= 1:
         ranks = str(min(2, gpus))
-        measure(f"loop FSDP {ranks}r", lambda: launched_rate("fsdp", ["--use_fsdp", "--fsdp_version", "2",
-                                                                     "--num_processes", ranks], task, warmup, out,
+        fsdp = ["--config_file", str(ROOT / "configs" / "accelerate" / "fsdp.yaml"), "--use_fsdp", "--num_processes", ranks]
+        measure(f"loop FSDP {ranks}r", lambda: launched_rate("fsdp", fsdp, task, warmup, out,
                                                              max(30.0, deadline - time.monotonic()), resume_check=True),
                 figures, deadline, 90.0)
 

@@ -7,15 +7,16 @@ The loop (`flops_fit_worker.training.train`: Accelerate's Accelerator, micro-bat
 accumulation, losses read back in windows, progress reports) and a hand-written loop of the
 same run (same GPT, initial weights, batches, AdamW, LR schedule and clipping) train the
 built-in GPT (2 layers, seq 128, batch 32) on the standard library's sources; each is timed
-after its warm-up steps, by the wall clock and by the process's CPU time (which stays
-steady when other processes share the cores), the loops alternate round by round so that a
-busy machine slows them alike, and the median tokens/s of each and the ratios to the bare
-loop are printed. docs/training.md holds
+after its warm-up steps, by the wall clock and by the process's CPU time (steadier when
+other processes share the cores), the loops take turns in a shuffled order round by round
+so that a busy machine slows them alike, and the median tokens/s of each and the ratios to
+the bare loop are printed. docs/training.md holds
 the figures measured on the development machine.
 """
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     variants = ["bare loop", "flops-fit"] + ([f"accum. mb {args.micro_batch_size}"] if args.micro_batch_size else [])
     print(f"{'d_model':>7} {'clock':>5} " + " ".join(f"{v:>15}" for v in variants) + " " +
           " ".join(f"{'ratio ' + str(i):>8}" for i in range(1, len(variants))), flush=True)
+    shuffler = random.Random(0)
     for d_model in args.sizes:
         task = gpt_task(d_model=d_model, n_layers=2, n_heads=4, seq_len=128, batch_size=32, steps=args.steps,
                         device="cpu", threads=args.threads)
@@ -49,9 +51,11 @@ def main(argv: list[str] | None = None) -> int:
             split = with_training(task, micro_batch_size=args.micro_batch_size)
             runs.append(lambda: loop_rate(split, args.warmup))
         rates: list[list[Rate]] = [[] for _ in runs]
+        order = list(range(len(runs)))
         for _ in range(args.rounds):
-            for i, run in enumerate(runs):
-                rates[i].append(run())
+            shuffler.shuffle(order)  # no variant always runs first (after another's allocations)
+            for i in order:
+                rates[i].append(runs[i]())
         for clock, pick in (("wall", lambda r: r.tokens_per_s), ("cpu", lambda r: r.tokens_per_cpu_s)):
             medians = [statistics.median(pick(r) for r in variant) for variant in rates]
             ratios = [m / medians[0] for m in medians[1:]]

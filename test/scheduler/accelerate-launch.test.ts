@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config/load.js";
+import { loadConfig, PROJECT_ROOT } from "../../src/config/load.js";
 import { UserError } from "../../src/errors/user-error.js";
 import { accelerateSetup, workerCommand } from "../../src/scheduler/accelerate-launch.js";
 import { gpusOfSlot } from "../../src/scheduler/resources.js";
@@ -56,6 +56,11 @@ describe("accelerateSetup (scheduler.accelerate_config)", () => {
     write("fsdp.yaml", "distributed_type: FSDP\nfsdp_config:\n  fsdp_version: 2\n");
     expect(accelerateSetup(sweepWith(["  processes: 2", "  accelerate_config: ddp.yaml"]), "cpu")).toEqual({ configFile: join(dir, "ddp.yaml"), backend: "ddp" });
     expect(accelerateSetup(sweepWith(["  processes: 2", "  accelerate_config: fsdp.yaml"]), "cuda").backend).toBe("fsdp");
+  });
+
+  it("accepts the FSDP example shipped in configs/accelerate on GPUs", () => {
+    const example = join(PROJECT_ROOT, "configs", "accelerate", "fsdp.yaml");
+    expect(accelerateSetup(sweepWith(["  processes: 2", `  accelerate_config: ${example}`]), "cuda")).toEqual({ configFile: example, backend: "fsdp" });
   });
 
   it("refuses FSDP on CPU, naming the config line and the reason", () => {
