@@ -37,8 +37,11 @@ import gc
 import json
 import os
 import platform
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass
@@ -89,14 +92,25 @@ def launched_rate(label: str, launch: list[str], task: dict[str, Any], warmup: i
     gloo on CPU); rank 0 times it. With `resume_check`, the ranks then also cancel a run
     mid-way (a checkpoint through Accelerate's save_state) and resume it to the end."""
     spec, answer, log_file = (out / f"{label}-{suffix}" for suffix in ("task.json", "rate.json", "ranks.log"))
+    checkpoints = tempfile.mkdtemp(prefix=f"ff-gpu-check-{label}-")  # not under OUT: they are large
     spec.write_text(json.dumps({"task": task, "warmup": warmup, "answer": str(answer), "resume_check": resume_check,
-                                "checkpoints": str(out / f"{label}-checkpoints")}))
+                                "checkpoints": checkpoints}))
     answer.unlink(missing_ok=True)
     command = [sys.executable, "-m", "accelerate.commands.launch", *launch, "--num_machines", "1",
                "--main_process_port", "0", "--mixed_precision", "no", "--dynamo_backend", "no",
                str(Path(__file__).resolve()), "--rank-run", str(spec)]
-    with open(log_file, "w") as rank_log:
-        code = subprocess.run(command, cwd=ROOT, stdout=rank_log, stderr=subprocess.STDOUT, timeout=timeout_s).returncode
+    try:
+        with open(log_file, "w") as rank_log:
+            # A session of its own, so that on time-out the launcher and all its ranks go together.
+            group = subprocess.Popen(command, cwd=ROOT, stdout=rank_log, stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                code = group.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                os.killpg(group.pid, signal.SIGKILL)
+                group.wait()
+                raise
+    finally:
+        shutil.rmtree(checkpoints, ignore_errors=True)
     if code != 0 or not answer.exists():
         raise RuntimeError(f"accelerate launch exited {code}; {log_file} ends:\n{log_file.read_text()[-2000:]}")
     figures = json.loads(answer.read_text())

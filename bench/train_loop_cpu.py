@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"GPT, 2 layers, seq 128, batch 32, {args.steps} steps ({args.warmup} warm-up), {args.threads} thread(s), "
           f"{args.rounds} alternating rounds; median tokens per second of wall time and per second of the "
-          f"process's CPU time (steady when other processes share the cores)", flush=True)
+          f"process's CPU time (steadier when other processes share the cores)", flush=True)
     variants = ["bare loop", "flops-fit"] + ([f"accum. mb {args.micro_batch_size}"] if args.micro_batch_size else [])
     print(f"{'d_model':>7} {'clock':>5} " + " ".join(f"{v:>15}" for v in variants) + " " +
           " ".join(f"{'ratio ' + str(i):>8}" for i in range(1, len(variants))), flush=True)
