@@ -21,7 +21,10 @@ resume it, which must end at the uninterrupted run's loss.
 and prints a table of tokens/s, ms per step, TFLOP/s and MFU, the model FLOPs divided by the
 peak: by default the H200's dense bf16 peak, 989 TFLOP/s (--peak-tflops for another GPU).
 FLOPs per token are both the ones torch counts on a real step (flops.py: every matmul,
-attention included) and 6·N. Every measurement is guarded: one that fails (compile, say) is
+attention included) and 6·N. `syncs/step` counts the synchronizing CUDA calls (the host
+waiting for the GPU) per timed step, with torch's sync debug mode: 1 for `bare+item`, and
+for flops-fit's loop the figure to check is 0 (its loss windows wait on CUDA events, which
+are not counted, and only for a window the GPU finished long before). Every measurement is guarded: one that fails (compile, say) is
 reported with its error and the others still run; a time budget (--budget-s) skips what
 would not fit. The figures go to OUT_DIR/gpu_check.json as well.
 
@@ -175,7 +178,7 @@ def measure(name: str, run: Callable[[], Rate], figures: dict[str, Any], deadlin
     try:
         rate = run()
         entry: dict[str, Any] = {"ok": True, "tokens_per_s": rate.tokens_per_s, "step_ms": rate.step_s * 1e3,
-                                 "measured_steps": rate.measured_steps}
+                                 "measured_steps": rate.measured_steps, "host_syncs_per_step": rate.syncs_per_step}
         if rate.result is not None:
             entry["engine"] = rate.result.get("engine")
             if rate.result.get("resume_check") is not None:
@@ -198,7 +201,8 @@ def measure(name: str, run: Callable[[], Rate], figures: dict[str, Any], deadlin
 
 def table(figures: dict[str, Any], flops_per_token: float | None, n_params: int, peak_tflops: float) -> str:
     baseline = figures.get("bare", {}).get("tokens_per_s") if figures.get("bare", {}).get("ok") else None
-    lines = [f"{'measurement':<14} {'tokens/s':>11} {'ms/step':>8} {'TFLOP/s':>8} {'MFU':>6} {'MFU 6N':>7} {'vs bare':>8}"]
+    lines = [f"{'measurement':<14} {'tokens/s':>11} {'ms/step':>8} {'TFLOP/s':>8} {'MFU':>6} {'MFU 6N':>7} {'vs bare':>8}"
+             f" {'syncs/step':>10}"]
     for name, entry in figures.items():
         if not entry.get("ok"):
             lines.append(f"{name:<14} {'—':>11}  {entry.get('error', '')[:60]}")
@@ -210,7 +214,9 @@ def table(figures: dict[str, Any], flops_per_token: float | None, n_params: int,
         versus = f"{rate / baseline:.3f}" if baseline else "—"
         entry.update({"tflops": tflops if flops_per_token else None, "mfu": mfu if flops_per_token else None,
                       "mfu_6n": mfu_6n, "vs_bare": rate / baseline if baseline else None})
-        lines.append(f"{name:<14} {rate:>11,.0f} {entry['step_ms']:>8.1f} {tflops:>8.1f} {mfu:>6.1%} {mfu_6n:>7.1%} {versus:>8}")
+        syncs = entry.get("host_syncs_per_step")
+        lines.append(f"{name:<14} {rate:>11,.0f} {entry['step_ms']:>8.1f} {tflops:>8.1f} {mfu:>6.1%} {mfu_6n:>7.1%} {versus:>8}"
+                     f" {'—' if syncs is None else format(syncs, '.2f'):>10}")
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -64,6 +65,33 @@ class Rate:
     measured_steps: int
     result: dict[str, Any] | None = None   # the TrainResult, for the loop
     tokens_per_cpu_s: float = 0.0          # per second of this process's CPU time: steady on a busy machine
+    syncs_per_step: float | None = None    # synchronizing CUDA calls per measured step (None on CPU)
+
+
+class SyncCounter:
+    """Counts the synchronizing CUDA calls (the host waiting for the GPU: `.item()`, a copy to
+    pageable memory, ...) made between start() and stop(), with torch's sync debug mode.
+    Explicit waits (torch.cuda.synchronize, Event.synchronize) are not counted. No-op on CPU."""
+
+    def __init__(self, device: torch.device) -> None:
+        self.active = device.type == "cuda"
+        self.count: int | None = None
+        self._catcher: Any = None
+        self._caught: list[Any] = []
+
+    def start(self) -> None:
+        if self.active:
+            self._catcher = warnings.catch_warnings(record=True)
+            self._caught = self._catcher.__enter__()
+            warnings.simplefilter("always")
+            torch.cuda.set_sync_debug_mode("warn")
+
+    def stop(self) -> None:
+        if self.active and self._catcher is not None:
+            torch.cuda.set_sync_debug_mode("default")
+            self._catcher.__exit__(None, None, None)
+            self.count = sum("synchroniz" in str(w.message) for w in self._caught)
+            self._catcher = None
 
 
 def _clocks() -> tuple[float, float]:
@@ -71,9 +99,11 @@ def _clocks() -> tuple[float, float]:
 
 
 def _rate(start: tuple[float, float], end: tuple[float, float], steps: int, tokens_per_step: int,
-          result: dict[str, Any] | None = None) -> Rate:
+          result: dict[str, Any] | None = None, syncs: SyncCounter | None = None) -> Rate:
     wall, cpu = end[0] - start[0], end[1] - start[1]
-    return Rate(steps * tokens_per_step / wall, wall / steps, steps, result, steps * tokens_per_step / max(cpu, 1e-9))
+    per_step = None if syncs is None or syncs.count is None else syncs.count / steps
+    return Rate(steps * tokens_per_step / wall, wall / steps, steps, result, steps * tokens_per_step / max(cpu, 1e-9),
+                per_step)
 
 
 def _synchronize(device: torch.device) -> None:
@@ -94,6 +124,7 @@ def loop_rate(task: dict[str, Any], warmup_steps: int, on_rank0: bool = True) ->
     watch = StepWatch.for_device(None, 0, device)
     ahead = watch.every * watch.lag
     marks: list[tuple[tuple[float, float], int]] = []
+    syncs = SyncCounter(device)
 
     def send(message: dict[str, Any]) -> None:
         if message["type"] != "progress" or not on_rank0:
@@ -103,7 +134,9 @@ def loop_rate(task: dict[str, Any], warmup_steps: int, on_rank0: bool = True) ->
         if not marks and step >= warmup_steps and not final:
             _synchronize(device)
             marks.append((_clocks(), step + ahead))
+            syncs.start()
         elif final:
+            syncs.stop()
             marks.append((_clocks(), step))
 
     ctx = RunContext(task=task, send=send, is_cancelled=lambda: False, interval_s=0.0)
@@ -115,7 +148,7 @@ def loop_rate(task: dict[str, Any], warmup_steps: int, on_rank0: bool = True) ->
     if len(marks) < 2 or marks[1][1] <= marks[0][1]:
         raise RuntimeError(f"too few steps after {warmup_steps} warm-up steps to time the loop (marks {marks})")
     (t0, s0), (t1, s1) = marks[0], marks[-1]
-    return _rate(t0, t1, s1 - s0, result["batch_size"], result)
+    return _rate(t0, t1, s1 - s0, result["batch_size"], result, syncs)
 
 
 def bare_rate(task: dict[str, Any], warmup_steps: int, sync_every_step: bool = False) -> Rate:
@@ -136,13 +169,17 @@ def bare_rate(task: dict[str, Any], warmup_steps: int, sync_every_step: bool = F
         else (lambda: torch.autocast("cpu", enabled=False))
     model.train()
     started = _clocks()
+    syncs = SyncCounter(device)
     for step in range(total_steps):
         if step == warmup_steps:
             _synchronize(device)
             started = _clocks()
+            syncs.start()
         for group in optimizer.param_groups:
             group["lr"] = get_lr(step, total_steps, cfg)
         inputs, targets = next(batches)
+        if device.type == "cuda":  # as a DataLoader with pin_memory=True would hand them over
+            inputs, targets = inputs.pin_memory(), targets.pin_memory()
         inputs, targets = inputs.to(device, non_blocking=True), targets.to(device, non_blocking=True)
         with autocast():
             logits = model(inputs)
@@ -153,5 +190,6 @@ def bare_rate(task: dict[str, Any], warmup_steps: int, sync_every_step: bool = F
         optimizer.zero_grad(set_to_none=True)
         if sync_every_step:
             loss.item()
+    syncs.stop()
     _synchronize(device)
-    return _rate(started, _clocks(), total_steps - warmup_steps, cfg.batch_size * data.tokens_per_sample)
+    return _rate(started, _clocks(), total_steps - warmup_steps, cfg.batch_size * data.tokens_per_sample, syncs=syncs)

@@ -79,7 +79,11 @@ class StepWatch:
 
     def _launch(self, votes: list[float]) -> None:
         device = self.accelerator.device
-        votes_tensor = torch.tensor(votes, dtype=torch.float32, device=device)
+        votes_tensor = torch.tensor(votes, dtype=torch.float32)
+        if device.type == "cuda":
+            # From pinned memory without blocking: a plain host-to-device copy waits for the
+            # GPU's queue to drain, the very sync this class exists to avoid.
+            votes_tensor = votes_tensor.pin_memory().to(device, non_blocking=True)
         count = len(self.pending)
         payload = torch.cat([torch.stack(self.pending), votes_tensor]) if count else votes_tensor
         if self.accelerator.num_processes > 1:

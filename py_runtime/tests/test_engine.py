@@ -85,3 +85,13 @@ def test_bf16_mixed_precision_on_request_runs_under_accelerates_autocast(corpus_
     assert bf16["loss"] != fp32["loss"]                             # the matmuls really ran in bf16
     assert bf16["loss"] == pytest.approx(fp32["loss"], rel=0.02)    # and trained the same model
     assert math.isfinite(bf16["train_loss"])
+
+
+def test_the_optimizer_step_no_longer_searches_sys_path_for_an_optional_package() -> None:
+    import accelerate.optimizer
+
+    from flops_fit_worker.engine import make_accelerator
+
+    make_accelerator(EngineSettings("no", False, None, 1), torch.device("cpu"), world_size=1)
+    probe = accelerate.optimizer.is_lomo_available
+    assert probe() == probe() and probe.cache_info().hits >= 1  # type: ignore[attr-defined]
