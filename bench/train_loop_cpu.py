@@ -1,17 +1,17 @@
 """flops-fit's training loop against a bare PyTorch loop on CPU, side by side.
 
-    .venv/bin/python bench/train_loop_cpu.py                 # d_model 32, 64, 128; 3 rounds
+    .venv/bin/python bench/train_loop_cpu.py                 # d_model 32, 64, 128; 3 rounds of 60 steps
     .venv/bin/python bench/train_loop_cpu.py --sizes 64 --rounds 5 --threads 2
 
 The loop (`flops_fit_worker.training.train`: Accelerate's Accelerator, micro-batch
 accumulation, losses read back in windows, progress reports) and a hand-written loop of the
 same run (same GPT, initial weights, batches, AdamW, LR schedule and clipping) train the
-built-in GPT (2 layers, seq 128, batch 32) on the standard library's sources; each is timed
-after its warm-up steps, by the wall clock and by the process's CPU time (steadier when
-other processes share the cores), the loops take turns in a shuffled order round by round
-so that a busy machine slows them alike, and the median tokens/s of each and the ratios to
-the bare loop are printed. docs/training.md holds
-the figures measured on the development machine.
+built-in GPT (2 layers, seq 128, batch 32) on the standard library's sources. Each is timed
+after its warm-up steps by the wall clock and by the process's CPU time; they take turns in
+a shuffled order round by round, and the ratio to the bare loop is the median over the
+rounds of each round's own ratio, with its quartiles, so that the slow drifts of a shared
+machine's load cancel within a round. docs/training.md holds the figures measured on the
+development machine.
 """
 from __future__ import annotations
 
@@ -23,6 +23,14 @@ import sys
 from typing import Callable
 
 from loops import Rate, bare_rate, gpt_task, loop_rate, with_training
+
+
+def summarise(ratios: list[float]) -> str:
+    """Median [first quartile, third quartile] of paired ratios."""
+    if len(ratios) < 2:
+        return f"{ratios[0]:.3f}"
+    low, mid, high = statistics.quantiles(ratios, n=4)
+    return f"{mid:.3f} [{low:.3f}, {high:.3f}]"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,11 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     print(f"GPT, 2 layers, seq 128, batch 32, {args.steps} steps ({args.warmup} warm-up), {args.threads} thread(s), "
-          f"{args.rounds} alternating rounds; median tokens per second of wall time and per second of the "
-          f"process's CPU time (steadier when other processes share the cores)", flush=True)
+          f"{args.rounds} rounds in shuffled order. tokens/s: medians; ratio to the bare loop: the median of the "
+          f"rounds' paired ratios [quartiles]; by wall clock and by the process's CPU time", flush=True)
     variants = ["bare loop", "flops-fit"] + ([f"accum. mb {args.micro_batch_size}"] if args.micro_batch_size else [])
-    print(f"{'d_model':>7} {'clock':>5} " + " ".join(f"{v:>15}" for v in variants) + " " +
-          " ".join(f"{'ratio ' + str(i):>8}" for i in range(1, len(variants))), flush=True)
+    print(f"{'d_model':>7} {'clock':>5} " + " ".join(f"{v:>15}" for v in variants) + "   " +
+          "   ".join(f"{v + ' / bare':>24}" for v in variants[1:]), flush=True)
     shuffler = random.Random(0)
     for d_model in args.sizes:
         task = gpt_task(d_model=d_model, n_layers=2, n_heads=4, seq_len=128, batch_size=32, steps=args.steps,
@@ -58,9 +66,9 @@ def main(argv: list[str] | None = None) -> int:
                 rates[i].append(runs[i]())
         for clock, pick in (("wall", lambda r: r.tokens_per_s), ("cpu", lambda r: r.tokens_per_cpu_s)):
             medians = [statistics.median(pick(r) for r in variant) for variant in rates]
-            ratios = [m / medians[0] for m in medians[1:]]
-            print(f"{d_model:>7} {clock:>5} " + " ".join(f"{m:>15,.0f}" for m in medians) + " " +
-                  " ".join(f"{r:>8.3f}" for r in ratios), flush=True)
+            paired = [summarise([pick(v) / pick(b) for v, b in zip(variant, rates[0])]) for variant in rates[1:]]
+            print(f"{d_model:>7} {clock:>5} " + " ".join(f"{m:>15,.0f}" for m in medians) + "   " +
+                  "   ".join(f"{p:>24}" for p in paired), flush=True)
     return 0
 
 
