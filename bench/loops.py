@@ -181,9 +181,8 @@ def bare_rate(task: dict[str, Any], warmup_steps: int, sync_every_step: bool = F
         if device.type == "cuda":  # as a DataLoader with pin_memory=True would hand them over
             inputs, targets = inputs.pin_memory(), targets.pin_memory()
         inputs, targets = inputs.to(device, non_blocking=True), targets.to(device, non_blocking=True)
-        with autocast():
-            logits = model(inputs)
-        loss = next_token_cross_entropy(logits, targets)
+        with autocast():  # the logits live only inside the loss's graph, freed by backward
+            loss = next_token_cross_entropy(model(inputs), targets)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
         optimizer.step()
