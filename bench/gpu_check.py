@@ -8,15 +8,16 @@ seq 1024, byte vocabulary; batch 32 = 32,768 tokens per step) on the standard li
 sources and measures, each after warm-up steps:
 
   bare           a hand-written PyTorch loop of the same run (bf16 autocast, fused AdamW)
-  bare+item      the same, reading the loss with .item() after every step (a host sync per step)
   loop           flops-fit's loop (flops_fit_worker.training.train: Accelerate, bf16)
-  loop+compile   the same with training.compile: true (torch.compile through Accelerate)
+  bare+item      the bare loop reading the loss with .item() after every step (a host sync per step)
   loop 2 ranks   two GPUs under `accelerate launch` (DDP), the same global batch; when 2 GPUs exist
   loop FSDP Nr   the same under FSDP2 (configs/accelerate/fsdp.yaml) over the N ≤ 2 GPUs there
                  are (over one GPU it checks the path)
+  loop+compile   the loop with training.compile: true (torch.compile through Accelerate), last
+                 and in a process of its own, so that the time budget can stop a slow compile
 
-The launched runs also cancel a run mid-way (checkpointing through Accelerate's state) and
-resume it, which must end at the uninterrupted run's loss.
+The launched runs (DDP, FSDP) also cancel a small run mid-way (checkpointing through
+Accelerate's state) and resume it, which must end at the uninterrupted run's loss.
 
 and prints a table of tokens/s, ms per step, TFLOP/s and MFU, the model FLOPs divided by the
 peak: by default the H200's dense bf16 peak, 989 TFLOP/s (--peak-tflops for another GPU).
@@ -25,8 +26,9 @@ attention included) and 6·N. `syncs/step` counts the synchronizing CUDA calls (
 waiting for the GPU) per timed step, with torch's sync debug mode: 1 for `bare+item`, and
 for flops-fit's loop the figure to check is 0 (its loss windows wait on CUDA events, which
 are not counted, and only for a window the GPU finished long before). Every measurement is guarded: one that fails (compile, say) is
-reported with its error and the others still run; a time budget (--budget-s) skips what
-would not fit. The figures go to OUT_DIR/gpu_check.json as well.
+reported with its error and the others still run; a time budget (--budget-s, 330 s) skips
+what would not fit. The figures go to OUT_DIR/gpu_check.json as well, rewritten after every
+measurement.
 
 Imports only torch, accelerate, numpy, the worker's training loop and the GPT plugin: no
 pyzmq, no jsonschema. `--dry` runs the same code on CPU with a tiny GPT, a few steps,
@@ -77,6 +79,19 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
+def corpus_options(seq_len: int) -> dict[str, Any]:
+    """ByteCorpus over the standard library's sources, or over this repository's files where
+    the Python installation ships too few of them (the timing does not depend on the text)."""
+    from plugins.gpt.data import load_corpus
+
+    try:
+        if len(load_corpus("stdlib", None, None, "train", "text")) > 2_000_000:
+            return {"source": "stdlib", "seq_len": seq_len}
+    except Exception as exc:  # noqa: BLE001
+        log(f"  the standard library's sources are unreadable ({exc}); training on this repository's files")
+    return {"source": "path", "path": str(ROOT), "seq_len": seq_len, "heldout_fraction": 0.05}
+
+
 def model_size(task: dict[str, Any]) -> dict[str, Any]:
     """Parameters of the task's model, counted on the meta device (no memory, no time)."""
     from flops_fit_worker.models import build_data, build_model
@@ -89,19 +104,22 @@ def model_size(task: dict[str, Any]) -> dict[str, Any]:
     return {"n_params": counts.total, "n_params_embedding": counts.embedding}
 
 
-def launched_rate(label: str, launch: list[str], task: dict[str, Any], warmup: int, out: Path, timeout_s: float,
-                  resume_check: bool) -> Rate:
+def launched_rate(label: str, launch: list[str] | None, task: dict[str, Any], warmup: int, out: Path,
+                  timeout_s: float, resume_check: bool) -> Rate:
     """The loop in processes started by `accelerate launch` with `launch` flags (one GPU each;
-    gloo on CPU); rank 0 times it. With `resume_check`, the ranks then also cancel a run
-    mid-way (a checkpoint through Accelerate's save_state) and resume it to the end."""
+    gloo on CPU), or in one plain process when `launch` is None (so that a measurement that
+    may take long, compiling, can be stopped at `timeout_s`); rank 0 times it. With
+    `resume_check`, the ranks then also cancel a run mid-way (a checkpoint through
+    Accelerate's save_state) and resume it to the end."""
     spec, answer, log_file = (out / f"{label}-{suffix}" for suffix in ("task.json", "rate.json", "ranks.log"))
     checkpoints = tempfile.mkdtemp(prefix=f"ff-gpu-check-{label}-")  # not under OUT: they are large
     spec.write_text(json.dumps({"task": task, "warmup": warmup, "answer": str(answer), "resume_check": resume_check,
                                 "checkpoints": checkpoints}))
     answer.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "accelerate.commands.launch", *launch, "--num_machines", "1",
-               "--main_process_port", "0", "--mixed_precision", "no", "--dynamo_backend", "no",
-               str(Path(__file__).resolve()), "--rank-run", str(spec)]
+    launcher = [] if launch is None else ["-m", "accelerate.commands.launch", *launch, "--num_machines", "1",
+                                          "--main_process_port", "0", "--mixed_precision", "no",
+                                          "--dynamo_backend", "no"]
+    command = [sys.executable, *launcher, str(Path(__file__).resolve()), "--rank-run", str(spec)]
     try:
         with open(log_file, "w") as rank_log:
             # A session of its own, so that on time-out the launcher and all its ranks go together.
@@ -111,7 +129,8 @@ def launched_rate(label: str, launch: list[str], task: dict[str, Any], warmup: i
             except subprocess.TimeoutExpired:
                 os.killpg(group.pid, signal.SIGKILL)
                 group.wait()
-                raise
+                raise RuntimeError(f"stopped after {timeout_s:.0f} s (the time budget); {log_file} ends:\n"
+                                   f"{log_file.read_text()[-1500:]}") from None
     finally:
         shutil.rmtree(checkpoints, ignore_errors=True)
     if code != 0 or not answer.exists():
@@ -129,7 +148,10 @@ def resume_check(task: dict[str, Any], folder: str, is_main: bool) -> dict[str, 
     from flops_fit_worker.training import train
 
     steps = 48
-    run = copy.deepcopy(task)
+    run = copy.deepcopy(task)  # a small model of the same kind: what is checked is saving and loading
+    run["model"]["options"]["n_layers"] = 2
+    run["data"]["options"]["seq_len"] = min(256, run["data"]["options"]["seq_len"])
+    run["training"]["batch_size"] = min(8, run["training"]["batch_size"])
     run.update(experiment_id="resume-check", checkpoint_dir=folder,
                n_tokens=steps * run["training"]["batch_size"] * run["data"]["options"]["seq_len"])
     checks = {"n": 0}
@@ -141,7 +163,7 @@ def resume_check(task: dict[str, Any], folder: str, is_main: bool) -> dict[str, 
     cancelled = train(run, RunContext(task=run, send=lambda m: None, is_cancelled=cancel_on_third, interval_s=1e9))
     resumed = train({**run, "attempt": 2}, RunContext(task=run, send=lambda m: None, is_cancelled=lambda: False))
     whole = train({**run, "checkpoint_dir": None}, RunContext(task=run, send=lambda m: None, is_cancelled=lambda: False))
-    return {"cancelled": {k: cancelled[k] for k in ("status", "steps", "error")},
+    return {"cancelled": {k: cancelled[k] for k in ("status", "steps", "error")}, "engine": resumed.get("engine"),
             "resumed": {k: resumed[k] for k in ("status", "steps", "resumed_from_step", "loss", "error")},
             "uninterrupted_loss": whole["loss"],
             "ok": cancelled["status"] == "cancelled" and resumed["status"] == "completed"
@@ -252,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     task = gpt_task(d_model=shape.d_model, n_layers=shape.n_layers, n_heads=shape.n_heads, seq_len=shape.seq_len,
                     batch_size=shape.batch_size, steps=steps, device=device, threads=1 if args.dry else 8,
                     eval_tokens=shape.batch_size * shape.seq_len // 2, lr=3e-4)
+    task["data"]["options"] = corpus_options(shape.seq_len)
 
     import accelerate
 
@@ -265,48 +288,64 @@ def main(argv: list[str] | None = None) -> int:
         f"{steps} steps, timed after {warmup}; bf16 on GPU; MFU against {args.peak_tflops:g} TFLOP/s")
 
     figures: dict[str, Any] = {}
-    step_budget = 15.0 if args.dry else 25.0  # rough seconds per eager measurement, for the budget check
-    measure("bare", lambda: bare_rate(task, warmup), figures, deadline, step_budget)
-    measure("loop", lambda: loop_rate(task, warmup), figures, deadline, step_budget)
-    measure("bare+item", lambda: bare_rate(task, warmup, sync_every_step=True), figures, deadline, step_budget)
-    if not args.no_compile:
-        measure("loop+compile", lambda: loop_rate(with_training(task, compile=True), warmup), figures, deadline,
-                20.0 if args.dry else 120.0)
+    report: dict[str, Any] = {
+        "script": "bench/gpu_check.py", "dry": args.dry, "device": device_name, "gpus": gpus,
+        "torch": torch.__version__, "accelerate": accelerate.__version__, "python": platform.python_version(),
+        "peak_tflops": args.peak_tflops,
+        "model": {"d_model": shape.d_model, "n_layers": shape.n_layers, "n_heads": shape.n_heads,
+                  "seq_len": shape.seq_len, "vocab_size": 256, **size, "flops_per_token_6n": 6 * size["n_params"]},
+        "data": task["data"]["options"], "batch_size": shape.batch_size, "tokens_per_step": tokens_per_step,
+        "steps": steps, "warmup_steps": warmup, "budget_s": args.budget_s, "measurements": figures,
+    }
+
+    def save() -> None:  # after every measurement: what was measured survives a kill
+        report["wall_s"] = time.monotonic() - started
+        report["model"]["flops_per_token_measured"] = next(
+            (e["flops_per_token_measured"] for e in figures.values() if "flops_per_token_measured" in e), None)
+        (out / "gpu_check.json").write_text(json.dumps(report, indent=2) + "\n")
+
+    def left() -> float:
+        return deadline - time.monotonic()
+
+    eager_s = 15.0 if args.dry else 25.0  # rough seconds per in-process measurement, for the budget check
+    measure("bare", lambda: bare_rate(task, warmup), figures, deadline, eager_s)
+    save()
+    measure("loop", lambda: loop_rate(task, warmup), figures, deadline, eager_s)
+    save()
+    measure("bare+item", lambda: bare_rate(task, warmup, sync_every_step=True), figures, deadline, eager_s)
+    save()
     # More than one process: Accelerate's launcher, DDP (two ranks) and FSDP (sharded over the
     # GPUs there are; it needs GPUs, so the dry run checks DDP only). Both also checkpoint a
     # run mid-way through Accelerate's state and resume it.
     if gpus >= 2 or args.dry:
         measure("loop 2 ranks", lambda: launched_rate("ddp", ["--multi_gpu", "--num_processes", "2"], task, warmup, out,
-                                                      max(30.0, deadline - time.monotonic()), resume_check=True),
+                                                      max(30.0, left()), resume_check=True),
                 figures, deadline, 45.0 if args.dry else 90.0)
     else:
         log("  loop 2 ranks: skipped, one GPU")
         figures["loop 2 ranks"] = {"ok": False, "error": "skipped: fewer than 2 GPUs"}
+    save()
     if gpus >= 1:
         ranks = str(min(2, gpus))
         fsdp = ["--config_file", str(ROOT / "configs" / "accelerate" / "fsdp.yaml"), "--use_fsdp", "--num_processes", ranks]
-        measure(f"loop FSDP {ranks}r", lambda: launched_rate("fsdp", fsdp, task, warmup, out,
-                                                             max(30.0, deadline - time.monotonic()), resume_check=True),
+        measure(f"loop FSDP {ranks}r", lambda: launched_rate("fsdp", fsdp, task, warmup, out, max(30.0, left()),
+                                                             resume_check=True),
                 figures, deadline, 90.0)
+        save()
+    # Last, in a process of its own that the budget can stop: compiling takes a minute or more.
+    if not args.no_compile:
+        measure("loop+compile", lambda: launched_rate("compile", None, with_training(task, compile=True), warmup, out,
+                                                      max(20.0, left()), resume_check=False),
+                figures, deadline, 20.0 if args.dry else 75.0)
+        save()
 
-    flops_per_token = next((e["flops_per_token_measured"] for e in figures.values() if "flops_per_token_measured" in e),
-                           None)
+    flops_per_token = report["model"]["flops_per_token_measured"]
     log("")
     log(table(figures, flops_per_token, size["n_params"], args.peak_tflops))
     log(f"MFU = tokens/s × FLOPs per token ÷ {args.peak_tflops:g} TFLOP/s; FLOPs per token measured by torch "
         f"({flops_per_token:.4g}) or 6N ({6 * size['n_params']:.4g})" if flops_per_token else
         f"MFU 6N = tokens/s × 6N ÷ {args.peak_tflops:g} TFLOP/s (no run measured FLOPs per token)")
-    report = {
-        "script": "bench/gpu_check.py", "dry": args.dry, "device": device_name, "gpus": gpus,
-        "torch": torch.__version__, "accelerate": accelerate.__version__, "python": platform.python_version(),
-        "peak_tflops": args.peak_tflops,
-        "model": {"d_model": shape.d_model, "n_layers": shape.n_layers, "n_heads": shape.n_heads,
-                  "seq_len": shape.seq_len, "vocab_size": 256, **size,
-                  "flops_per_token_measured": flops_per_token, "flops_per_token_6n": 6 * size["n_params"]},
-        "batch_size": shape.batch_size, "tokens_per_step": tokens_per_step, "steps": steps, "warmup_steps": warmup,
-        "measurements": figures, "wall_s": time.monotonic() - started,
-    }
-    (out / "gpu_check.json").write_text(json.dumps(report, indent=2) + "\n")
+    save()
     log(f"wrote {out / 'gpu_check.json'} ({report['wall_s']:.0f} s)")
     return 0
 
