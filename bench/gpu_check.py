@@ -1,7 +1,7 @@
 """The GPU check: bf16 training throughput and model-FLOP utilisation of flops-fit's loop.
 
-    python3 bench/gpu_check.py --out OUT_DIR          # on a machine with a CUDA GPU (≈ 2-4 min on one H200)
-    python3 bench/gpu_check.py --dry --out OUT_DIR    # CPU smoke test of every path (tiny GPT, seconds)
+    python3 bench/gpu_check.py --out OUT_DIR          # on a machine with a CUDA GPU (≈ 3 min on one H200; at most ≈ 6)
+    python3 bench/gpu_check.py --dry --out OUT_DIR    # CPU smoke test of every path (tiny GPT, about a minute)
 
 Trains the built-in GPT (plugins/gpt) at 127M parameters (d_model 1024, 10 layers, 16 heads,
 seq 1024, byte vocabulary; batch 32 = 32,768 tokens per step) on the standard library's
@@ -16,18 +16,19 @@ sources and measures, each after warm-up steps:
   loop+compile   the loop with training.compile: true (torch.compile through Accelerate), last
                  and in a process of its own, so that the time budget can stop a slow compile
 
-The launched runs (DDP, FSDP) also cancel a small run mid-way (checkpointing through
-Accelerate's state) and resume it, which must end at the uninterrupted run's loss.
-
 and prints a table of tokens/s, ms per step, TFLOP/s and MFU, the model FLOPs divided by the
 peak: by default the H200's dense bf16 peak, 989 TFLOP/s (--peak-tflops for another GPU).
 FLOPs per token are both the ones torch counts on a real step (flops.py: every matmul,
 attention included) and 6·N. `syncs/step` counts the synchronizing CUDA calls (the host
-waiting for the GPU) per timed step, with torch's sync debug mode: 1 for `bare+item`, and
-for flops-fit's loop the figure to check is 0 (its loss windows wait on CUDA events, which
-are not counted, and only for a window the GPU finished long before). Every measurement is guarded: one that fails (compile, say) is
-reported with its error and the others still run; a time budget (--budget-s, 330 s) skips
-what would not fit. The figures go to OUT_DIR/gpu_check.json as well, rewritten after every
+waiting for the GPU) per timed step, with torch's sync debug mode: 1 for `bare+item`; for
+flops-fit's loop the figure to check is 0 (its loss windows wait on CUDA events, which are
+not counted, and only for a window the GPU finished long before). The launched runs (DDP,
+FSDP) also cancel a small run mid-way (checkpointing through Accelerate's state) and resume
+it, which must end at the uninterrupted run's loss.
+
+Every measurement is guarded: one that fails (compile, say) is reported with its error and
+the others still run; a time budget (--budget-s, 330 s) skips what would not fit and stops
+the launched ones. The figures go to OUT_DIR/gpu_check.json as well, rewritten after every
 measurement.
 
 Imports only torch, accelerate, numpy, the worker's training loop and the GPT plugin: no
