@@ -95,3 +95,16 @@ def test_the_optimizer_step_no_longer_searches_sys_path_for_an_optional_package(
     make_accelerator(EngineSettings("no", False, None, 1), torch.device("cpu"), world_size=1)
     probe = accelerate.optimizer.is_lomo_available
     assert probe() == probe() and probe.cache_info().hits >= 1  # type: ignore[attr-defined]
+
+
+def test_fsdp1_without_original_parameters_is_refused_before_it_loses_the_weight_decay_groups() -> None:
+    # A stand-in for an FSDP1 Accelerator (Accelerate runs FSDP on GPUs only): the refusal
+    # comes before anything is wrapped.
+    from types import SimpleNamespace
+
+    from flops_fit_worker.engine import prepare
+
+    fsdp1 = SimpleNamespace(distributed_type=SimpleNamespace(value="FSDP"), is_fsdp2=False,
+                            state=SimpleNamespace(fsdp_plugin=SimpleNamespace(use_orig_params=False)))
+    with pytest.raises(ValueError, match="fsdp_use_orig_params: true"):
+        prepare(fsdp1, torch.nn.Linear(2, 2), lambda model: None)
