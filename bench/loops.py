@@ -26,6 +26,7 @@ for entry in (str(ROOT), str(ROOT / "py_runtime")):
 
 import torch  # noqa: E402
 
+from flops_fit_worker.allocator import tune_malloc  # noqa: E402
 from flops_fit_worker.context import RunContext  # noqa: E402
 from flops_fit_worker.losses import next_token_cross_entropy  # noqa: E402
 from flops_fit_worker.models import build_data, build_model  # noqa: E402
@@ -151,11 +152,14 @@ def loop_rate(task: dict[str, Any], warmup_steps: int, on_rank0: bool = True) ->
     return _rate(t0, t1, s1 - s0, result["batch_size"], result, syncs)
 
 
-def bare_rate(task: dict[str, Any], warmup_steps: int, sync_every_step: bool = False) -> Rate:
+def bare_rate(task: dict[str, Any], warmup_steps: int, sync_every_step: bool = False, tuned_malloc: bool = True) -> Rate:
     """The same run as a bare PyTorch loop written by hand: the same model and initial
     weights, batches, AdamW groups, LR schedule and clipping; bf16 autocast on CUDA.
     `sync_every_step` reads the loss with .item() after each step, as loops that log or check
-    every step do."""
+    every step do. `tuned_malloc`: glibc's malloc set up as flops-fit's loop sets it
+    (flops_fit_worker/allocator.py), so that the comparison is of the loops alone."""
+    if tuned_malloc:
+        tune_malloc()
     cfg = TrainConfig.from_task(task["training"])
     device = resolve_device(task["device"])
     torch.set_num_threads(cfg.threads)

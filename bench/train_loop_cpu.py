@@ -39,8 +39,8 @@ def measure_once(variant: str, d_model: int, steps: int, warmup: int, threads: i
     """One measurement (in a fresh process: no run inherits another's heap or caches)."""
     task = gpt_task(d_model=d_model, n_layers=2, n_heads=4, seq_len=128, batch_size=32, steps=steps, device="cpu",
                     threads=threads)
-    if variant == "bare":
-        return bare_rate(task, warmup)
+    if variant in ("bare", "bare-glibc"):
+        return bare_rate(task, warmup, tuned_malloc=variant == "bare")
     return loop_rate(with_training(task, micro_batch_size=micro) if variant == "accum" else task, warmup)
 
 
@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--micro-batch-size", type=int, default=None,
                         help="also time the loop with this micro-batch size (gradient accumulation)")
-    parser.add_argument("--one", choices=["bare", "loop", "accum"], help=argparse.SUPPRESS)
+    parser.add_argument("--malloc-effect", action="store_true",
+                        help="also time the bare loop with glibc's default malloc settings")
+    parser.add_argument("--one", choices=["bare", "bare-glibc", "loop", "accum"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         rate = measure_once(args.one, args.sizes[0], args.steps, args.warmup, args.threads, args.micro_batch_size)
@@ -76,9 +78,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.rounds} rounds in shuffled order, each measurement in a fresh process. tokens/s: medians; ratio to "
           f"the bare loop: the median of the rounds' paired ratios [quartiles]; by wall clock and by the process's "
           f"CPU time", flush=True)
-    variants = ["bare", "loop"] + (["accum"] if args.micro_batch_size else [])
-    names = {"bare": "bare loop", "loop": "flops-fit", "accum": f"accum. mb {args.micro_batch_size}"}
-    print(f"{'d_model':>7} {'clock':>5} " + " ".join(f"{names[v]:>15}" for v in variants) + "   " +
+    variants = ["bare", "loop"] + (["accum"] if args.micro_batch_size else []) + \
+        (["bare-glibc"] if args.malloc_effect else [])
+    names = {"bare": "bare loop", "loop": "flops-fit", "accum": f"accum. mb {args.micro_batch_size}",
+             "bare-glibc": "bare, glibc dflt"}
+    print(f"{'d_model':>7} {'clock':>5} " + " ".join(f"{names[v]:>16}" for v in variants) + "   " +
           "   ".join(f"{names[v] + ' / bare':>24}" for v in variants[1:]), flush=True)
     shuffler = random.Random(0)
     for d_model in args.sizes:
@@ -93,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         for clock, pick in clocks:
             medians = [statistics.median(pick(r) for r in rates[v]) for v in variants]
             paired = [summarise([pick(a) / pick(b) for a, b in zip(rates[v], rates["bare"])]) for v in variants[1:]]
-            print(f"{d_model:>7} {clock:>5} " + " ".join(f"{m:>15,.0f}" for m in medians) + "   " +
+            print(f"{d_model:>7} {clock:>5} " + " ".join(f"{m:>16,.0f}" for m in medians) + "   " +
                   "   ".join(f"{p:>24}" for p in paired), flush=True)
     return 0
 

@@ -43,6 +43,7 @@ import torch
 from torch import nn
 
 from . import checkpoint, distributed
+from .allocator import tune_malloc
 from .context import RunContext
 from .data_utils import rows, shard_batches, slice_rows, target_count, to_device
 from .engine import EngineSettings, accumulation_steps, describe, is_sharded, make_accelerator, prepare
@@ -164,6 +165,7 @@ def train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
 
 def _train(task: dict[str, Any], ctx: RunContext, cfg: TrainConfig, record: RunRecord) -> str:
     extend_sys_path(task["sys_path"])
+    tune_malloc()  # reuse freed activations instead of faulting in fresh pages every step (allocator.py)
     torch.set_num_threads(cfg.threads)
     rank, world_size = distributed.rank_and_world()
     device = resolve_device(task["device"])
