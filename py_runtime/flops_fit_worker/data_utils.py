@@ -12,8 +12,13 @@ import torch
 
 
 def to_device(value: Any, device: torch.device) -> Any:
-    """Move a tensor, or every tensor in a dict/tuple/list, to `device` (others unchanged)."""
+    """Move a tensor, or every tensor in a dict/tuple/list, to `device` (others unchanged).
+
+    A host tensor bound for a GPU goes through pinned memory: only a copy from pinned memory
+    is truly asynchronous, so the host never waits for the GPU to take a batch."""
     if isinstance(value, torch.Tensor):
+        if torch.device(device).type == "cuda" and value.device.type == "cpu" and not value.is_pinned():
+            value = value.pin_memory()
         return value.to(device, non_blocking=True)
     if isinstance(value, Mapping):
         return {k: to_device(v, device) for k, v in value.items()}

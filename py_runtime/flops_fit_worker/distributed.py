@@ -1,12 +1,17 @@
 """Multi-process runs: one worker made of K ranks that train every run together.
 
-    torchrun --nproc_per_node 2 -m flops_fit_worker.distributed --endpoint ipc:///tmp/ff/router.sock --worker-id w0
-    python -m torch.distributed.run --nproc_per_node 2 -m flops_fit_worker.distributed ...   # the same
+    accelerate launch --multi_gpu --num_processes 2 --main_process_port 0 \
+        -m flops_fit_worker.distributed --endpoint ipc:///tmp/ff/router.sock --worker-id w0
+    accelerate launch --config_file fsdp.yaml --use_fsdp --num_processes 8 ... -m flops_fit_worker.distributed ...
 
-The arguments are those of `python -m flops_fit_worker`. Accelerate sets up the process
-group from torchrun's environment: gloo on CPU (`Accelerator(cpu=True)`, MULTI_CPU), NCCL on
-GPUs, one device per rank. (`accelerate launch --cpu --num_processes 2` starts only one
-process with accelerate 1.15, hence torchrun.)
+The arguments after the module are those of `python -m flops_fit_worker`. Accelerate's
+launcher starts the K processes (through torch's elastic launcher) and turns the Accelerate
+config file, if any, into the environment that each rank's `Accelerator` reads: DDP or FSDP,
+chosen by that file, not by code. `--multi_gpu` is Accelerate's name for "K processes of
+torch.distributed" and is what starts K gloo ranks on a CPU-only machine too (MULTI_CPU);
+`--cpu` would not: with accelerate 1.15 it starts one process unless MPI is set up (measured,
+docs/training.md). PartialState sets up the process group: gloo on CPU, NCCL on GPUs, one
+GPU per rank (LOCAL_RANK).
 
 Rank 0 is the worker the orchestrator sees: it says hello with `world_size = K`, receives
 tasks over ZeroMQ and sends progress and results. Every real `train` task it broadcasts to
@@ -16,8 +21,7 @@ global batch is the single-process batch), gradients are averaged by DDP, and on
 messages reach the orchestrator. Probes and `--mock` runs stay on rank 0. While idle, rank 0
 broadcasts a keep-alive every `KEEPALIVE_S` so the waiting ranks' collectives never time out.
 
-The helpers at the top are what `training.py` uses; with no process group they are no-ops
-for a single process.
+`rank_and_world` is what `training.py` uses; with no process group it is (0, 1).
 """
 from __future__ import annotations
 
@@ -37,15 +41,6 @@ def rank_and_world() -> tuple[int, int]:
     if dist.is_available() and dist.is_initialized():
         return dist.get_rank(), dist.get_world_size()
     return 0, 1
-
-
-def all_reduce_sum(values: list[float], device: torch.device) -> list[float]:
-    """Element-wise sum over all ranks (the values themselves for a single process)."""
-    if rank_and_world()[1] == 1:
-        return values
-    tensor = torch.tensor(values, dtype=torch.float64, device=device)
-    dist.all_reduce(tensor)
-    return [float(v) for v in tensor.tolist()]
 
 
 def _broadcast(obj: Any) -> Any:
@@ -98,7 +93,7 @@ def serve_follower(rank: int) -> int:
             continue  # keep-alive
         ctx = RunContext(task=task, send=lambda message: None, is_cancelled=lambda: False)
         try:
-            train(task, ctx)  # rank 0 reports; a cancel reaches us through the per-step all-reduce
+            train(task, ctx)  # rank 0 reports; a cancel reaches us through the loss windows' all-reduce
         except Exception:
             print(f"flops-fit worker rank {rank}: task {task['task_id']} raised:\n{traceback.format_exc()}",
                   file=sys.stderr, flush=True)
@@ -117,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     state = PartialState(cpu=not torch.cuda.is_available())
     rank, world_size = state.process_index, state.num_processes
     if world_size > 1 and not dist.is_initialized():
-        raise RuntimeError("flops_fit_worker.distributed: no process group; launch it with torchrun --nproc_per_node K")
+        raise RuntimeError("flops_fit_worker.distributed: no process group; launch it with "
+                           "accelerate launch --multi_gpu --num_processes K -m flops_fit_worker.distributed ...")
     try:
         if rank == 0:
             return serve_rank0(_channel(argv), world_size)

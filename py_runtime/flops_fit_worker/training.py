@@ -19,11 +19,16 @@ al. 2022, arXiv:2203.15556; Porian et al. 2024, arXiv:2406.19146):
   tokens for every run; the mean training loss of the last 5% of steps is recorded beside it;
 - compute is recorded twice: 6·N·D and the FLOPs torch counts for one real step (flops.py).
 
-Read top to bottom: config → schedule → train() → the loop (_train) → eval → checkpoints.
+The hardware side is Hugging Face Accelerate's (engine.py): mixed precision, DDP or FSDP
+from the Accelerate config the worker group was launched with, torch.compile, gradient
+accumulation over micro-batches. The loop never waits for the GPU after a step: losses stay
+on the device and are read back in windows (step_watch.py), which is also where the ranks
+agree on divergence, cancellation and checkpoints.
+
+Read top to bottom: config → schedule → train() → the loop (_train) → one step → eval.
 """
 from __future__ import annotations
 
-import contextlib
 import gc
 import math
 import os
@@ -37,13 +42,16 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import distributed
+from . import checkpoint, distributed
+from .allocator import tune_malloc
 from .context import RunContext
-from .data_utils import epochs_seen, shard_batches, target_count, to_device, train_tokens
+from .data_utils import epochs_seen, rows, shard_batches, slice_rows, target_count, to_device, train_tokens
+from .engine import EngineSettings, accumulation_steps, describe, is_sharded, make_accelerator, prepare
 from .flops import measure_flops_per_token
 from .losses import LossFn, forward_loss
 from .models import build_data, build_loss, build_model
 from .params import count_parameters
+from .step_watch import StepWatch, Window
 from .targets import TargetError, extend_sys_path
 
 
@@ -61,6 +69,7 @@ class TrainConfig:
     threads: int                    # torch intra-op threads (CPU); one worker = one slice of the cores
     checkpoint_interval_s: float = 600.0  # seconds between checkpoints, when the task has a checkpoint_dir
     curve_points: int = 50          # points of the training curve kept in the result
+    # mixed_precision, compile and micro_batch_size are read by engine.EngineSettings.
 
     @classmethod
     def from_task(cls, training: dict[str, Any]) -> TrainConfig:
@@ -114,6 +123,26 @@ class RunRecord:
     device: str = "cpu"
     world_size: int = 1
     train_tokens: int | None = None               # tokens in one pass over the training data, if the data says
+    engine: dict[str, Any] | None = None          # how the run was executed (engine.describe)
+
+    def add_window(self, window: Window, curve_every: int, cfg: TrainConfig) -> tuple[bool, bool]:
+        """Take in the training losses of a window of steps (a non-finite one is divergence,
+        named by its step); the window's (cancel, checkpoint) votes."""
+        for offset, loss_value in enumerate(window.losses):
+            step = window.first_step + offset
+            if not math.isfinite(loss_value):
+                raise Diverged(f"training loss became {loss_value} at step {step} of {self.total_steps} "
+                               f"(lr {get_lr(step, self.total_steps, cfg):.3g}); lower training.lr (or "
+                               f"lr_reference) or raise warmup_fraction")
+            self.losses.append(loss_value)
+            self.step = step + 1
+            self.steps_this_attempt += 1
+            if self.step % curve_every == 0 or self.step == self.total_steps:
+                since = self.curve[-1]["step"] if self.curve else 0
+                tail = self.losses[since:]
+                self.curve.append({"step": self.step, "tokens": float(self.step * self.tokens_per_step),
+                                   "train_loss": sum(tail) / len(tail)})
+        return window.votes[0] > 0, window.votes[1] > 0
 
 
 def train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
@@ -137,6 +166,7 @@ def train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
 
 def _train(task: dict[str, Any], ctx: RunContext, cfg: TrainConfig, record: RunRecord) -> str:
     extend_sys_path(task["sys_path"])
+    tune_malloc()  # reuse freed activations instead of faulting in fresh pages every step (allocator.py)
     torch.set_num_threads(cfg.threads)
     rank, world_size = distributed.rank_and_world()
     device = resolve_device(task["device"])
@@ -150,73 +180,128 @@ def _train(task: dict[str, Any], ctx: RunContext, cfg: TrainConfig, record: RunR
     data = build_data(task["data"], seed=seed)
     record.train_tokens = train_tokens(data)
     loss_fn = build_loss(task["loss"])
-    model = build_model(task["model"], task["size_value"], data).to(device)
+    model = build_model(task["model"], task["size_value"], data)
     counts = count_parameters(model)
     record.n_params, record.n_params_embedding = counts.total, counts.embedding
     record.tokens_per_step = cfg.batch_size * int(data.tokens_per_sample)
     record.total_steps = total_steps = max(1, math.ceil(float(task["n_tokens"]) / record.tokens_per_step))
-    record.flops_per_token = measure_flops_per_token(model, data, loss_fn)
-    optimizer = make_optimizer(model, cfg, device)
+    if cfg.batch_size % world_size:
+        raise ValueError(f"batch_size {cfg.batch_size} is not divisible by world_size {world_size}: "
+                         f"every rank needs an equal share of the global batch")
+    per_rank_batch = cfg.batch_size // world_size
+
+    # The engine: precision, backend (DDP/FSDP from the launch's Accelerate config), compile.
+    settings = EngineSettings.from_task(task["training"], device, per_rank_batch)
+    accelerator = make_accelerator(settings, device, world_size)
+    sharded = is_sharded(accelerator)
+    if not sharded:  # FSDP places (and shards) the model itself: it may not fit one device
+        model.to(accelerator.device)
+    record.flops_per_token = measure_flops_per_token(model, data, loss_fn)  # on the plain module
+    fused = not sharded and device.type == "cuda"  # the fused kernel needs the parameters on the GPU already
+    model, optimizer = prepare(accelerator, model, lambda net: make_optimizer(net, cfg, fused=fused))
+    record.engine = describe(settings, accelerator, per_rank_batch)
 
     # Resume from this run's checkpoint if an earlier attempt left one.
-    start_step = load_checkpoint(task, model, optimizer, record)
-    train_model: nn.Module = model
-    if world_size > 1:
-        from torch.nn.parallel import DistributedDataParallel
-
-        train_model = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+    resumed = checkpoint.load(accelerator, task, total_steps)
+    start_step = 0
+    if resumed is not None:
+        record.losses, record.curve = list(resumed["losses"]), list(resumed["curve"])
+        start_step = record.step = record.resumed_from_step = int(resumed["step"])
     batches = data.train_batches(cfg.batch_size, seed)
     for skipped in range(start_step):  # the same data order as an uninterrupted run
         next_batch(batches, skipped, total_steps, record.tokens_per_step)
     if world_size > 1:
         batches = shard_batches(batches, rank, world_size)
-    # bf16 autocast on CUDA (same range as fp32, no loss scaling); plain fp32 on CPU.
-    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else contextlib.nullcontext()
 
+    watch = StepWatch.for_device(accelerator, start_step, device)
     curve_every = max(1, total_steps // cfg.curve_points)
     loop_started = last_checkpoint = time.monotonic()
-    train_model.train()
+
+    def absorb(windows: list[Window]) -> tuple[bool, bool]:
+        """Record the losses of the steps read back and report progress; (cancel, checkpoint)
+        as the ranks agreed."""
+        votes = [record.add_window(window, curve_every, cfg) for window in windows]
+        if windows:
+            record.train_seconds = time.monotonic() - loop_started
+            tokens_per_s = record.steps_this_attempt * record.tokens_per_step / max(record.train_seconds, 1e-9)
+            ctx.progress(record.step, total_steps, record.step * record.tokens_per_step, record.losses[-1],
+                         tokens_per_s, force=record.step == total_steps)
+        return any(cancel for cancel, _ in votes), any(save for _, save in votes)
+
+    model.train()
     for step in range(start_step, total_steps):
         lr = get_lr(step, total_steps, cfg)
         for group in optimizer.param_groups:
             group["lr"] = lr
         inputs, targets = next_batch(batches, step, total_steps, record.tokens_per_step)
-        inputs, targets = to_device(inputs, device), to_device(targets, device)
-        with autocast:
-            loss = forward_loss(train_model, inputs, targets, loss_fn)
-        # One all-reduce per step: every rank agrees on the global batch's loss and on
-        # whether rank 0 was told to cancel, so all ranks stop at the same step.
-        loss_sum, cancel_votes = distributed.all_reduce_sum([loss.item(), float(ctx.is_cancelled())], device)
-        loss_value = loss_sum / world_size
-        if cancel_votes > 0:
-            save_checkpoint(task, model, optimizer, record)
-            return "cancelled"
-        if not math.isfinite(loss_value):
-            raise Diverged(f"training loss became {loss_value} at step {step} of {total_steps} "
-                           f"(lr {lr:.3g}); lower training.lr (or lr_reference) or raise warmup_fraction")
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-
-        record.losses.append(loss_value)
-        record.step = step + 1
-        record.steps_this_attempt += 1
-        record.train_seconds = time.monotonic() - loop_started
-        tokens = record.step * record.tokens_per_step
-        tokens_per_s = record.steps_this_attempt * record.tokens_per_step / max(record.train_seconds, 1e-9)
-        ctx.progress(record.step, total_steps, tokens, loss_value, tokens_per_s, force=record.step == total_steps)
-        if record.step % curve_every == 0 or record.step == total_steps:
-            since = record.curve[-1]["step"] if record.curve else 0
-            window = record.losses[since:]
-            record.curve.append({"step": record.step, "tokens": float(tokens), "train_loss": sum(window) / len(window)})
-        if task["checkpoint_dir"] and time.monotonic() - last_checkpoint >= cfg.checkpoint_interval_s \
-                and record.step < total_steps:
-            save_checkpoint(task, model, optimizer, record)
+        first_of_attempt = step == start_step and settings.micro_batch_size is None and world_size == 1
+        watch.add(_train_step(accelerator, model, optimizer, inputs, targets, loss_fn, cfg.grad_clip,
+                              split_on_oom=first_of_attempt))
+        if first_of_attempt:  # the accumulation may have grown on out-of-memory
+            settings = settings.with_accumulation(int(accelerator.gradient_accumulation_steps))
+            record.engine = describe(settings, accelerator, per_rank_batch)
+        last = step + 1 == total_steps
+        if not (watch.due() or last):
+            continue
+        # Rank 0's votes; the other ranks' contexts never cancel and their clocks do not count.
+        votes = [float(ctx.is_cancelled()),
+                 float(rank == 0 and bool(task["checkpoint_dir"]) and not last
+                       and time.monotonic() - last_checkpoint >= cfg.checkpoint_interval_s)]
+        cancel, save = absorb(watch.drain(votes) if last else watch.close(votes))
+        if (cancel or save) and not last:  # a run whose steps are all done completes
+            absorb(watch.drain([0.0, 0.0]))  # every step done so far, recorded before it is saved
+            checkpoint.save(accelerator, task, record.step, record.losses, record.curve)
             last_checkpoint = time.monotonic()
+            if cancel:
+                return "cancelled"
 
-    record.loss = evaluate(model, data, loss_fn, cfg, device, autocast)
+    record.loss = evaluate(model, data, loss_fn, cfg, accelerator, sharded)
+    accelerator.free_memory()
     return "completed"
+
+
+def _train_step(accelerator: Any, model: nn.Module, optimizer: Any, inputs: Any, targets: Any,
+                loss_fn: LossFn | None, grad_clip: float, split_on_oom: bool) -> torch.Tensor:
+    """One optimiser step on this rank's share of a global batch: the mean loss, on the device.
+
+    The share is cut into `accelerator.gradient_accumulation_steps` equal micro-batches whose
+    gradients add up (Accelerate divides each loss by their number and skips the gradient
+    all-reduce until the last one). With `split_on_oom` (the first step of a single-process
+    run whose micro_batch_size is `auto`), running out of memory halves the micro-batch and
+    retries the step: nothing has been updated yet, so the run is the one planned.
+    """
+    while True:
+        try:
+            return _accumulate(accelerator, model, optimizer, inputs, targets, loss_fn, grad_clip)
+        except Exception as exc:  # noqa: BLE001 — re-raised unless it is an OOM we can split away
+            parts, samples = int(accelerator.gradient_accumulation_steps), rows(inputs)
+            if not (split_on_oom and _is_out_of_memory(exc) and parts < samples):
+                raise
+        # Outside the except block, so the traceback and the activations it holds are gone.
+        optimizer.zero_grad(set_to_none=True)
+        _release_memory()
+        accelerator.gradient_accumulation_steps = accumulation_steps(samples, max(1, samples // parts // 2))
+        accelerator.step = 0  # Accelerate's micro-batch counter: the retried step starts afresh
+
+
+def _accumulate(accelerator: Any, model: nn.Module, optimizer: Any, inputs: Any, targets: Any,
+                loss_fn: LossFn | None, grad_clip: float) -> torch.Tensor:
+    parts = int(accelerator.gradient_accumulation_steps)
+    inputs, targets = to_device(inputs, accelerator.device), to_device(targets, accelerator.device)
+    per = rows(inputs) // parts
+    total: torch.Tensor | None = None
+    for i in range(parts):
+        micro_inputs, micro_targets = (slice_rows(inputs, i * per, (i + 1) * per),
+                                       slice_rows(targets, i * per, (i + 1) * per)) if parts > 1 else (inputs, targets)
+        with accelerator.accumulate(model):
+            loss = forward_loss(model, micro_inputs, micro_targets, loss_fn)
+            accelerator.backward(loss)
+        total = loss.detach() if total is None else total + loss.detach()
+    accelerator.clip_grad_norm_(model.parameters(), grad_clip)
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    assert total is not None
+    return total / parts if parts > 1 else total
 
 
 def next_batch(batches: Iterator[Any], step: int, total_steps: int, tokens_per_step: int) -> Any:
@@ -245,93 +330,52 @@ def resolve_device(requested: str) -> torch.device:
     return device
 
 
-def make_optimizer(model: nn.Module, cfg: TrainConfig, device: torch.device) -> torch.optim.Optimizer:
+def make_optimizer(model: nn.Module, cfg: TrainConfig, fused: bool = False) -> torch.optim.Optimizer:
     """AdamW (Loshchilov & Hutter 2019, arXiv:1711.05101); weight decay on matrices and
-    embeddings only, as in GPT-2/nanoGPT: decaying gains and biases only hurts."""
+    embeddings only, as in GPT-2/nanoGPT: decaying gains and biases only hurts. `fused`: the
+    single-kernel CUDA implementation (the parameters must be on the GPU already)."""
     params = [p for p in model.parameters() if p.requires_grad]
     groups = [
         {"params": [p for p in params if p.dim() >= 2], "weight_decay": cfg.weight_decay},
         {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0},
     ]
-    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), fused=device.type == "cuda")
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), fused=fused)
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, data: Any, loss_fn: LossFn | None, cfg: TrainConfig, device: torch.device,
-             autocast: Any) -> float:
+def evaluate(model: nn.Module, data: Any, loss_fn: LossFn | None, cfg: TrainConfig, accelerator: Any,
+             sharded: bool = False) -> float:
     """Mean held-out loss over exactly the data's first `eval_tokens` held-out tokens.
 
     Each batch's mean loss is weighted by the target elements it averages, so the result does
-    not depend on how the tokens are grouped into batches; ranks split the batches and sum.
+    not depend on how the tokens are grouped into batches. A replicated model (one process,
+    DDP) splits the batches over the ranks and sums; a sharded one (FSDP) needs every rank
+    in every forward pass, so each rank scores them all. The forward runs in the run's mixed
+    precision and, under torch.compile, uncompiled (the batch shapes differ from training's).
     """
-    rank, world_size = distributed.rank_and_world()
-    model.eval()
+    rank, world_size = accelerator.process_index, accelerator.num_processes
+    net = model if sharded else accelerator.unwrap_model(model, keep_torch_compile=False)
+    net.eval()
     total = count = 0.0
     for i, (inputs, targets) in enumerate(data.eval_batches(cfg.batch_size, cfg.eval_tokens)):
-        if i % world_size != rank:
+        if not sharded and i % world_size != rank:
             continue
-        inputs, targets = to_device(inputs, device), to_device(targets, device)
-        with autocast:
-            loss = forward_loss(model, inputs, targets, loss_fn)
+        inputs, targets = to_device(inputs, accelerator.device), to_device(targets, accelerator.device)
+        with accelerator.autocast():
+            loss = forward_loss(net, inputs, targets, loss_fn)
         n = target_count(inputs, targets)
         total += float(loss.item()) * n
         count += n
-    model.train()
-    total, count = distributed.all_reduce_sum([total, count], device)
+    net.train()
+    if not sharded and world_size > 1:
+        summed = accelerator.reduce(torch.tensor([total, count], dtype=torch.float64, device=accelerator.device), "sum")
+        total, count = (float(v) for v in summed.tolist())
     if count == 0:
         raise ValueError("the data plugin's eval_batches() yielded nothing: no held-out loss")
     loss_value = total / count
     if not math.isfinite(loss_value):
         raise Diverged(f"held-out loss is {loss_value} after training")
     return loss_value
-
-
-# ---------------------------------------------------------------------------- checkpoints
-# One file per run, `<checkpoint_dir>/checkpoint.pt`, written by rank 0 every
-# checkpoint_interval_s and on cancellation. It resumes only the run it was written for.
-
-def _fingerprint(task: dict[str, Any]) -> dict[str, Any]:
-    return {"experiment_id": task["experiment_id"], "size_value": task["size_value"], "n_tokens": task["n_tokens"],
-            "seed": task["seed"], "training": {k: v for k, v in task["training"].items() if k != "threads"}}
-
-
-def _checkpoint_path(task: dict[str, Any]) -> str | None:
-    return os.path.join(task["checkpoint_dir"], "checkpoint.pt") if task["checkpoint_dir"] else None
-
-
-def save_checkpoint(task: dict[str, Any], model: nn.Module, optimizer: torch.optim.Optimizer,
-                    record: RunRecord) -> None:
-    path = _checkpoint_path(task)
-    if path is None or distributed.rank_and_world()[0] != 0:
-        return
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    state = {
-        "fingerprint": _fingerprint(task), "step": record.step, "model": model.state_dict(),
-        "optimizer": optimizer.state_dict(), "losses": record.losses, "curve": record.curve,
-        "rng": {"torch": torch.get_rng_state(),
-                "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None},
-    }
-    torch.save(state, path + ".tmp")
-    os.replace(path + ".tmp", path)  # atomic: a crash mid-write leaves the previous checkpoint
-
-
-def load_checkpoint(task: dict[str, Any], model: nn.Module, optimizer: torch.optim.Optimizer,
-                    record: RunRecord) -> int:
-    """Restore the run's checkpoint if there is one for this very run; the step to start at."""
-    path = _checkpoint_path(task)
-    if path is None or not os.path.exists(path):
-        return 0
-    state = torch.load(path, map_location="cpu", weights_only=False)
-    if state.get("fingerprint") != _fingerprint(task) or state["step"] >= record.total_steps:
-        return 0  # another run's, or a finished one: start afresh (it is overwritten later)
-    model.load_state_dict(state["model"])
-    optimizer.load_state_dict(state["optimizer"])
-    torch.set_rng_state(state["rng"]["torch"])
-    if state["rng"]["cuda"] is not None and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["rng"]["cuda"])
-    record.losses, record.curve = list(state["losses"]), list(state["curve"])
-    record.step = record.resumed_from_step = int(state["step"])
-    return record.step
 
 
 # ---------------------------------------------------------------------------- the result
@@ -371,6 +415,6 @@ def _result(task: dict[str, Any], cfg: TrainConfig, record: RunRecord, status: s
         "flops_measured": None if record.flops_per_token is None else record.flops_per_token * n_tokens,
         "tokens_per_s": tokens_per_s, "wall_s": wall_s, "curve": record.curve,
         "device": record.device, "world_size": record.world_size,
-        "resumed_from_step": record.resumed_from_step, "error": error,
+        "resumed_from_step": record.resumed_from_step, "engine": record.engine, "error": error,
         "epochs": epochs_seen(n_tokens, record.train_tokens),
     }

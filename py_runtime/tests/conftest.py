@@ -142,3 +142,21 @@ class FiniteCorpus:
 
     def eval_batches(self, batch_size: int, n_tokens: int) -> Any:
         return self.inner.eval_batches(batch_size, n_tokens)
+
+
+class MemoryBoundGPT(nn.Module):
+    """The plugin GPT on a pretend device that holds at most `max_rows` training samples per
+    forward pass: more raise the error CUDA gives when it runs out of memory."""
+
+    def __init__(self, d_model: int, max_rows: int = 2, **options: Any) -> None:
+        super().__init__()
+        from plugins.gpt.model import GPT
+
+        self.inner = GPT(d_model, **options)
+        self.max_rows = max_rows
+
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+        if self.training and idx.shape[0] > self.max_rows:
+            raise torch.cuda.OutOfMemoryError(f"CUDA out of memory: a batch of {idx.shape[0]} samples does not fit "
+                                              f"(at most {self.max_rows})")
+        return self.inner(idx)  # type: ignore[no-any-return]

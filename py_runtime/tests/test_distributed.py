@@ -1,4 +1,4 @@
-"""Multi-process runs: a torchrun worker group (gloo on CPU) trains like one process."""
+"""Multi-process runs: a worker group started by `accelerate launch` (gloo on CPU) trains like one process."""
 from __future__ import annotations
 
 import json
@@ -45,8 +45,18 @@ def receive(router: zmq.Socket, until: set[str], timeout_s: float) -> list[dict[
     raise TimeoutError(f"no {until} message within {timeout_s}s; got {[m['type'] for m in messages]}")
 
 
-def test_two_gloo_ranks_under_torchrun_match_one_process_with_the_same_global_batch(corpus_file: Path) -> None:
+def accelerate_launch(processes: int, *extra: str) -> list[str]:
+    """The command the orchestrator runs for a K-rank worker (src/scheduler/worker-process.ts)."""
+    return [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", str(processes),
+            "--num_machines", "1", "--main_process_port", "0", "--mixed_precision", "no", "--dynamo_backend", "no",
+            *extra, "--module", "flops_fit_worker.distributed"]
+
+
+def test_two_gloo_ranks_under_accelerate_launch_match_one_process_with_the_same_global_batch(corpus_file: Path) -> None:
     task = make_task(corpus_file, n_tokens=12 * 128)  # 12 steps of a global batch of 8 sequences of 16
+    # The same run again with each rank's 4 sequences in 2 micro-batches (DDP skips the
+    # gradient all-reduce of the first).
+    accumulated = make_task(corpus_file, n_tokens=12 * 128, task_id="t-2", training={"micro_batch_size": 2})
     single = train(task, Recorder(task).ctx)
 
     folder = tempfile.mkdtemp(prefix="ffd")  # ipc paths must stay short
@@ -57,8 +67,7 @@ def test_two_gloo_ranks_under_torchrun_match_one_process_with_the_same_global_ba
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "py_runtime")]), "OMP_NUM_THREADS": "1"}
     log = open(Path(folder) / "ranks.log", "w+")
     group = subprocess.Popen(
-        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-         "-m", "flops_fit_worker.distributed", "--endpoint", endpoint, "--worker-id", "w0", "--heartbeat-timeout", "300"],
+        [*accelerate_launch(2), "--endpoint", endpoint, "--worker-id", "w0", "--heartbeat-timeout", "300"],
         cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT)
     try:
         hello = receive(router, {"hello"}, 60)[-1]
@@ -67,6 +76,8 @@ def test_two_gloo_ranks_under_torchrun_match_one_process_with_the_same_global_ba
         messages = receive(router, {"result", "task_error"}, 60)
         result = messages[-1]
         check_outgoing(result)
+        router.send_multipart([b"w0", json.dumps(accumulated).encode()])
+        split = receive(router, {"result", "task_error"}, 60)[-1]
         router.send_multipart([b"w0", json.dumps({"type": "shutdown", "reason": "test over"}).encode()])
         assert receive(router, {"goodbye"}, 20)[-1]["type"] == "goodbye"
         group.stdin.close()  # type: ignore[union-attr]
@@ -86,8 +97,14 @@ def test_two_gloo_ranks_under_torchrun_match_one_process_with_the_same_global_ba
     assert result["steps"] == single["steps"] == 12 and result["n_tokens"] == single["n_tokens"]
     # Tolerance: the ranks' gradients are averaged by an fp32 all-reduce, which may differ from
     # one process's sum in the last bits; 1e-5 relative after 12 AdamW steps covers that
-    # (on torch 2.13 CPU the two runs measured bit-identical).
+    # (on torch 2.13 CPU all three runs measured bit-identical).
     assert result["loss"] == pytest.approx(single["loss"], rel=1e-5)
     for two, one in zip(result["curve"], single["curve"]):
         assert two["train_loss"] == pytest.approx(one["train_loss"], rel=1e-5)
     assert [m["type"] for m in messages[:-1]] and all(m["type"] == "progress" for m in messages[:-1])
+    assert result["engine"] == {"mixed_precision": "no", "compiled": False, "micro_batch_size": 4,
+                                "grad_accum_steps": 1, "distributed": "ddp"}
+    assert split["status"] == "completed", split["error"]
+    assert split["engine"]["micro_batch_size"] == 2 and split["engine"]["grad_accum_steps"] == 2
+    assert split["steps"] == 12 and split["n_tokens"] == single["n_tokens"]
+    assert split["loss"] == pytest.approx(single["loss"], rel=1e-5)

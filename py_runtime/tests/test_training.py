@@ -1,6 +1,7 @@
 """The training loop: token accounting, schedule, held-out eval, failure statuses, resume."""
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import torch
 from conftest import Recorder, make_task
 
 from flops_fit_worker import training
+from flops_fit_worker.engine import EngineSettings, make_accelerator
 from flops_fit_worker.models import build_data, build_loss, build_model
 from flops_fit_worker.protocol import check_outgoing
 from flops_fit_worker.targets import TargetError
@@ -98,8 +100,9 @@ def test_evaluate_scores_the_same_fixed_tokens_whatever_the_batch_size(corpus_fi
     loss_fn = build_loss(task["loss"])
     counted = sum(t.numel() for _, t in data.eval_batches(7, 300))
     assert counted == 300
-    losses = [training.evaluate(model, data, loss_fn, config(batch_size=b, eval_tokens=300), torch.device("cpu"),
-                                torch.autocast("cpu", enabled=False)) for b in (1, 4, 64)]
+    accelerator = make_accelerator(EngineSettings("no", False, None, 1), torch.device("cpu"), world_size=1)
+    losses = [training.evaluate(model, data, loss_fn, config(batch_size=b, eval_tokens=300), accelerator)
+              for b in (1, 4, 64)]
     assert losses[0] == pytest.approx(losses[1], rel=1e-6) and losses[0] == pytest.approx(losses[2], rel=1e-6)
     other_seed = build_data(task["data"], seed=123)  # the held-out split ignores the seed
     assert all(torch.equal(x1, x2) for (x1, _), (x2, _) in zip(data.eval_batches(8, 300), other_seed.eval_batches(8, 300)))
@@ -153,18 +156,19 @@ def test_a_model_that_computes_its_own_loss_trains_without_a_loss_target(corpus_
 # ------------------------------------------------------------------ cancellation and resume
 
 def test_cancel_stops_at_the_next_step(corpus_file: Path) -> None:
+    # On CPU the loop checks after every step: the 6th check (after step 6) says cancel.
     result, _ = run(make_task(corpus_file), cancel_after=5)
     assert result["status"] == "cancelled"
-    assert result["steps"] == 5 and result["n_tokens"] == 5 * 128 and result["loss"] is None
+    assert result["steps"] == 6 and result["n_tokens"] == 6 * 128 and result["loss"] is None
 
 
 def test_a_cancelled_run_resumes_from_its_checkpoint_to_the_same_result(corpus_file: Path, tmp_path: Path) -> None:
     uninterrupted, _ = run(make_task(corpus_file))
     task = make_task(corpus_file, checkpoint_dir=str(tmp_path / "ckpt"))
     first, _ = run(task, cancel_after=6)
-    assert first["status"] == "cancelled" and (tmp_path / "ckpt" / "checkpoint.pt").exists()
+    assert first["status"] == "cancelled" and (tmp_path / "ckpt" / "checkpoint" / "run.json").exists()
     resumed, _ = run(make_task(corpus_file, checkpoint_dir=str(tmp_path / "ckpt"), attempt=2))
-    assert resumed["status"] == "completed" and resumed["resumed_from_step"] == 6
+    assert resumed["status"] == "completed" and resumed["resumed_from_step"] == 7
     assert resumed["steps"] == uninterrupted["steps"] and resumed["n_tokens"] == uninterrupted["n_tokens"]
     assert resumed["loss"] == pytest.approx(uninterrupted["loss"], rel=1e-6)
     assert resumed["train_loss"] == pytest.approx(uninterrupted["train_loss"], rel=1e-6)
@@ -180,5 +184,7 @@ def test_a_checkpoint_of_another_run_is_ignored(corpus_file: Path, tmp_path: Pat
 def test_checkpoints_are_written_every_interval(corpus_file: Path, tmp_path: Path) -> None:
     result, _ = run(make_task(corpus_file, checkpoint_dir=str(tmp_path), training={"checkpoint_interval_s": 0}))
     assert result["status"] == "completed"
-    state = torch.load(tmp_path / "checkpoint.pt", weights_only=False)
+    state = json.loads((tmp_path / "checkpoint" / "run.json").read_text())
     assert state["step"] == result["steps"] - 1  # the last one before the end (a finished run needs none)
+    assert len(state["losses"]) == state["step"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint"]  # no .tmp/.old left behind

@@ -101,6 +101,16 @@ export const TrainingConfig = z.strictObject({
   checkpoint_interval_s: z.number().positive().default(300),
   /** Torch intra-op threads per worker; `auto` = cores / workers. */
   threads: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
+  /** Accelerate's mixed precision: `auto` = bf16 on a GPU that has it, fp32 on CPU (docs/training.md). */
+  mixed_precision: z.enum(["auto", "no", "bf16", "fp16"]).default("auto"),
+  /**
+   * Most samples per forward pass per rank: a larger batch is split into equal micro-batches
+   * whose gradients are accumulated (same batch, same tokens). `auto` = the whole batch,
+   * halved on out-of-memory before a single-process run's first update.
+   */
+  micro_batch_size: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
+  /** torch.compile the model (through Accelerate; meant for GPU runs, recorded per run). */
+  compile: z.boolean().default(false),
 });
 
 /** The noiseless-plus-noise Chinchilla surface that `--mock` evaluates instead of training. */
@@ -131,6 +141,12 @@ export const SchedulerConfig = z.strictObject({
   /** Seconds to wait for a worker to start (import torch) and say hello. */
   startup_timeout_s: z.number().positive().default(120),
   device: z.enum(["auto", "cpu", "cuda"]).default("auto"),
+  /**
+   * An Accelerate config file (`accelerate config` writes one) for runs of `processes` > 1:
+   * it chooses the backend (DDP, or FSDP with `distributed_type: FSDP`, GPUs only) and its
+   * settings. Relative to this config file. Precision and compile come from `training`.
+   */
+  accelerate_config: z.string().min(1).optional(),
 });
 
 export const SweepConfig = z.strictObject({

@@ -55,5 +55,8 @@ export function resolveHyper(training: TrainingConfig, context: HyperContext): T
     eval_tokens: training.eval_tokens,
     threads: training.threads === "auto" ? context.threads : training.threads,
     checkpoint_interval_s: training.checkpoint_interval_s,
+    mixed_precision: training.mixed_precision,
+    micro_batch_size: training.micro_batch_size === "auto" ? null : training.micro_batch_size,
+    compile: training.compile,
   };
 }

@@ -54,6 +54,12 @@ export const TrainingHyper = z.object({
   threads: z.number().int().positive(),
   /** Seconds between checkpoints of a run (when the task has a checkpoint_dir). */
   checkpoint_interval_s: z.number().positive(),
+  /** Accelerate's mixed precision (absent = auto: bf16 on a GPU that has it, else fp32). */
+  mixed_precision: z.enum(["auto", "no", "bf16", "fp16"]).optional(),
+  /** Most samples per forward pass per rank (absent or null = auto: the whole per-rank batch). */
+  micro_batch_size: z.number().int().positive().nullable().optional(),
+  /** torch.compile the model (absent = false). */
+  compile: z.boolean().optional(),
 });
 
 export const MockSurface = z.object({
@@ -163,6 +169,18 @@ export const ProbeResult = z.object({
 
 export const RunStatus = z.enum(["completed", "failed", "diverged", "oom", "cancelled"]);
 
+/** How a run was executed by the worker's Accelerate engine. */
+export const TrainEngine = z.object({
+  /** "no" (fp32), "bf16" or "fp16". */
+  mixed_precision: z.string(),
+  compiled: z.boolean(),
+  /** Samples per forward pass per rank, and micro-batches per optimiser step. */
+  micro_batch_size: z.number().int().positive(),
+  grad_accum_steps: z.number().int().positive(),
+  /** "none" (one process), "ddp" or "fsdp". */
+  distributed: z.string(),
+});
+
 export const CurvePoint = z.object({ step: z.number().int(), tokens: z.number(), train_loss: z.number().nullable() });
 
 export const TrainResult = z.object({
@@ -192,6 +210,8 @@ export const TrainResult = z.object({
   device: z.string(),
   world_size: z.number().int().positive(),
   resumed_from_step: z.number().int().nullable(),
+  /** Null when the run failed before its engine was set up. */
+  engine: TrainEngine.nullable().optional(),
   error: z.string().nullable(),
   /** Passes over the training data: n_tokens / the data's train_tokens (null when the data does not say). */
   epochs: z.number().nullable().default(null),
@@ -225,6 +245,7 @@ export type LossSpec = z.infer<typeof LossSpec>;
 export type ProbeTask = z.infer<typeof ProbeTask>;
 export type TrainTask = z.infer<typeof TrainTask>;
 export type TrainingHyper = z.infer<typeof TrainingHyper>;
+export type TrainEngine = z.infer<typeof TrainEngine>;
 export type MockSurface = z.infer<typeof MockSurface>;
 export type ToWorker = z.infer<typeof ToWorker>;
 export type FromWorker = z.infer<typeof FromWorker>;

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { RuntimeFailure } from "../errors/user-error.js";
 import { PROTOCOL_VERSION, type FromWorker, type Hello, type ProbeTask, type Progress, type TaskError, type TrainTask } from "../protocol/messages.js";
 import type { ProbeResult, TrainResult } from "../protocol/messages.js";
+import type { AccelerateSetup } from "./accelerate-launch.js";
 import { ipcEndpoint, isLoopbackOrIpc, type Endpoint } from "./endpoint.js";
 import { generateCredentials, workerEnvironment, ZapAuthenticator, type CurveCredentials } from "./security.js";
 import { Wire } from "./wire.js";
@@ -32,6 +33,8 @@ export interface PoolOptions {
   python: string;
   workers: number;
   processes: number;
+  /** How a group of `processes` ranks is launched (its Accelerate config file, DDP or FSDP). */
+  accelerate?: AccelerateSetup;
   logDir: string;
   heartbeatIntervalS: number;
   heartbeatTimeoutS: number;
@@ -180,6 +183,7 @@ export class WorkerPool extends EventEmitter {
       heartbeatIntervalS: this.options.heartbeatIntervalS,
       heartbeatTimeoutS: this.options.heartbeatTimeoutS,
       processes: this.options.processes,
+      accelerate: this.options.accelerate,
       env: { ...this.options.env, ...this.workerEnvironment(), ...this.options.envForSlot?.(slot) },
     });
     const now = Date.now();

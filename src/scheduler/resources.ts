@@ -34,3 +34,8 @@ export function planResources(requested: number | "auto", device: "auto" | "cpu"
   const threadsPerWorker = Math.max(1, Math.floor(cores / (workers * processes)));
   return { workers, device: useCuda ? "cuda" : "cpu", threadsPerWorker, cores, gpus };
 }
+
+/** CUDA_VISIBLE_DEVICES of worker slot `slot` when each worker has `processes` ranks: its own block of GPUs. */
+export function gpusOfSlot(slot: number, processes: number): string {
+  return Array.from({ length: processes }, (_, rank) => slot * processes + rank).join(",");
+}

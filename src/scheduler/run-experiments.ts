@@ -86,6 +86,7 @@ function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Out
         device: m.device,
         world_size: m.world_size,
         resumed_from_step: m.resumed_from_step,
+        engine: m.engine ?? null,
         error: m.error,
         epochs: m.epochs,
         curve: m.curve,

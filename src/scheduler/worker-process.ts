@@ -1,11 +1,13 @@
 /**
  * One Python worker process. Its stdout and stderr go to a log file (never to the CLI's
  * stdout); its stdin is a pipe we never write to, so the worker sees EOF and exits when
- * this process dies. `processes > 1` launches a torchrun group whose rank 0 is the worker.
+ * this process dies. `processes > 1` launches a group of ranks with Accelerate's launcher
+ * (accelerate-launch.ts) whose rank 0 is the worker.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { PROJECT_ROOT } from "../config/load.js";
+import { workerCommand, type AccelerateSetup } from "./accelerate-launch.js";
 import { workerPythonPath } from "./python.js";
 
 export interface WorkerLaunch {
@@ -17,6 +19,8 @@ export interface WorkerLaunch {
   heartbeatTimeoutS: number;
   /** Ranks per worker group (Accelerate); 1 = a plain worker. */
   processes: number;
+  /** The group's Accelerate config file and backend (processes > 1). */
+  accelerate?: AccelerateSetup;
   /** Extra environment (torch threads, CURVE keys). */
   env?: Record<string, string>;
 }
@@ -34,15 +38,13 @@ export class WorkerProcess {
   constructor(readonly launch: WorkerLaunch) {
     const args = ["--endpoint", launch.endpoint, "--worker-id", launch.workerId,
       "--heartbeat-interval", String(launch.heartbeatIntervalS), "--heartbeat-timeout", String(launch.heartbeatTimeoutS)];
-    const command = launch.processes > 1
-      ? ["-m", "torch.distributed.run", "--standalone", `--nproc_per_node=${launch.processes}`, "-m", "flops_fit_worker.distributed", ...args]
-      : ["-m", "flops_fit_worker", ...args];
+    const command = workerCommand(launch.processes, args, launch.accelerate);
     const log = openSync(launch.logFile, "a");
     this.child = spawn(launch.python, command, {
       cwd: PROJECT_ROOT,
       stdio: ["pipe", log, log],
       env: { ...process.env, PYTHONPATH: workerPythonPath(), PYTHONUNBUFFERED: "1", ...launch.env },
-      // Own process group, so the whole torchrun group can be signalled together.
+      // Own process group, so the launcher and all its ranks can be signalled together.
       detached: launch.processes > 1,
     });
     closeSync(log);

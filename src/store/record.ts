@@ -1,6 +1,6 @@
 /** One line of results.jsonl: a finished attempt of one experiment (DESIGN.md, CLI contract). */
 import { z } from "zod";
-import { CurvePoint, RunStatus } from "../protocol/messages.js";
+import { CurvePoint, RunStatus, TrainEngine } from "../protocol/messages.js";
 
 export const ResultRecord = z.object({
   experiment_id: z.string(),
@@ -31,6 +31,8 @@ export const ResultRecord = z.object({
   mock: z.boolean().optional(),
   /** Step this attempt resumed from (a checkpoint left by an earlier attempt), else null. */
   resumed_from_step: z.number().nullable().optional(),
+  /** How the worker ran it: precision, compile, micro-batches, DDP/FSDP (null for --mock). */
+  engine: TrainEngine.nullable().optional(),
   error: z.string().nullable(),
   /** Passes over the training data (n_tokens / the data's train_tokens); null when the data does not say. */
   epochs: z.number().nullable().optional(),

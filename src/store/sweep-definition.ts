@@ -26,13 +26,21 @@ export interface SweepDefinition {
   mock: Record<string, number> | null;
 }
 
-/** Training settings that change how fast a run goes, not its result. */
-export const TRAINING_SPEED_ONLY = ["threads", "checkpoint_interval_s"] as const;
+/**
+ * Training settings that change how fast a run goes, not its result (micro-batches and
+ * compile only up to float rounding).
+ */
+export const TRAINING_SPEED_ONLY = ["threads", "checkpoint_interval_s", "micro_batch_size", "compile"] as const;
 
-/** `training` without TRAINING_SPEED_ONLY (also what experiment ids hash of the per-run hyper-parameters). */
+/**
+ * `training` without TRAINING_SPEED_ONLY (also what experiment ids hash of the per-run
+ * hyper-parameters). `mixed_precision: auto` is the device's default, the same as not naming
+ * it, so it is dropped too: precision counts once set explicitly.
+ */
 export function withoutSpeedOnly<T extends object>(training: T): Omit<T, (typeof TRAINING_SPEED_ONLY)[number]> {
   const copy = { ...training } as Record<string, unknown>;
   for (const key of TRAINING_SPEED_ONLY) delete copy[key];
+  if (copy.mixed_precision === "auto") delete copy.mixed_precision;
   return copy as Omit<T, (typeof TRAINING_SPEED_ONLY)[number]>;
 }
 

@@ -38,7 +38,8 @@ export function buildExperiments(plan: SweepPlan, context: ExperimentContext): E
         tokensPerSample: context.tokensPerSample,
         threads: context.threadsPerWorker,
       });
-      // Threads and checkpoint cadence change speed, not results: not part of the identity.
+      // Threads, checkpoint cadence, micro-batches and compile change speed, not results (up
+      // to float rounding): not part of the identity (store/sweep-definition.ts).
       const identityHyper = withoutSpeedOnly(training);
       const id = experimentId({
         model: plugin.model,

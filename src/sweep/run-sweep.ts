@@ -13,9 +13,10 @@ import { candidateSizeValues } from "../planning/size-grid.js";
 import { planIsoFlopSweep, type SweepPlan } from "../planning/iso-flop.js";
 import { resolvePlugin, type ResolvedPlugin } from "../plugins/registry.js";
 import type { MockSurface, TrainTask } from "../protocol/messages.js";
+import { accelerateSetup } from "../scheduler/accelerate-launch.js";
 import { WorkerPool } from "../scheduler/pool.js";
 import { choosePython, pythonIsInstalled } from "../scheduler/python.js";
-import { planResources, type Resources } from "../scheduler/resources.js";
+import { gpusOfSlot, planResources, type Resources } from "../scheduler/resources.js";
 import { runExperiments, type RunObserver, type RunSummary } from "../scheduler/run-experiments.js";
 import { Journal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
@@ -71,17 +72,19 @@ export function workerPool(loaded: LoadedConfig, resources: Resources, logDir: s
   if (!pythonIsInstalled(python)) {
     throw new UserError(`the worker environment is missing (${python.executable}); run: npm run setup:python (or set FLOPS_FIT_PYTHON)`, "python_missing", {});
   }
+  const accelerate = accelerateSetup(loaded, resources.device);
   return WorkerPool.start({
     python: python.executable,
     workers: resources.workers,
     processes: scheduler.processes,
+    accelerate,
     logDir,
     heartbeatIntervalS: scheduler.heartbeat_interval_s,
     heartbeatTimeoutS: scheduler.heartbeat_timeout_s,
     progressTimeoutS: scheduler.progress_timeout_s,
     startupTimeoutS: scheduler.startup_timeout_s,
     env: { OMP_NUM_THREADS: String(resources.threadsPerWorker), MKL_NUM_THREADS: String(resources.threadsPerWorker) },
-    envForSlot: resources.device === "cuda" && scheduler.processes === 1 ? (slot) => ({ CUDA_VISIBLE_DEVICES: String(slot) }) : undefined,
+    envForSlot: resources.device === "cuda" ? (slot) => ({ CUDA_VISIBLE_DEVICES: gpusOfSlot(slot, scheduler.processes) }) : undefined,
   });
 }
 
@@ -186,14 +189,17 @@ export function mockSurface(loaded: LoadedConfig, mock: boolean): MockSurface | 
 }
 
 export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Promise<SweepOutcome> {
+  const { config } = loaded;
   const plugin = await resolvePlugin(loaded);
+  const resources = planResources(options.workers ?? config.scheduler.workers, config.scheduler.device, config.scheduler.processes);
+  accelerateSetup(loaded, resources.device); // a bad scheduler.accelerate_config stops here, before anything is written
   const runDir = new RunDir(options.outDir);
   runDir.create();
   const lock = RunLock.acquire(runDir.root, (note) => options.observer?.onMessage?.(note));
   try {
     const journal = new Journal(runDir.results);
     try {
-      return await sweepLocked(loaded, options, plugin, runDir, journal);
+      return await sweepLocked(loaded, options, plugin, resources, runDir, journal);
     } finally {
       journal.close();
     }
@@ -203,11 +209,10 @@ export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Pro
 }
 
 /** The sweep proper, with the run directory locked and its journal open. */
-async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: ResolvedPlugin, runDir: RunDir, journal: Journal): Promise<SweepOutcome> {
+async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: ResolvedPlugin, resources: Resources, runDir: RunDir, journal: Journal): Promise<SweepOutcome> {
   const { config } = loaded;
   const observer = options.observer;
   if (journal.repairedTornLine) observer?.onMessage?.(`repaired a torn last line in ${runDir.results} (a write cut short by a crash)`);
-  const resources = planResources(options.workers ?? config.scheduler.workers, config.scheduler.device, config.scheduler.processes);
   const mock = mockSurface(loaded, options.mock);
   const definition = sweepDefinition({ config, plugin, mock, flops: flopsAccounting(config.flops, mock) });
   const fingerprint = definitionFingerprint(definition);

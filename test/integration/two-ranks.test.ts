@@ -5,7 +5,7 @@ import { runCli } from "./cli.js";
 import { sweepDir } from "./sweep-dir.js";
 
 describe("scheduler.processes: 2", () => {
-  it("trains each run as a two-rank process group (torchrun, Accelerate, gloo on CPU) driven by rank 0", async () => {
+  it("trains each run as a two-rank process group (accelerate launch, gloo on CPU) driven by rank 0", async () => {
     const { config, out } = sweepDir("ranks", [
       "plugin: gpt",
       "planning:",

@@ -1,0 +1,81 @@
+"""Checkpoints of one run, saved and loaded through Accelerate's state (so FSDP works too).
+
+    <checkpoint_dir>/checkpoint/        accelerator.save_state(): model, optimiser, RNG of every rank
+    <checkpoint_dir>/checkpoint/run.json   this run's fingerprint, step, losses and curve so far
+
+Every rank calls `save` and `load` together (under FSDP each rank writes and reads its own
+shard). A checkpoint is written into `checkpoint.tmp/` and swapped in by renames once every
+rank has finished, so a crash mid-write leaves the previous checkpoint (`checkpoint/`, or
+`checkpoint.old/` during the swap) intact. It resumes only the run it was written for: the
+fingerprint holds the experiment, size, token budget, seed and every training setting
+except `threads`, which changes speed, not the run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from typing import Any
+
+FOLDER, TMP, OLD, RUN_FILE = "checkpoint", "checkpoint.tmp", "checkpoint.old", "run.json"
+
+
+def fingerprint(task: dict[str, Any]) -> dict[str, Any]:
+    return {"experiment_id": task["experiment_id"], "size_value": task["size_value"], "n_tokens": task["n_tokens"],
+            "seed": task["seed"], "training": {k: v for k, v in task["training"].items() if k != "threads"}}
+
+
+def checkpoint_folder(task: dict[str, Any]) -> str | None:
+    """The folder holding the run's current checkpoint, or None when checkpoints are off."""
+    return os.path.join(task["checkpoint_dir"], FOLDER) if task["checkpoint_dir"] else None
+
+
+def save(accelerator: Any, task: dict[str, Any], step: int, losses: list[float], curve: list[dict[str, Any]]) -> None:
+    """Write the run's state at optimiser step `step` (collective: every rank calls it)."""
+    if not task["checkpoint_dir"]:
+        return
+    root = task["checkpoint_dir"]
+    tmp, final, old = (os.path.join(root, name) for name in (TMP, FOLDER, OLD))
+    if accelerator.is_main_process:
+        shutil.rmtree(tmp, ignore_errors=True)
+        os.makedirs(tmp)
+    accelerator.wait_for_everyone()
+    accelerator.save_state(tmp)
+    if accelerator.is_main_process:
+        with open(os.path.join(tmp, RUN_FILE), "w") as f:
+            json.dump({"fingerprint": fingerprint(task), "step": step, "losses": losses, "curve": curve}, f)
+    accelerator.wait_for_everyone()
+    if accelerator.is_main_process:
+        if os.path.exists(final):
+            os.replace(final, old)
+        os.replace(tmp, final)
+        shutil.rmtree(old, ignore_errors=True)
+    accelerator.wait_for_everyone()
+
+
+def read_run_state(task: dict[str, Any], total_steps: int) -> tuple[str, dict[str, Any]] | None:
+    """The checkpoint folder and its run.json if it belongs to this very run and is unfinished."""
+    if not task["checkpoint_dir"]:
+        return None
+    for name in (FOLDER, OLD):  # checkpoint.old survives only a crash between the two renames
+        folder = os.path.join(task["checkpoint_dir"], name)
+        try:
+            with open(os.path.join(folder, RUN_FILE)) as f:
+                state = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if state.get("fingerprint") == fingerprint(task) and 0 < int(state["step"]) < total_steps:
+            return folder, state
+        return None  # another run's, or a finished one: start afresh (it is overwritten later)
+    return None
+
+
+def load(accelerator: Any, task: dict[str, Any], total_steps: int) -> dict[str, Any] | None:
+    """Restore model, optimiser and RNG from this run's checkpoint (collective); its run.json
+    (step, losses, curve), or None when there is nothing to resume."""
+    found = read_run_state(task, total_steps)
+    if found is None:
+        return None
+    folder, state = found
+    accelerator.load_state(folder)
+    return state
