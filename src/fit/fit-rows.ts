@@ -1,49 +1,46 @@
 /**
  * Bridges recorded runs to the pure fitting engine: chooses N by the parameter
  * convention, leaves out runs that did not complete or belong to another sweep
- * definition (reported, never silent) and runs the requested approaches. The input's
- * notes (left-out definitions, re-runs, derived budgets) lead the fit's warnings.
+ * definition and runs the requested approaches. Every run not fitted, left out here or
+ * excluded by the engine, is in the one list `left_out` with its reason, under one warning.
+ * The input's notes (left-out definitions, re-runs, derived budgets) lead the fit's warnings.
  */
-import { fitScalingLaws, type FitOptions, type FitPoint, type FitResult } from "../fitting/index.js";
+import { exclusionKind, exclusionWarning, fitScalingLaws, type FitOptions, type FitPoint } from "../fitting/index.js";
 import type { FitRow } from "../store/fit-input.js";
 import { epochsWarning } from "./epochs.js";
+import type { FitOutput, LeftOut } from "./fit-json.js";
+
+export type { FitOutput };
 
 export interface FitRequest extends FitOptions {
   paramConvention: "total" | "non_embedding";
 }
 
-export interface FitOutput extends FitResult {
-  param_convention: "total" | "non_embedding";
-  /** Runs left out before fitting (not completed, or no loss), with the reason. */
-  left_out: Array<{ experiment_id?: string; status: string; reason: string }>;
-}
-
 export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly string[] = []): FitOutput {
-  const leftOut: FitOutput["left_out"] = [];
+  const leftOut: LeftOut[] = [];
   const points: FitPoint[] = [];
   const kinds = new Map<string, number>();
   const count = (kind: string) => kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   for (const row of rows) {
-    if (row.left_out) {
-      leftOut.push({ experiment_id: row.experiment_id, status: row.status, reason: row.left_out });
-      count("of another sweep definition");
-      continue;
-    }
-    if (row.status !== "completed" || row.loss === null || !Number.isFinite(row.loss)) {
-      leftOut.push({ experiment_id: row.experiment_id, status: row.status, reason: row.status === "completed" ? "no held-out loss" : `run ${row.status}` });
-      count(row.status);
-      continue;
-    }
     const n = request.paramConvention === "non_embedding" ? row.n_params_non_embedding : row.n_params;
-    if (n === null || !(n > 0)) {
-      leftOut.push({ experiment_id: row.experiment_id, status: row.status, reason: `no ${request.paramConvention} parameter count` });
-      count(row.status);
-      continue;
-    }
-    points.push({ n_params: n, n_tokens: row.n_tokens, loss: row.loss, budget_flops: row.budget_flops, experiment_id: row.experiment_id });
+    const leave = (reason: string, kind: string) => {
+      leftOut.push({ experiment_id: row.experiment_id, status: row.status, reason, n_params: n, n_tokens: row.n_tokens, loss: row.loss });
+      count(kind);
+    };
+    if (row.left_out) leave(row.left_out, "of another sweep definition");
+    else if (row.status !== "completed" || row.loss === null || !Number.isFinite(row.loss)) leave(row.status === "completed" ? "no held-out loss" : `run ${row.status}`, row.status);
+    else if (n === null || !(n > 0)) leave(`no ${request.paramConvention} parameter count`, row.status);
+    else points.push({ n_params: n, n_tokens: row.n_tokens, loss: row.loss, budget_flops: row.budget_flops, experiment_id: row.experiment_id });
   }
   const { paramConvention, ...options } = request;
-  const result = fitScalingLaws(points, options);
+  const { exclusions, ...result } = fitScalingLaws(points, options);
+  // The engine's exclusions join the one list, and its warning the one warning.
+  const engineWarning = exclusionWarning(exclusions);
+  result.warnings = result.warnings.filter((w) => w !== engineWarning);
+  for (const exclusion of exclusions) {
+    leftOut.push({ ...exclusion, status: "completed" });
+    count(exclusionKind(exclusion.reason));
+  }
   const repeated = epochsWarning(rows.filter((r) => r.status === "completed"), null, "completed runs");
   if (repeated) result.warnings.push(repeated);
   if (leftOut.length > 0) {

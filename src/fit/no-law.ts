@@ -3,7 +3,7 @@ import type { FitResult } from "../fitting/index.js";
 import type { FitRow } from "../store/fit-input.js";
 import { errorLine } from "../util/error-line.js";
 
-export function noLawReason(rows: FitRow[], result: FitResult): string | null {
+export function noLawReason(rows: FitRow[], result: Pick<FitResult, "preferred_approach">): string | null {
   if (result.preferred_approach !== null) return null;
   const completed = rows.filter((r) => r.status === "completed" && r.loss !== null).length;
   if (completed === 0) {

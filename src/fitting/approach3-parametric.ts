@@ -19,7 +19,7 @@ import { chinchillaAllocation, type LossSurface } from "./allocation.js";
 import { parametricData, predictedLogLoss } from "./parametric-objective.js";
 import { SEARCH_RUNS, searchParametricMinimum } from "./parametric-search.js";
 import { chinchillaStartGrid, type Start } from "./start-grid.js";
-import type { Approach3Options, Approach3Result, FitPoint, FitProgress } from "./types.js";
+import type { Approach3Options, Approach3Result, FitPoint, FitProgress, Residual } from "./types.js";
 
 /** Fewest runs for a fit of five parameters. */
 export const MIN_POINTS = 6;
@@ -99,7 +99,9 @@ export function fitApproach3(points: readonly FitPoint[], options: ResolvedAppro
   if (!allocation) {
     warnings.push(`approach 3: no law: fitted alpha = ${surface.alpha.toPrecision(4)}, beta = ${surface.beta.toPrecision(4)}; a compute-optimal allocation needs both > 0`);
   }
-  const residuals = points.map((p) => ({
+  const residuals: Residual[] = points.map((p) => ({
+    ...(p.experiment_id === undefined ? {} : { experiment_id: p.experiment_id }),
+    budget_flops: p.budget_flops,
     n_params: p.n_params,
     n_tokens: p.n_tokens,
     loss: p.loss,

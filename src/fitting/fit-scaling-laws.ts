@@ -23,11 +23,15 @@ import type { Exclusion, FitOptions, FitPoint, FitResult, Prediction } from "./t
 
 type ApproachKey = "1" | "2" | "3";
 
-function exclusionWarning(exclusions: readonly Exclusion[]): string | null {
+/** What kind of reason a run was excluded for, to count them: "invalid loss: -1" is "invalid loss". */
+export const exclusionKind = (reason: string) => (reason.startsWith("invalid ") ? reason.slice(0, reason.indexOf(":")) : reason);
+
+/** The warning that names the runs the engine excluded, or null when it excluded none. */
+export function exclusionWarning(exclusions: readonly Exclusion[]): string | null {
   if (exclusions.length === 0) return null;
   const kinds = new Map<string, number>();
   for (const { reason } of exclusions) {
-    const kind = reason.startsWith("invalid ") ? reason.slice(0, reason.indexOf(":")) : reason;
+    const kind = exclusionKind(reason);
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
   const summary = [...kinds].map(([kind, count]) => `${count} ${kind}`).join("; ");

@@ -3,7 +3,7 @@
  * refused budgets with reasons, predictions, exclusions and warnings. Plain text, no colour.
  */
 import { formatScientific, formatSignificant } from "./format-number.js";
-import type { Approach1Result, Approach2Result, Approach3Result, FitResult, Interval, PowerLaw } from "./types.js";
+import type { Approach1Result, Approach2Result, Approach3Result, Exclusion, FitResult, Interval, PowerLaw } from "./types.js";
 
 const percent = (confidence: number) => `${Math.round(confidence * 1000) / 10}%`;
 
@@ -63,10 +63,17 @@ function approach3Section(result: Approach3Result): string[] {
   return lines;
 }
 
-export function formatFitSummary(result: FitResult): string {
+/**
+ * A fit to summarise: the engine's result, or a run directory's fit (fit.json), which
+ * lists every run not fitted, the engine's exclusions among them, under `left_out`.
+ */
+export type SummarisedFit = Omit<FitResult, "exclusions"> & ({ exclusions: Exclusion[] } | { left_out: Exclusion[] });
+
+export function formatFitSummary(result: SummarisedFit): string {
+  const excluded = "left_out" in result ? result.left_out : result.exclusions;
   const lines: string[] = [];
   const convention = result.param_convention ? `, N = ${result.param_convention.replace("_", "-")} parameters` : "";
-  lines.push(`Fitted ${result.n_points} runs in ${result.n_budgets} budgets${convention}; ${result.exclusions.length} excluded.`);
+  lines.push(`Fitted ${result.n_points} runs in ${result.n_budgets} budgets${convention}; ${excluded.length} excluded.`);
   if (result.bootstrap) lines.push(`Intervals: ${percent(result.bootstrap.confidence)} bootstrap percentiles over ${result.bootstrap.resamples} resamples (seed ${result.bootstrap.seed}).`);
   const sections: string[][] = [];
   if (result.approaches["1"]) sections.push(approach1Section(result.approaches["1"]));
@@ -88,10 +95,10 @@ export function formatFitSummary(result: FitResult): string {
       );
     }
   }
-  if (result.exclusions.length > 0) {
+  if (excluded.length > 0) {
     lines.push("", "Excluded runs:");
-    for (const e of result.exclusions.slice(0, 10)) lines.push(`  ${e.experiment_id ?? `N=${formatScientific(e.n_params ?? NaN)}`}: ${e.reason}`);
-    if (result.exclusions.length > 10) lines.push(`  … and ${result.exclusions.length - 10} more`);
+    for (const e of excluded.slice(0, 10)) lines.push(`  ${e.experiment_id ?? `N=${formatScientific(e.n_params ?? NaN)}`}: ${e.reason}`);
+    if (excluded.length > 10) lines.push(`  … and ${excluded.length - 10} more`);
   }
   if (result.warnings.length > 0) {
     lines.push("", "Warnings:");

@@ -20,7 +20,23 @@ export const DEFAULT_BUDGETS = [1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25];
 export const MAX_OBSERVED_ROWS = 12;
 
 /** A table row: a prediction, with `extrapolated` null when the fitted budgets are unknown. */
-type Row = Omit<Prediction, "extrapolated" | "compute"> & { extrapolated: boolean | null };
+export type ChinchillaRow = Omit<Prediction, "extrapolated" | "compute"> & { extrapolated: boolean | null };
+type Row = ChinchillaRow;
+
+/** What the table needs of a fit: the engine's result or fit.json (which lists exclusions under left_out). */
+export type TabulatedFit = Omit<FitResult, "exclusions">;
+
+/** The table: its rows and the notes beneath; rendered as markdown and CSV here, as HTML by the report. */
+export interface ChinchillaTable {
+  rows: ChinchillaRow[];
+  notes: string[];
+}
+
+/** The column headings of the text renderings (markdown, HTML). */
+export const CHINCHILLA_HEADER = ["Budget C (FLOPs)", "Parameters N*", "Tokens D*", "D*/N*", "Loss L*", "Range"] as const;
+
+/** Shown instead of a table when no approach fitted. */
+export const NO_CHINCHILLA_TABLE = "No fitted approach: no Chinchilla table.";
 
 /**
  * The table's budgets for a fit without predict budgets: each fitted budget (or, beyond
@@ -46,7 +62,7 @@ export function defaultTableBudgets(observed: readonly number[]): Array<{ budget
 }
 
 /** The fitted budgets: the result's own list, or (for an older fit.json) those of approaches 2 and 1. */
-function fittedBudgets(result: FitResult): number[] {
+function fittedBudgets(result: TabulatedFit): number[] {
   if (Array.isArray(result.observed_budgets)) return result.observed_budgets;
   const fromApproach2 = result.approaches["2"]?.budgets?.map((b) => b.budget_flops) ?? [];
   const fromApproach1 = result.approaches["1"]?.optima?.map((o) => o.budget_flops) ?? [];
@@ -58,7 +74,7 @@ function outside(budget: number, observed: readonly number[]): boolean | null {
   return budget < (observed[0] as number) * (1 - 1e-6) || budget > (observed[observed.length - 1] as number) * (1 + 1e-6);
 }
 
-function tableRows(result: FitResult): Row[] {
+function tableRows(result: TabulatedFit): Row[] {
   const observed = fittedBudgets(result);
   if (result.predictions.length > 0) {
     return result.predictions.map((p) => ({ ...p, extrapolated: typeof p.extrapolated === "boolean" ? p.extrapolated : outside(p.budget_flops, observed) }));
@@ -88,7 +104,7 @@ function lossCell(loss: number, interval: Interval | undefined): string {
 }
 
 /** The notes under the table: source, what C counts, extrapolation, intervals. */
-function notes(rows: Row[], result: FitResult): string[] {
+function notes(rows: Row[], result: TabulatedFit): string[] {
   const approach = result.preferred_approach;
   const lines = [result.preferred_reason ? `From approach ${approach}: ${result.preferred_reason}.` : `From approach ${approach}.`];
   const ratio = result.budget_over_6nd;
@@ -106,17 +122,29 @@ function notes(rows: Row[], result: FitResult): string[] {
   return lines;
 }
 
-function markdown(rows: Row[], result: FitResult): string {
-  if (rows.length === 0) return "_No fitted approach: no Chinchilla table._";
-  const header = [
-    `| Budget C (FLOPs) | Parameters N* | Tokens D* | D*/N* | Loss L* | Range |`,
-    `|---:|---:|---:|---:|---:|---:|`,
+/** A row's cells as text, under CHINCHILLA_HEADER: numbers formatted, intervals in brackets. */
+export function chinchillaCells(r: ChinchillaRow): string[] {
+  return [
+    formatScientific(r.budget_flops),
+    cell(r.n_params, r.intervals?.n_params, 3),
+    cell(r.n_tokens, r.intervals?.n_tokens, 3),
+    formatSignificant(r.tokens_per_param, 3),
+    lossCell(r.loss, r.intervals?.loss),
+    rangeCell(r.extrapolated),
   ];
-  const body = rows.map(
-    (r) =>
-      `| ${formatScientific(r.budget_flops)} | ${cell(r.n_params, r.intervals?.n_params, 3)} | ${cell(r.n_tokens, r.intervals?.n_tokens, 3)} | ${formatSignificant(r.tokens_per_param, 3)} | ${lossCell(r.loss, r.intervals?.loss)} | ${rangeCell(r.extrapolated)} |`,
-  );
-  return `${[...header, ...body].join("\n")}\n\n${notes(rows, result).join("\n\n")}`;
+}
+
+/** The rows (with the notes under them) of a fit's Chinchilla table; none when no approach fitted. */
+export function chinchillaTable(result: TabulatedFit): ChinchillaTable {
+  const rows = tableRows(result);
+  return { rows, notes: rows.length === 0 ? [] : notes(rows, result) };
+}
+
+function markdown({ rows, notes }: ChinchillaTable): string {
+  if (rows.length === 0) return `_${NO_CHINCHILLA_TABLE}_`;
+  const header = [`| ${CHINCHILLA_HEADER.join(" | ")} |`, `|${CHINCHILLA_HEADER.map(() => "---:").join("|")}|`];
+  const body = rows.map((r) => `| ${chinchillaCells(r).join(" | ")} |`);
+  return `${[...header, ...body].join("\n")}\n\n${notes.join("\n\n")}`;
 }
 
 const CSV_COLUMNS = [
@@ -135,7 +163,7 @@ const CSV_COLUMNS = [
   "extrapolated",
 ] as const;
 
-function csv(rows: Row[]): string {
+function csv({ rows }: ChinchillaTable): string {
   const value = (v: number | undefined) => (v === undefined ? "" : String(v));
   const lines = rows.map((r) =>
     [
@@ -157,7 +185,7 @@ function csv(rows: Row[]): string {
   return [CSV_COLUMNS.join(","), ...lines].join("\n");
 }
 
-export function formatChinchillaTable(result: FitResult, format: "markdown" | "csv"): string {
-  const rows = tableRows(result);
-  return format === "csv" ? csv(rows) : markdown(rows, result);
+export function formatChinchillaTable(result: TabulatedFit, format: "markdown" | "csv"): string {
+  const table = chinchillaTable(result);
+  return format === "csv" ? csv(table) : markdown(table);
 }

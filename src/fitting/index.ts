@@ -10,12 +10,25 @@
  * Errors: invalid options throw FitInputError; invalid or missing data never throws (the
  * result says which runs were excluded and why, and approaches without a law say why).
  */
-export { fitScalingLaws } from "./fit-scaling-laws.js";
-export { formatFitSummary } from "./format-summary.js";
-export { formatChinchillaTable, defaultTableBudgets, DEFAULT_BUDGETS, MAX_OBSERVED_ROWS } from "./format-table.js";
+export { exclusionKind, exclusionWarning, fitScalingLaws } from "./fit-scaling-laws.js";
+export {
+  CHINCHILLA_HEADER,
+  chinchillaCells,
+  chinchillaTable,
+  formatChinchillaTable,
+  defaultTableBudgets,
+  DEFAULT_BUDGETS,
+  MAX_OBSERVED_ROWS,
+  NO_CHINCHILLA_TABLE,
+  type ChinchillaRow,
+  type ChinchillaTable,
+  type TabulatedFit,
+} from "./format-table.js";
+export { formatFitSummary, type SummarisedFit } from "./format-summary.js";
 export { chinchillaAllocation, lossSurface, type Allocation, type LossSurface } from "./allocation.js";
 export { FitInputError } from "./fit-input-error.js";
 export { MAX_BOOTSTRAP } from "./fit-options.js";
+export { budgetParabola, parabolaLossAt } from "./isoflop-parabola.js";
 export { predictOptimum, type Optimum } from "./predictions.js";
 export { chinchillaStartGrid, type Start } from "./start-grid.js";
 export type {
@@ -37,4 +50,6 @@ export type {
   ParabolaCoefficients,
   PowerLaw,
   Prediction,
+  Residual,
 } from "./types.js";
+export { ExclusionSchema, FitResultSchema, ParamConventionSchema } from "./result-schema.js";

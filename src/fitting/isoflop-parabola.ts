@@ -94,3 +94,14 @@ export function fitIsoFlopParabola(lnN: ArrayLike<number>, loss: ArrayLike<numbe
     coefficients: { c0: c0ln, c1: c1ln * Math.LN10, c2: c2ln * Math.LN10 * Math.LN10, x: "log10" },
   };
 }
+
+/** The parabola's loss at N (params): c0 + c1·x + c2·x² with x = log10 N. */
+export function parabolaLossAt(p: ParabolaCoefficients, nParams: number): number {
+  const x = Math.log10(nParams);
+  return p.c2 * x * x + p.c1 * x + p.c0;
+}
+
+/** The parabola fitted to one budget's runs in x = log10 N, or null with fewer than 3 distinct sizes. */
+export function budgetParabola(runs: ReadonlyArray<{ n_params: number; loss: number }>): ParabolaCoefficients | null {
+  return fitIsoFlopParabola(runs.map((r) => Math.log(r.n_params)), runs.map((r) => r.loss))?.coefficients ?? null;
+}

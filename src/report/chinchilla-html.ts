@@ -1,26 +1,15 @@
 /**
- * The Chinchilla table (fitting's formatChinchillaTable, after Hoffmann et al. 2022,
- * Table 3) as HTML: its markdown form's cells, already formatted with their intervals,
- * and its notes beneath. Pure.
+ * The Chinchilla table (after Hoffmann et al. 2022, Table 3) as HTML: the fitting's rows
+ * (chinchillaTable) under its headings, each cell as the text renderings format it, and
+ * its notes beneath. Pure.
  */
-import { formatChinchillaTable, type FitResult } from "../fitting/index.js";
+import { CHINCHILLA_HEADER, chinchillaCells, chinchillaTable, NO_CHINCHILLA_TABLE, type TabulatedFit } from "../fitting/index.js";
 import { escapeHtml, htmlTable } from "./html.js";
 
-const cells = (line: string) => line.trim().replace(/^\||\|$/g, "").split("|").map((c) => c.trim());
-
-export function chinchillaHtml(fit: FitResult): string {
-  let markdown: string;
-  try {
-    markdown = formatChinchillaTable(fit, "markdown");
-  } catch (error) {
-    return `<p class="meta">No Chinchilla table: ${escapeHtml((error as Error).message)}</p>`;
-  }
-  const lines = markdown.split(/\r?\n/);
-  const table = lines.filter((l) => l.trim().startsWith("|"));
-  const notes = lines.filter((l) => !l.trim().startsWith("|") && l.trim() !== "").map((l) => l.replace(/^_|_$/g, ""));
+export function chinchillaHtml(fit: TabulatedFit): string {
+  const { rows, notes } = chinchillaTable(fit);
+  if (rows.length === 0) return `<p class="meta">${escapeHtml(NO_CHINCHILLA_TABLE)}</p>`;
   const notesHtml = notes.length ? `<p class="meta">${escapeHtml(notes.join(" "))}</p>` : "";
-  if (table.length < 3) return notesHtml || `<p class="meta">No Chinchilla table.</p>`;
-  const [header, , ...rows] = table.map(cells);
-  const numeric = header!.map((_, i) => i);
-  return `<div class="scroll">${htmlTable(header!, rows.map((r) => r.map((c) => escapeHtml(c))), { numeric })}</div>${notesHtml}`;
+  const header = [...CHINCHILLA_HEADER];
+  return `<div class="scroll">${htmlTable(header, rows.map((r) => chinchillaCells(r).map(escapeHtml)), { numeric: header.map((_, i) => i) })}</div>${notesHtml}`;
 }

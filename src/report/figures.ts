@@ -3,13 +3,13 @@
  * depends on the data (no fit → only the runs; no Approach 3 → no parity plot). Pure.
  */
 import type * as Plot from "@observablehq/plot";
+import type { FitOutput } from "../fit/fit-json.js";
 import type { ResultRecord } from "../store/record.js";
 import { approach3Parity } from "./approach3-parity.js";
 import { approach3Points } from "./approach3-points.js";
 import { approach3Residuals } from "./approach3-residuals.js";
 import { formatBudget } from "./budget-color.js";
 import { figurePoints, type ParamConvention } from "./figure-points.js";
-import type { FitView } from "./fit-view.js";
 import { isoFlopCurves } from "./isoflop-curves.js";
 import { optimumVsBudget } from "./optimum-vs-budget.js";
 import { trainingCurves } from "./training-curves.js";
@@ -23,8 +23,8 @@ export interface Figure {
   spec: Plot.PlotOptions;
 }
 
-export function reportFigures(records: ResultRecord[], fit?: FitView): Figure[] {
-  const convention = (fit?.param_convention === "non_embedding" ? "non_embedding" : "total") as ParamConvention;
+export function reportFigures(records: ResultRecord[], fit?: FitOutput): Figure[] {
+  const convention: ParamConvention = fit?.param_convention ?? "total";
   const points = figurePoints(records, convention);
   const figures: Array<Figure | null> = [];
   const add = (name: string, title: string, caption: string, spec: Plot.PlotOptions | null) => figures.push(spec ? { name, title, caption, spec } : null);
@@ -41,7 +41,7 @@ export function reportFigures(records: ResultRecord[], fit?: FitView): Figure[] 
     add("n-opt", "Compute-optimal parameters N*(C)", `Each approach's optimal N per budget and its fitted law; dashed where the law is extrapolated.${extrapolation}`, optimumVsBudget(fit, "n_params", points));
     add("d-opt", "Compute-optimal tokens D*(C)", `Each approach's optimal D per budget and its fitted law; dashed where the law is extrapolated.${extrapolation}`, optimumVsBudget(fit, "n_tokens", points));
     add("loss-opt", "Loss at the optimum L*(C)", `Grey: every run. Approach 2's vertex losses with their power law, Approach 3's L(N*(C), D*(C)).${extrapolation}`, optimumVsBudget(fit, "loss", points));
-    const residuals = approach3Points(fit, points);
+    const residuals = approach3Points(fit);
     add("approach3-parity", "Approach 3: predicted against observed loss", "Each run's held-out loss against L(N, D) = E + A/N^α + B/D^β at the fitted parameters; the dashed line is equality.", approach3Parity(residuals));
     add("approach3-residuals", "Approach 3: residuals", "Relative residual of each run under the parametric fit, against N; a trend with N or C means the form misses structure.", approach3Residuals(residuals));
   }

@@ -1,6 +1,6 @@
 /** A value with its bootstrap interval as HTML: `0.452 [0.431, 0.474]`. Pure. */
 import { escapeHtml, formatNumber } from "./html.js";
-import type { Interval } from "./fit-view.js";
+import type { Interval } from "../fitting/index.js";
 
 export function valueWithInterval(value: number | undefined | null, interval?: Interval, digits = 4): string {
   const main = escapeHtml(formatNumber(value, digits));

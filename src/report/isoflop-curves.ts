@@ -1,15 +1,16 @@
 /**
- * IsoFLOP curves (Chinchilla Approach 2, REFERENCE §2): held-out loss against N for each
- * compute budget on a log N axis; the observed runs, the fitted parabola in log N, its
- * vertex (the budget's N*), and refused budgets drawn hollow and labelled with the reason.
- * Pure spec builder.
+ * IsoFLOP curves (Chinchilla Approach 2, Hoffmann et al. 2022, §3.2): held-out loss against
+ * N for each compute budget on a log N axis; the observed runs, the budget's parabola in
+ * log N (the fit's own; the fitting's parabola of the runs where the fit has none, e.g.
+ * without Approach 2), its vertex (the budget's N*), and refused budgets drawn hollow and
+ * labelled with the reason. Pure spec builder.
  */
 import * as Plot from "@observablehq/plot";
+import type { FitOutput } from "../fit/fit-json.js";
+import { budgetParabola, parabolaLossAt, type BudgetFit, type ParabolaCoefficients } from "../fitting/index.js";
 import { budgetColor, formatCount } from "./budget-color.js";
 import { budgetLegend, LEGEND_MARGIN } from "./budget-legend.js";
 import type { FigurePoint } from "./figure-points.js";
-import type { BudgetFit, FitView } from "./fit-view.js";
-import { fitParabola, sampleParabola } from "./parabola.js";
 
 /** Longest refusal reason printed inside the figure (the HTML caption has it whole). */
 const REASON_CHARS = 46;
@@ -24,7 +25,15 @@ function shorten(text: string): string {
   return text.length <= REASON_CHARS ? text : `${text.slice(0, REASON_CHARS - 1)}…`;
 }
 
-export function isoFlopCurves(points: FigurePoint[], fit?: FitView): Plot.PlotOptions | null {
+/** `count` points of the parabola, log-spaced over [lo, hi] params. */
+function sampleParabola(p: ParabolaCoefficients, budget: number, lo: number, hi: number, count = 48): CurveSample[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = lo * (hi / lo) ** (i / (count - 1));
+    return { budget_flops: budget, n_params: n, loss: parabolaLossAt(p, n) };
+  });
+}
+
+export function isoFlopCurves(points: FigurePoint[], fit?: FitOutput): Plot.PlotOptions | null {
   if (points.length === 0) return null;
   const budgets = [...new Set(points.map((p) => p.budget_flops))].sort((a, b) => a - b);
   const fits = new Map<number, BudgetFit>((fit?.approaches["2"]?.budgets ?? []).map((b) => [b.budget_flops, b]));
@@ -37,12 +46,9 @@ export function isoFlopCurves(points: FigurePoint[], fit?: FitView): Plot.PlotOp
     const budgetFit = fits.get(budget);
     const lo = Math.min(...own.map((p) => p.n_params));
     const hi = Math.max(...own.map((p) => p.n_params));
-    const parabola = budgetFit?.parabola ?? fitParabola(own);
+    const parabola = budgetFit?.parabola ?? budgetParabola(own);
     const refused = budgetFit?.status === "refused";
-    if (parabola && hi > lo) {
-      const samples = sampleParabola(parabola, lo, hi).map((s) => ({ ...s, budget_flops: budget }));
-      (refused ? refusedCurves : curves).push(...samples);
-    }
+    if (parabola && hi > lo) (refused ? refusedCurves : curves).push(...sampleParabola(parabola, budget, lo, hi));
     if (refused) {
       const lowest = own.reduce((best, p) => (p.loss < best.loss ? p : best));
       refusedLabels.push({ budget_flops: budget, n_params: lowest.n_params, loss: lowest.loss, text: `refused: ${shorten(budgetFit?.reason ?? "no interior minimum")}` });

@@ -6,24 +6,33 @@
  * Pure spec builder.
  */
 import * as Plot from "@observablehq/plot";
+import type { FitOutput } from "../fit/fit-json.js";
+import { predictOptimum, type Interval } from "../fitting/index.js";
 import { APPROACH_COLOR, APPROACH_KEYS, APPROACH_NAME, type ApproachKey } from "./approach-style.js";
 import { formatBudget, formatCount } from "./budget-color.js";
-import type { FitView, Interval } from "./fit-view.js";
-import { approach3Optimum, logSpace, powerLawAt } from "./law-curves.js";
+import { logSpace } from "./log-space.js";
 import { swatchLegend, type Swatch } from "./swatch-legend.js";
 
 export type OptimumAxis = "n_params" | "n_tokens" | "loss";
 
 interface LinePoint { approach: ApproachKey; budget_flops: number; value: number; extrapolated: boolean }
 interface BandRow { approach: ApproachKey; budget_flops: number; lo: number; hi: number }
+interface OptimumPoint { budget_flops: number; n_params: number; n_tokens: number; loss: number | undefined }
 
-/** The law of one approach at budget C, or undefined when it has none. */
-export function lawValue(fit: FitView, approach: ApproachKey, axis: OptimumAxis, budget: number): number | undefined {
-  const view = fit.approaches[approach];
-  if (!view || view.status === "no_law") return undefined;
-  if (approach === "3") return approach3Optimum(view.params, budget)?.[axis];
-  const law = axis === "n_params" ? view.laws.n_opt : axis === "n_tokens" ? view.laws.d_opt : view.laws.loss_opt;
-  return law ? powerLawAt(law, budget) : undefined;
+/** The law of one approach at budget C (the fitting's own prediction), or undefined when it has none. */
+export function lawValue(fit: FitOutput, approach: ApproachKey, axis: OptimumAxis, budget: number): number | undefined {
+  const result = fit.approaches[approach];
+  if (!result || result.status === "no_law") return undefined;
+  return predictOptimum(Number(approach) as 1 | 2 | 3, result, budget)?.[axis];
+}
+
+/** The optima an approach found at the measured budgets: Approach 1's envelope, Approach 2's used vertices. */
+function measuredOptima(fit: FitOutput, approach: ApproachKey): OptimumPoint[] {
+  if (approach === "1") return fit.approaches["1"]?.optima ?? [];
+  if (approach === "3") return [];
+  return (fit.approaches["2"]?.budgets ?? []).flatMap((b) =>
+    b.status === "used" && b.n_opt !== undefined && b.d_opt !== undefined ? [{ budget_flops: b.budget_flops, n_params: b.n_opt, n_tokens: b.d_opt, loss: b.loss_opt }] : [],
+  );
 }
 
 /** Observed and predicted budgets: the x range the figure spans. */
@@ -40,16 +49,17 @@ const AXIS_LABEL: Record<OptimumAxis, string> = {
 const SYMBOL: Record<OptimumAxis, string> = { n_params: "N*", n_tokens: "D*", loss: "L*" };
 
 /** `runs`: every run's (budget, loss): the measured budget range, and grey dots behind L*(C). */
-export function optimumVsBudget(fit: FitView, axis: OptimumAxis, runs: Array<{ budget_flops: number; loss: number }> = []): Plot.PlotOptions | null {
+export function optimumVsBudget(fit: FitOutput, axis: OptimumAxis, runs: Array<{ budget_flops: number; loss: number }> = []): Plot.PlotOptions | null {
   const optima = APPROACH_KEYS.flatMap((key) =>
-    (fit.approaches[key]?.optima ?? []).flatMap((o) => (o[axis] === undefined ? [] : [{ approach: key, budget_flops: o.budget_flops, value: o[axis]! }])),
+    measuredOptima(fit, key).sort((x, y) => x.budget_flops - y.budget_flops).flatMap((o) => (o[axis] === undefined ? [] : [{ approach: key, budget_flops: o.budget_flops, value: o[axis]! }])),
   );
-  const predictions = fit.predictions.filter((p) => p[axis] !== undefined).map((p) => ({
-    approach: p.approach as ApproachKey,
+  const predictions = fit.predictions.map((p) => ({
+    approach: String(p.approach) as ApproachKey,
     budget_flops: p.budget_flops,
-    value: p[axis]!,
-    interval: p.intervals[axis] as Interval | undefined,
+    value: p[axis],
+    interval: p.intervals?.[axis] as Interval | undefined,
   }));
+  const preferred = fit.preferred_approach === null ? undefined : String(fit.preferred_approach);
   const observed = budgetRange([...optima, ...runs].map((o) => o.budget_flops));
   const all = budgetRange([...optima, ...predictions, ...runs].map((o) => o.budget_flops));
   if (!observed || !all) return null;
@@ -64,13 +74,9 @@ export function optimumVsBudget(fit: FitView, axis: OptimumAxis, runs: Array<{ b
       for (const c of logSpace(observed[1], all[1], 20)) lines.push({ approach: key, budget_flops: c, value: lawValue(fit, key, axis, c)!, extrapolated: true });
     }
   }
+  // The predictions' intervals (≥ 2 budgets) outline a band.
   const band: BandRow[] = [];
   for (const key of APPROACH_KEYS) {
-    for (const b of fit.approaches[key]?.band ?? []) if (b[axis]) band.push({ approach: key, budget_flops: b.budget_flops, lo: b[axis]!.lo, hi: b[axis]!.hi });
-  }
-  // Without a band from the fit, the predictions' intervals (≥ 2 budgets) outline one.
-  for (const key of APPROACH_KEYS) {
-    if (band.some((b) => b.approach === key)) continue;
     const own = predictions.filter((p) => p.approach === key && p.interval);
     if (own.length >= 2) for (const p of own) band.push({ approach: key, budget_flops: p.budget_flops, lo: p.interval!.lo, hi: p.interval!.hi });
   }
@@ -100,7 +106,7 @@ export function optimumVsBudget(fit: FitView, axis: OptimumAxis, runs: Array<{ b
       Plot.dot(optima.filter((o) => o.approach !== "1"), { x: "budget_flops", y: "value", fill: color, r: 3.5 }),
       Plot.ruleX(withInterval, { x: "budget_flops", y1: (p: (typeof withInterval)[number]) => p.interval!.lo, y2: (p: (typeof withInterval)[number]) => p.interval!.hi, stroke: color, strokeWidth: 1.5 }),
       Plot.dot(predictions, { x: "budget_flops", y: "value", symbol: "diamond", fill: color, stroke: "#222", r: 5 }),
-      Plot.text(predictions.filter((p) => p.approach === fit.preferred_approach || predictions.every((q) => q.approach !== fit.preferred_approach)), {
+      Plot.text(predictions.filter((p) => p.approach === preferred || predictions.every((q) => q.approach !== preferred)), {
         x: "budget_flops", y: "value", text: (p: (typeof predictions)[number]) => `${symbol}=${format(p.value)}`, dx: -8, textAnchor: "end", fill: "#222", stroke: "white", strokeWidth: 3, paintOrder: "stroke",
       }),
       Plot.frame({ strokeOpacity: 0.2 }),

@@ -7,7 +7,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors/user-error.js";
-import { fitRows, type FitOutput, type FitRequest } from "../fit/fit-rows.js";
+import { parseFitJson, type FitOutput } from "../fit/fit-json.js";
+import { fitRows, type FitRequest } from "../fit/fit-rows.js";
 import { readFitInput } from "../store/fit-input.js";
 import { readJournal } from "../store/journal.js";
 import { selectRunRecords } from "../store/run-definitions.js";
@@ -53,9 +54,9 @@ function readJson(file: string): unknown {
 const record = (v: unknown): Record<string, unknown> | null => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
 
 /** The fit request for a fresh fit: what the last fit did, minus the (slow) bootstrap. */
-function defaultRequest(previous: Record<string, unknown> | null, config: Record<string, unknown> | null, overrides: Partial<FitRequest>): FitRequest {
-  const approaches = Object.keys(record(previous?.approaches) ?? {}).map(Number).filter((k): k is 1 | 2 | 3 => k === 1 || k === 2 || k === 3);
-  const predict = [...new Set((Array.isArray(previous?.predictions) ? previous.predictions : []).map((p) => record(p)?.budget_flops).filter((b): b is number => typeof b === "number"))];
+function defaultRequest(previous: FitOutput | null, config: Record<string, unknown> | null, overrides: Partial<FitRequest>): FitRequest {
+  const approaches = (["1", "2", "3"] as const).filter((k) => previous?.approaches[k]).map((k) => Number(k) as 1 | 2 | 3);
+  const predict = [...new Set((previous?.predictions ?? []).map((p) => p.budget_flops))];
   return {
     approaches: approaches.length ? approaches : [1, 2, 3],
     bootstrap: 0,
@@ -71,14 +72,17 @@ function loadFit(runDir: RunDir, config: Record<string, unknown> | null, records
       ? { fit: null, fitSource: "the sweep's fit", fitError: options.fit.error }
       : { fit: options.fit as FitOutput, fitSource: "fit.json (written by this sweep)", fitError: null };
   }
-  const previous = record(readJson(runDir.fit));
+  const json = readJson(runDir.fit);
+  const stored = json === null ? null : parseFitJson(json, runDir.fit);
+  const previous = stored && "fit" in stored ? stored.fit : null;
   const current = previous && existsSync(runDir.results) && statSync(runDir.fit).mtimeMs >= statSync(runDir.results).mtimeMs;
-  if (previous && current && !options.refit) return { fit: previous as unknown as FitOutput, fitSource: `fit.json (${statSync(runDir.fit).mtime.toISOString()})`, fitError: null };
-  if (records.length === 0) return { fit: null, fitSource: "none", fitError: "no results yet" };
+  if (previous && current && !options.refit) return { fit: previous, fitSource: `fit.json (${statSync(runDir.fit).mtime.toISOString()})`, fitError: null };
+  if (records.length === 0) return { fit: null, fitSource: "none", fitError: stored && "problem" in stored ? stored.problem : "no results yet" };
   try {
     const input = readFitInput(runDir.root);
     const fit = fitRows(input.rows, defaultRequest(previous, config, options.request ?? {}), input.notes);
-    return { fit, fitSource: `fitted now from results.jsonl (${records.length} records${previous ? "; fit.json is older" : ""}, no bootstrap)`, fitError: null };
+    const why = stored && "problem" in stored ? `; ${stored.problem}` : previous ? "; fit.json is older" : "";
+    return { fit, fitSource: `fitted now from results.jsonl (${records.length} records${why}, no bootstrap)`, fitError: null };
   } catch (error) {
     return { fit: null, fitSource: "none", fitError: (error as Error).message };
   }

@@ -2,12 +2,10 @@
  * The report page: one self-contained HTML file (inline SVG and CSS; no scripts, fonts
  * or other requests). Pure: data and rendered figures in, HTML out.
  */
-import type { FitResult } from "../fitting/index.js";
 import { chinchillaHtml } from "./chinchilla-html.js";
 import { experimentRows, statusCounts } from "./experiment-rows.js";
 import { experimentsHtml } from "./experiments-html.js";
 import type { Figure } from "./figures.js";
-import type { FitView } from "./fit-view.js";
 import { escapeHtml } from "./html.js";
 import type { ReportData } from "./report-data.js";
 import { REPORT_CSS } from "./report-css.js";
@@ -29,11 +27,11 @@ ${svg}
   return `<div class="figures">\n${items.join("\n")}\n</div>`;
 }
 
-export function reportHtml(data: ReportData, fit: FitView | undefined, figures: RenderedFigure[]): string {
+export function reportHtml(data: ReportData, figures: RenderedFigure[]): string {
   const rows = experimentRows(data.records, data.planned);
   const counts = statusCounts(rows).map(([status, n]) => `${n} ${status}`).join(", ");
   const sections = [
-    `<section id="summary"><h2>Summary</h2>${summaryHtml(fit, data.fitError, data.fitSource, data.planWarnings, data.fit ? chinchillaHtml(data.fit as FitResult) : "")}</section>`,
+    `<section id="summary"><h2>Summary</h2>${summaryHtml(data.fit ?? undefined, data.fitError, data.fitSource, data.planWarnings, data.fit ? chinchillaHtml(data.fit) : "")}</section>`,
     `<section id="figures"><h2>Figures</h2>${figuresHtml(figures)}</section>`,
     `<section id="experiments"><h2>Experiments</h2>${experimentsHtml(rows)}</section>`,
     `<section id="config"><h2>Resolved config</h2>${configHtml(data.config)}</section>`,

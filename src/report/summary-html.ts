@@ -3,13 +3,15 @@
  * approaches side by side (exponents, parameters, budgets used; intervals where bootstrapped) and every
  * warning. Pure.
  */
-import { APPROACH_KEYS, APPROACH_NAME } from "./approach-style.js";
-import type { FitView } from "./fit-view.js";
+import type { FitOutput } from "../fit/fit-json.js";
+import { APPROACH_KEYS, APPROACH_NAME, type ApproachKey } from "./approach-style.js";
 import { valueWithInterval } from "./format-interval.js";
 import { escapeHtml, formatNumber, htmlTable } from "./html.js";
 
-/** Rows of the side-by-side table: label, then how to read it from an approach. */
-const QUANTITIES: Array<[string, string]> = [
+type Quantity = "a" | "b" | "E" | "A" | "B" | "alpha" | "beta";
+
+/** Rows of the side-by-side table: label, and the quantity of the approach's result. */
+const QUANTITIES: Array<[string, Quantity]> = [
   ["a (N* ∝ C^a)", "a"],
   ["b (D* ∝ C^b)", "b"],
   ["E", "E"],
@@ -19,21 +21,27 @@ const QUANTITIES: Array<[string, string]> = [
   ["β", "beta"],
 ];
 
-function approachesHtml(fit: FitView): string {
+/** A quantity of one approach's result (E, A, B, alpha, beta only Approach 3 has), or null. */
+function quantity(fit: FitOutput, key: ApproachKey, field: Quantity): number | null {
+  if (field === "a" || field === "b") return fit.approaches[key]?.[field] ?? null;
+  return key === "3" ? (fit.approaches["3"]?.[field] ?? null) : null;
+}
+
+function approachesHtml(fit: FitOutput): string {
   const keys = APPROACH_KEYS.filter((k) => fit.approaches[k]);
   if (keys.length === 0) return "";
-  const cell = (key: (typeof keys)[number], field: string) => {
-    const view = fit.approaches[key]!;
-    const value = field === "a" ? view.a : field === "b" ? view.b : view.params[field];
-    return value === undefined ? "" : valueWithInterval(value, view.intervals[field]);
+  const cell = (key: ApproachKey, field: Quantity) => {
+    const value = quantity(fit, key, field);
+    return value === null ? "" : valueWithInterval(value, fit.approaches[key]!.intervals?.[field]);
   };
-  const rows: string[][] = [["status", ...keys.map((k) => escapeHtml(fit.approaches[k]!.status ?? "–"))]];
+  const status = (key: ApproachKey) => `${fit.approaches[key]!.status}${key === "3" && fit.approaches["3"]!.checks?.passed === false ? ", failed its checks" : ""}`;
+  const rows: string[][] = [["status", ...keys.map((k) => escapeHtml(status(k)))]];
   for (const [label, field] of QUANTITIES) {
     const cells = keys.map((k) => cell(k, field));
     if (cells.some((c) => c !== "")) rows.push([escapeHtml(label), ...cells]);
   }
-  const law = (k: (typeof keys)[number], which: "n_opt" | "d_opt" | "loss_opt") => {
-    const l = fit.approaches[k]!.laws[which];
+  const law = (k: ApproachKey, which: "n_opt" | "d_opt" | "loss_opt") => {
+    const l = k === "3" ? null : fit.approaches[k]!.laws?.[which];
     return l ? escapeHtml(`${formatNumber(l.coefficient, 4)} · C^${formatNumber(l.exponent, 4)}`) : "";
   };
   for (const [label, which] of [["N*(C)", "n_opt"], ["D*(C)", "d_opt"], ["L*(C)", "loss_opt"]] as const) {
@@ -41,7 +49,7 @@ function approachesHtml(fit: FitView): string {
     if (cells.some((c) => c !== "")) rows.push([label, ...cells]);
   }
   const budgets = keys.map((k) => {
-    const b = fit.approaches[k]!.budgets;
+    const b = k === "2" ? fit.approaches["2"]!.budgets : [];
     return b.length ? `${b.filter((x) => x.status === "used").length} used, ${b.filter((x) => x.status === "refused").length} refused` : "";
   });
   if (budgets.some((c) => c !== "")) rows.push(["IsoFLOP budgets", ...budgets]);
@@ -49,7 +57,7 @@ function approachesHtml(fit: FitView): string {
 }
 
 /** Plan, fit and per-approach warnings, each once (the fit repeats approach warnings at top level). */
-export function allWarnings(fit: FitView | undefined, planWarnings: string[]): string[] {
+export function allWarnings(fit: FitOutput | undefined, planWarnings: string[]): string[] {
   const list = [...planWarnings.map((w) => `plan: ${w}`), ...(fit?.warnings ?? [])];
   for (const k of APPROACH_KEYS) {
     for (const w of fit?.approaches[k]?.warnings ?? []) list.push(w.startsWith(`approach ${k}:`) ? w : `approach ${k}: ${w}`);
@@ -58,14 +66,14 @@ export function allWarnings(fit: FitView | undefined, planWarnings: string[]): s
 }
 
 /** `chinchilla`: the Chinchilla table's HTML (the headline: N*, D*, L* per budget). */
-export function summaryHtml(fit: FitView | undefined, fitError: string | null, fitSource: string, planWarnings: string[], chinchilla = ""): string {
+export function summaryHtml(fit: FitOutput | undefined, fitError: string | null, fitSource: string, planWarnings: string[], chinchilla = ""): string {
   const parts: string[] = [];
   if (!fit) parts.push(`<div class="callout"><strong>No fit.</strong> ${escapeHtml(fitError ?? "no fit result")}. The runs below are what the sweep has recorded so far.</div>`);
   else {
     if (!fit.preferred_approach) parts.push(`<div class="callout"><strong>No fitted law yet.</strong> No approach could fit the runs recorded so far; the warnings below say why.</div>`);
-    const counts = [fit.n_points !== undefined ? `${fit.n_points} runs` : "", fit.n_budgets !== undefined ? `${fit.n_budgets} budgets` : "", fit.param_convention ? `N = ${fit.param_convention} parameters` : ""].filter(Boolean);
-    parts.push(`<p class="meta">Fit: ${escapeHtml(fitSource)}${counts.length ? ` · ${escapeHtml(counts.join(", "))}` : ""}${fit.preferred_approach ? ` · predictions from approach ${escapeHtml(fit.preferred_approach)}` : ""}. Intervals in brackets are bootstrap percentiles.</p>`);
-    if (fit.preferred_approach && fit.preferred_reason) parts.push(`<p class="answer"><strong>Answered by approach ${escapeHtml(fit.preferred_approach)}</strong>, because ${escapeHtml(fit.preferred_reason)}.</p>`);
+    const counts = [`${fit.n_points} runs`, `${fit.n_budgets} budgets`, `N = ${fit.param_convention} parameters`];
+    parts.push(`<p class="meta">Fit: ${escapeHtml(fitSource)}${counts.length ? ` · ${escapeHtml(counts.join(", "))}` : ""}${fit.preferred_approach ? ` · predictions from approach ${fit.preferred_approach}` : ""}. Intervals in brackets are bootstrap percentiles.</p>`);
+    if (fit.preferred_approach && fit.preferred_reason) parts.push(`<p class="answer"><strong>Answered by approach ${fit.preferred_approach}</strong>, because ${escapeHtml(fit.preferred_reason)}.</p>`);
     parts.push(`<h3 id="chinchilla">Chinchilla table: compute-optimal N*, D*, L*</h3>${chinchilla}`);
     parts.push(`<h3>Approaches side by side</h3><div class="scroll">${approachesHtml(fit)}</div>`);
   }

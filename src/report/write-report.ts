@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../store/atomic-write.js";
 import { RunDir } from "../store/run-dir.js";
 import { reportFigures } from "./figures.js";
-import { fitView } from "./fit-view.js";
 import { loadReportData, type LoadOptions } from "./report-data.js";
 import { reportHtml, type RenderedFigure } from "./report-html.js";
 import { renderPng } from "./render-png.js";
@@ -26,11 +25,10 @@ const write = writeFileAtomic;
 
 export function writeReport(root: string, options: LoadOptions = {}): ReportFiles {
   const data = loadReportData(root, options);
-  const view = data.fit ? fitView(data.fit) : undefined;
   const dir = new RunDir(root).report;
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
-  const rendered: RenderedFigure[] = reportFigures(data.records, view).map((figure) => {
+  const rendered: RenderedFigure[] = reportFigures(data.records, data.fit ?? undefined).map((figure) => {
     const svg = renderSvg(figure.spec);
     const svgFile = join(dir, `${figure.name}.svg`);
     const pngFile = join(dir, `${figure.name}.png`);
@@ -40,6 +38,6 @@ export function writeReport(root: string, options: LoadOptions = {}): ReportFile
     return { figure, svg };
   });
   const index = join(dir, "index.html");
-  write(index, reportHtml(data, view, rendered));
+  write(index, reportHtml(data, rendered));
   return { report_dir: dir, files: [index, ...files], fit_error: data.fitError };
 }

@@ -7,19 +7,10 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { FitOutput, FitRequest } from "../fit/fit-rows.js";
+import { parseFitJson, type FitOutput, type FitRequestKey } from "../fit/fit-json.js";
+import type { FitRequest } from "../fit/fit-rows.js";
 import { canonicalJson } from "../store/experiment-id.js";
 import type { RunDir } from "../store/run-dir.js";
-
-export interface FitRequestKey {
-  definition: string | null;
-  approaches: number[];
-  bootstrap: number;
-  seed: number;
-  predict: number[];
-  param_convention: string;
-  exclude_worst: number;
-}
 
 /** What made a fit, as fit.json records it. */
 export function fitRequestKey(request: FitRequest, definition: string | null): FitRequestKey {
@@ -39,14 +30,15 @@ const newer = (file: string, than: string) => existsSync(file) && existsSync(tha
 /** fit.json's fit when it is current for this request, else null. */
 export function storedFit(runDir: RunDir, key: FitRequestKey): FitOutput | null {
   if (!newer(runDir.fit, runDir.results)) return null;
+  let value: unknown;
   try {
-    const stored = JSON.parse(readFileSync(runDir.fit, "utf8")) as FitOutput & { request?: unknown };
-    if (canonicalJson(stored.request) !== canonicalJson(key)) return null;
-    const { request: _request, ...fit } = stored;
-    return fit as FitOutput;
+    value = JSON.parse(readFileSync(runDir.fit, "utf8"));
   } catch {
     return null;
   }
+  // A fit.json of another version (or another request) is fitted again.
+  const stored = parseFitJson(value, runDir.fit);
+  return "fit" in stored && canonicalJson(stored.request) === canonicalJson(key) ? stored.fit : null;
 }
 
 /** report/'s files (index.html first) when it is at least as new as fit.json, else null. */

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { fitRows } from "../../src/fit/fit-rows.js";
 import { reportFigures } from "../../src/report/figures.js";
-import { fitView } from "../../src/report/fit-view.js";
 import { renderSvg } from "../../src/report/render-svg.js";
 import { compareGolden } from "./golden.js";
 import { fixtureFit, fixtureRecords } from "./fixture.js";
 
 describe("report figures", () => {
-  const figures = reportFigures(fixtureRecords(), fitView(fixtureFit()));
+  const figures = reportFigures(fixtureRecords(), fixtureFit());
 
   it("builds every figure from a full fit, in report order", () => {
     expect(figures.map((f) => f.name)).toEqual(["isoflop-curves", "n-opt", "d-opt", "loss-opt", "approach3-parity", "approach3-residuals", "training-curves"]);
@@ -32,6 +32,6 @@ describe("report figures", () => {
   });
 
   it("draws nothing from an empty run directory", () => {
-    expect(reportFigures([], fitView({}))).toEqual([]);
+    expect(reportFigures([], fitRows([], { approaches: [1, 2, 3], paramConvention: "total" }))).toEqual([]);
   });
 });

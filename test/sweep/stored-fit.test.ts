@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { fitRows } from "../../src/fit/fit-rows.js";
 import { RunDir } from "../../src/store/run-dir.js";
 import { fitRequestKey, storedFit, storedReport } from "../../src/sweep/stored-fit.js";
 
@@ -20,9 +21,10 @@ describe("a sweep that recorded nothing new", () => {
   it("reuses fit.json made after the last record for the same definition and request", () => {
     const dir = runDir();
     const key = fitRequestKey(request, "abc123abc123");
-    dir.writeJson(dir.fit, { n_points: 25, warnings: [], request: key });
+    const fit = fitRows([], request);
+    dir.writeJson(dir.fit, { ...fit, request: key });
     age(dir.results, 10);
-    expect(storedFit(dir, key)).toEqual({ n_points: 25, warnings: [] });
+    expect(storedFit(dir, key)).toEqual(JSON.parse(JSON.stringify(fit)));
   });
 
   it("fits again for another request, another definition, or records newer than fit.json", () => {
