@@ -12,7 +12,7 @@
 import { z } from "zod";
 
 /** Bumped on any incompatible change; a worker with another version is refused. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 const Target = z.string().describe("python `module:Attribute`");
 const Options = z.record(z.string(), z.unknown());
@@ -188,7 +188,7 @@ export const TrainResult = z.object({
   kind: z.literal("train"),
   task_id: z.string(),
   experiment_id: z.string(),
-  attempt: z.number().int(),
+  attempt: z.number().int().positive(),
   status: RunStatus,
   n_params: z.number().int(),
   n_params_embedding: z.number().int(),
@@ -196,7 +196,8 @@ export const TrainResult = z.object({
   /** Tokens actually trained on. */
   n_tokens: z.number(),
   steps: z.number().int(),
-  batch_size: z.number().int(),
+  /** Tokens per optimiser step: the task's training.batch_size (samples) × the data's tokens per sample. */
+  tokens_per_step: z.number().int(),
   lr: z.number(),
   /** Held-out loss at the end of training (null unless completed). */
   loss: z.number().nullable(),
@@ -214,16 +215,27 @@ export const TrainResult = z.object({
   engine: TrainEngine.nullable().optional(),
   error: z.string().nullable(),
   /** Passes over the training data: n_tokens / the data's train_tokens (null when the data does not say). */
-  epochs: z.number().nullable().default(null),
+  epochs: z.number().nullable(),
 });
+
+/** Why a task could not run at all (a run that fails inside training is a TrainResult with a status). */
+export const TaskErrorCode = z.enum([
+  /** A target (model, data, loss) that does not import. */
+  "import_error",
+  /** A target that imports but is not what it must be (not callable, not an nn.Module, malformed). */
+  "bad_target",
+  /** The pre-flight check: the data's targets do not line up with the model's outputs under the loss. */
+  "misaligned_targets",
+  /** Anything else the task raised (retried: it may be the machine, not the config). */
+  "exception",
+]);
 
 export const TaskError = z.object({
   type: z.literal("task_error"),
   task_id: z.string(),
   experiment_id: z.string().nullable(),
   attempt: z.number().int().nullable(),
-  /** `import_error` (target not found), `bad_spec`, `misaligned_targets` (pre-flight check), `exception`. */
-  code: z.string(),
+  code: TaskErrorCode,
   message: z.string(),
   traceback: z.string().nullable(),
 });
@@ -256,4 +268,5 @@ export type ProbeSize = z.infer<typeof ProbeSize>;
 export type UnbuildableSize = z.infer<typeof UnbuildableSize>;
 export type TrainResult = z.infer<typeof TrainResult>;
 export type TaskError = z.infer<typeof TaskError>;
+export type TaskErrorCode = z.infer<typeof TaskErrorCode>;
 export type RunStatus = z.infer<typeof RunStatus>;

@@ -1,45 +1,70 @@
-/** One line of results.jsonl: a finished attempt of one experiment (DESIGN.md, CLI contract). */
+/**
+ * One line of results.jsonl: a finished attempt of one experiment. It is the worker's
+ * TrainResult (the wire schema, src/protocol/messages.ts) less the message envelope, with
+ * what the orchestrator knows beside it: the planned budget and size, the worker, the
+ * time, the sweep definition. An attempt that produced no result (the worker was lost, the
+ * task raised) keeps the experiment's planned counts and null measurements, so every
+ * measured field is nullable here; fields added to the wire after records were first
+ * written are optional, so older results.jsonl files still read.
+ */
 import { z } from "zod";
-import { CurvePoint, RunStatus, TrainEngine } from "../protocol/messages.js";
+import { TrainResult } from "../protocol/messages.js";
 
-export const ResultRecord = z.object({
-  experiment_id: z.string(),
-  attempt: z.number().int().positive(),
-  status: RunStatus,
-  budget_flops: z.number(),
-  size_value: z.number(),
-  /** Total parameters (the convention for N in the fit is a setting). */
-  n_params: z.number().nullable(),
-  n_params_embedding: z.number().nullable(),
-  n_params_non_embedding: z.number().nullable(),
-  /** Tokens actually trained on. */
-  n_tokens: z.number().nullable(),
-  n_tokens_planned: z.number(),
-  flops_6nd: z.number().nullable(),
-  flops_measured: z.number().nullable(),
-  /** Held-out loss at the end of training. */
-  loss: z.number().nullable(),
-  train_loss: z.number().nullable(),
-  wall_s: z.number().nullable(),
-  tokens_per_s: z.number().nullable().optional(),
-  steps: z.number().nullable().optional(),
-  batch_size: z.number().nullable().optional(),
-  lr: z.number().nullable().optional(),
-  worker: z.string().nullable().optional(),
-  device: z.string().nullable().optional(),
-  world_size: z.number().nullable().optional(),
-  mock: z.boolean().optional(),
-  /** Step this attempt resumed from (a checkpoint left by an earlier attempt), else null. */
-  resumed_from_step: z.number().nullable().optional(),
-  /** How the worker ran it: precision, compile, micro-batches, DDP/FSDP (null for --mock). */
-  engine: TrainEngine.nullable().optional(),
-  error: z.string().nullable(),
-  /** Passes over the training data (n_tokens / the data's train_tokens); null when the data does not say. */
-  epochs: z.number().nullable().optional(),
-  finished_at: z.string(),
-  curve: z.array(CurvePoint).optional(),
-  /** The sweep definition the run belongs to (store/sweep-definition.ts); absent in records written before it was recorded. */
-  fingerprint: z.string().optional(),
-}).loose();
+/** The result's measurements, each nullable: null in the record of an attempt that produced no result. */
+const measured = TrainResult.pick({
+  n_params: true,
+  n_params_embedding: true,
+  n_params_non_embedding: true,
+  n_tokens: true,
+  flops_6nd: true,
+  flops_measured: true,
+  loss: true,
+  train_loss: true,
+  wall_s: true,
+  tokens_per_s: true,
+  steps: true,
+  tokens_per_step: true,
+  lr: true,
+  device: true,
+  world_size: true,
+  resumed_from_step: true,
+  engine: true,
+  epochs: true,
+}).shape;
+
+type Nullable<S extends Record<string, z.ZodType>> = { [K in keyof S]: z.ZodNullable<S[K]> };
+const nullable = <S extends Record<string, z.ZodType>>(shape: S): Nullable<S> =>
+  Object.fromEntries(Object.entries(shape).map(([key, schema]) => [key, schema.nullable()])) as Nullable<S>;
+
+export const ResultRecord = z
+  .object({
+    ...TrainResult.pick({ experiment_id: true, attempt: true, status: true, error: true }).shape,
+    ...nullable(measured),
+    curve: TrainResult.shape.curve.optional(),
+    /** The experiment's budget C (FLOPs) and size, as planned. */
+    budget_flops: z.number(),
+    size_value: z.number(),
+    /** The planned token budget D (the result's n_tokens is what was trained: ± one step). */
+    n_tokens_planned: z.number(),
+    /** The worker that ran the attempt. */
+    worker: z.string().nullable().optional(),
+    mock: z.boolean().optional(),
+    finished_at: z.string(),
+    /** The sweep definition the run belongs to (store/sweep-definition.ts); absent in records written before it was recorded. */
+    fingerprint: z.string().optional(),
+  })
+  // Recorded by every version: the rest may be missing from older records.
+  .partial({
+    tokens_per_s: true,
+    steps: true,
+    tokens_per_step: true,
+    lr: true,
+    device: true,
+    world_size: true,
+    resumed_from_step: true,
+    engine: true,
+    epochs: true,
+  })
+  .loose();
 
 export type ResultRecord = z.infer<typeof ResultRecord>;

@@ -6,7 +6,7 @@
  */
 import type { PlanOptions, SizeProbe } from "../planning/iso-flop.js";
 import { planRefinements, type BudgetOutcome, type Refinement } from "../planning/refine.js";
-import type { RunSummary } from "../scheduler/run-experiments.js";
+import type { RunSummary } from "./run-experiments.js";
 import type { ResultRecord } from "../store/record.js";
 import { buildExperiments, type Experiment, type ExperimentContext } from "./experiments.js";
 import type { ProbeOutcome } from "./probe.js";

@@ -17,7 +17,7 @@ import { accelerateSetup } from "../scheduler/accelerate-launch.js";
 import { WorkerPool } from "../scheduler/pool.js";
 import { choosePython, pythonIsInstalled } from "../scheduler/python.js";
 import { gpusOfSlot, planResources, type Resources } from "../scheduler/resources.js";
-import { runExperiments, type RunObserver, type RunSummary } from "../scheduler/run-experiments.js";
+import { runExperiments, type RunObserver, type RunSummary } from "./run-experiments.js";
 import { Journal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
 import { ProbeCache } from "../store/probe-cache.js";

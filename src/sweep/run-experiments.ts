@@ -8,10 +8,10 @@
  * every running experiment has come back.
  */
 import type { Progress, TrainTask } from "../protocol/messages.js";
-import type { Experiment } from "../sweep/experiments.js";
+import type { Outcome, WorkerPool } from "../scheduler/pool.js";
 import type { Journal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
-import type { Outcome, WorkerPool } from "./pool.js";
+import type { Experiment } from "./experiments.js";
 
 export interface RunObserver {
   /** A worker took this attempt (queued attempts are not started). */
@@ -66,31 +66,8 @@ function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Out
     case "result": {
       const m = outcome.message;
       if (m.kind !== "train") return { ...base, ...empty, status: "failed", error: "worker answered a train task with a probe result", worker: outcome.workerId };
-      return {
-        ...base,
-        status: m.status,
-        n_params: m.n_params,
-        n_params_embedding: m.n_params_embedding,
-        n_params_non_embedding: m.n_params_non_embedding,
-        n_tokens: m.n_tokens,
-        flops_6nd: m.flops_6nd,
-        flops_measured: m.flops_measured,
-        loss: m.loss,
-        train_loss: m.train_loss,
-        wall_s: m.wall_s,
-        tokens_per_s: m.tokens_per_s,
-        steps: m.steps,
-        batch_size: m.batch_size,
-        lr: m.lr,
-        worker: outcome.workerId,
-        device: m.device,
-        world_size: m.world_size,
-        resumed_from_step: m.resumed_from_step,
-        engine: m.engine ?? null,
-        error: m.error,
-        epochs: m.epochs,
-        curve: m.curve,
-      };
+      const { type: _type, kind: _kind, task_id: _task, ...result } = m;
+      return { ...base, ...result, engine: m.engine ?? null, worker: outcome.workerId };
     }
     case "task_error": {
       const m = outcome.message;
