@@ -149,7 +149,7 @@ def resume_check(task: dict[str, Any], folder: str, is_main: bool) -> dict[str, 
     from flops_fit_worker.training import train
 
     steps = 48
-    run = copy.deepcopy(task)  # a small model of the same kind: what is checked is saving and loading
+    run: Any = copy.deepcopy(task)  # a small model of the same kind: what is checked is saving and loading
     run["model"]["options"]["n_layers"] = 2
     run["data"]["options"]["seq_len"] = min(256, run["data"]["options"]["seq_len"])
     run["training"]["batch_size"] = min(8, run["training"]["batch_size"])
@@ -161,9 +161,11 @@ def resume_check(task: dict[str, Any], folder: str, is_main: bool) -> dict[str, 
         checks["n"] += 1
         return is_main and checks["n"] >= 3
 
-    cancelled = train(run, RunContext(task=run, send=lambda m: None, is_cancelled=cancel_on_third, interval_s=1e9))
-    resumed = train({**run, "attempt": 2}, RunContext(task=run, send=lambda m: None, is_cancelled=lambda: False))
-    whole = train({**run, "checkpoint_dir": None}, RunContext(task=run, send=lambda m: None, is_cancelled=lambda: False))
+    second: Any = {**run, "attempt": 2}
+    uninterrupted: Any = {**run, "checkpoint_dir": None}
+    cancelled: Any = train(run, RunContext(task=run, send=lambda m: None, is_cancelled=cancel_on_third, interval_s=1e9))
+    resumed: Any = train(second, RunContext(task=run, send=lambda m: None, is_cancelled=lambda: False))
+    whole: Any = train(uninterrupted, RunContext(task=run, send=lambda m: None, is_cancelled=lambda: False))
     return {"cancelled": {k: cancelled[k] for k in ("status", "steps", "error")}, "engine": resumed.get("engine"),
             "resumed": {k: resumed[k] for k in ("status", "steps", "resumed_from_step", "loss", "error")},
             "uninterrupted_loss": whole["loss"],

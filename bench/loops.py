@@ -17,7 +17,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 ROOT = Path(__file__).resolve().parents[1]
 for entry in (str(ROOT), str(ROOT / "py_runtime")):
@@ -64,7 +64,7 @@ class Rate:
     tokens_per_s: float
     step_s: float              # seconds per optimiser step in the measured stretch
     measured_steps: int
-    result: dict[str, Any] | None = None   # the TrainResult, for the loop
+    result: Mapping[str, Any] | None = None  # the TrainResult, for the loop
     tokens_per_cpu_s: float = 0.0          # per second of this process's CPU time: steady on a busy machine
     syncs_per_step: float | None = None    # synchronizing CUDA calls per measured step (None on CPU)
 
@@ -100,7 +100,7 @@ def _clocks() -> tuple[float, float]:
 
 
 def _rate(start: tuple[float, float], end: tuple[float, float], steps: int, tokens_per_step: int,
-          result: dict[str, Any] | None = None, syncs: SyncCounter | None = None) -> Rate:
+          result: Mapping[str, Any] | None = None, syncs: SyncCounter | None = None) -> Rate:
     wall, cpu = end[0] - start[0], end[1] - start[1]
     per_step = None if syncs is None or syncs.count is None else syncs.count / steps
     return Rate(steps * tokens_per_step / wall, wall / steps, steps, result, steps * tokens_per_step / max(cpu, 1e-9),
@@ -112,7 +112,7 @@ def _synchronize(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def loop_rate(task: dict[str, Any], warmup_steps: int, on_rank0: bool = True) -> Rate:
+def loop_rate(task: Any, warmup_steps: int, on_rank0: bool = True) -> Rate:
     """flops-fit's loop (`train`) on `task`, timed from the first progress report at or after
     `warmup_steps` to the last.
 
@@ -127,7 +127,7 @@ def loop_rate(task: dict[str, Any], warmup_steps: int, on_rank0: bool = True) ->
     marks: list[tuple[tuple[float, float], int]] = []
     syncs = SyncCounter(device)
 
-    def send(message: dict[str, Any]) -> None:
+    def send(message: Mapping[str, Any]) -> None:
         if message["type"] != "progress" or not on_rank0:
             return
         step = int(message["step"])
@@ -149,7 +149,7 @@ def loop_rate(task: dict[str, Any], warmup_steps: int, on_rank0: bool = True) ->
     if len(marks) < 2 or marks[1][1] <= marks[0][1]:
         raise RuntimeError(f"too few steps after {warmup_steps} warm-up steps to time the loop (marks {marks})")
     (t0, s0), (t1, s1) = marks[0], marks[-1]
-    return _rate(t0, t1, s1 - s0, result["batch_size"], result, syncs)
+    return _rate(t0, t1, s1 - s0, result["tokens_per_step"], result, syncs)
 
 
 def bare_rate(task: dict[str, Any], warmup_steps: int, sync_every_step: bool = False, tuned_malloc: bool = True) -> Rate:

@@ -17,20 +17,22 @@ import os
 import shutil
 from typing import Any
 
+from .messages import CurvePoint, TrainTask
+
 FOLDER, TMP, OLD, RUN_FILE = "checkpoint", "checkpoint.tmp", "checkpoint.old", "run.json"
 
 
-def fingerprint(task: dict[str, Any]) -> dict[str, Any]:
+def fingerprint(task: TrainTask) -> dict[str, Any]:
     return {"experiment_id": task["experiment_id"], "size_value": task["size_value"], "n_tokens": task["n_tokens"],
             "seed": task["seed"], "training": {k: v for k, v in task["training"].items() if k != "threads"}}
 
 
-def checkpoint_folder(task: dict[str, Any]) -> str | None:
+def checkpoint_folder(task: TrainTask) -> str | None:
     """The folder holding the run's current checkpoint, or None when checkpoints are off."""
     return os.path.join(task["checkpoint_dir"], FOLDER) if task["checkpoint_dir"] else None
 
 
-def save(accelerator: Any, task: dict[str, Any], step: int, losses: list[float], curve: list[dict[str, Any]]) -> None:
+def save(accelerator: Any, task: TrainTask, step: int, losses: list[float], curve: list[CurvePoint]) -> None:
     """Write the run's state at optimiser step `step` (collective: every rank calls it)."""
     if not task["checkpoint_dir"]:
         return
@@ -53,7 +55,7 @@ def save(accelerator: Any, task: dict[str, Any], step: int, losses: list[float],
     accelerator.wait_for_everyone()
 
 
-def read_run_state(task: dict[str, Any], total_steps: int) -> tuple[str, dict[str, Any]] | None:
+def read_run_state(task: TrainTask, total_steps: int) -> tuple[str, dict[str, Any]] | None:
     """The checkpoint folder and its run.json if it belongs to this very run and is unfinished."""
     if not task["checkpoint_dir"]:
         return None
@@ -70,7 +72,7 @@ def read_run_state(task: dict[str, Any], total_steps: int) -> tuple[str, dict[st
     return None
 
 
-def load(accelerator: Any, task: dict[str, Any], total_steps: int) -> dict[str, Any] | None:
+def load(accelerator: Any, task: TrainTask, total_steps: int) -> dict[str, Any] | None:
     """Restore model, optimiser and RNG from this run's checkpoint (collective); its run.json
     (step, losses, curve), or None when there is nothing to resume."""
     found = read_run_state(task, total_steps)

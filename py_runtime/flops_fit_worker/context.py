@@ -5,12 +5,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .messages import TrainTask
+
 
 @dataclass
 class RunContext:
     """Handed to `train()`; `progress()` is rate-limited to `interval_s` (the last call always goes)."""
 
-    task: dict[str, Any]
+    task: TrainTask
     send: Callable[[dict[str, Any]], None]
     is_cancelled: Callable[[], bool]
     interval_s: float = 1.0

@@ -29,8 +29,11 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
+
 import torch
 from torch import nn
+
+from .messages import TrainEngine, TrainingHyper
 
 MIXED_PRECISIONS = ("auto", "no", "bf16", "fp16")
 
@@ -43,7 +46,7 @@ class EngineSettings:
     grad_accum_steps: int           # micro-batches per optimiser step (per rank)
 
     @classmethod
-    def from_task(cls, training: dict[str, Any], device: torch.device, per_rank_batch: int) -> EngineSettings:
+    def from_task(cls, training: TrainingHyper, device: torch.device, per_rank_batch: int) -> EngineSettings:
         requested = str(training.get("mixed_precision") or "auto")
         if requested not in MIXED_PRECISIONS:
             raise ValueError(f"training.mixed_precision {requested!r} is not one of {', '.join(MIXED_PRECISIONS)}")
@@ -155,9 +158,9 @@ def prepare(accelerator: Any, model: nn.Module, make_optimizer: Callable[[nn.Mod
     return prepared_model, optimizer
 
 
-def describe(settings: EngineSettings, accelerator: Any | None, per_rank_batch: int) -> dict[str, Any]:
+def describe(settings: EngineSettings, accelerator: Any | None, per_rank_batch: int) -> TrainEngine:
     """The `engine` field of a TrainResult: how this run was actually executed."""
-    described = asdict(settings)
+    described: Any = asdict(settings)
     described["compiled"] = described.pop("compile")
     described["micro_batch_size"] = per_rank_batch // settings.grad_accum_steps
     described["distributed"] = distributed_kind(accelerator) if accelerator is not None else "none"

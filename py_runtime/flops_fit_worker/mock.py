@@ -14,29 +14,31 @@ import hashlib
 import math
 import random
 import time
-from typing import Any, Callable
+from typing import Callable
+
+from .messages import CurvePoint, MockSurface
 
 
-def surface_loss(surface: dict[str, float], n_params: float, n_tokens: float) -> float:
+def surface_loss(surface: MockSurface, n_params: float, n_tokens: float) -> float:
     return surface["E"] + surface["A"] / n_params ** surface["alpha"] + surface["B"] / n_tokens ** surface["beta"]
 
 
-def noisy_loss(surface: dict[str, float], n_params: float, n_tokens: float, experiment_id: str) -> float:
+def noisy_loss(surface: MockSurface, n_params: float, n_tokens: float, experiment_id: str) -> float:
     seed = int.from_bytes(hashlib.sha256(experiment_id.encode()).digest()[:8], "big")
     z = random.Random(seed).gauss(0.0, 1.0)
     return surface_loss(surface, n_params, n_tokens) * math.exp(surface["noise"] * z)
 
 
-def mock_curve(surface: dict[str, float], n_params: float, n_tokens: float, points: int = 20) -> list[dict[str, Any]]:
+def mock_curve(surface: MockSurface, n_params: float, n_tokens: float, points: int = 20) -> list[CurvePoint]:
     """A plausible training curve: the surface's loss at the tokens seen so far."""
-    curve = []
+    curve: list[CurvePoint] = []
     for i in range(1, points + 1):
         tokens = n_tokens * i / points
         curve.append({"step": i, "tokens": tokens, "train_loss": surface_loss(surface, n_params, tokens)})
     return curve
 
 
-def simulate(surface: dict[str, float], total_steps: int, tokens_per_step: float,
+def simulate(surface: MockSurface, total_steps: int, tokens_per_step: float,
              progress: Callable[[int, float, float | None], None], cancelled: Callable[[], bool]) -> bool:
     """Spend `delay_s` pretending to train, reporting progress; False when cancelled."""
     delay = float(surface.get("delay_s", 0.0))

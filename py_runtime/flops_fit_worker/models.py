@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from torch import nn
 
+from .messages import DataSpec, LossSpec, ModelSpec
 from .targets import TargetError, resolve
 
 
@@ -67,7 +68,7 @@ def data_hints(data: Any | None) -> dict[str, Any]:
     return dict(hints()) if callable(hints) else {}
 
 
-def build_model(spec: dict[str, Any], size_value: float, data: Any | None) -> nn.Module:
+def build_model(spec: ModelSpec, size_value: float, data: Any | None) -> nn.Module:
     factory = resolve(spec["target"])
     if not callable(factory):
         raise TargetError(f'model target "{spec["target"]}" is not callable', "bad_target")
@@ -83,12 +84,12 @@ def build_model(spec: dict[str, Any], size_value: float, data: Any | None) -> nn
     return model
 
 
-def build_data(spec: dict[str, Any], seed: int) -> Any:
+def build_data(spec: DataSpec, seed: int) -> Any:
     factory = resolve(spec["target"])
     return factory(**spec["options"], **_accepted(factory, {"seed": seed}))
 
 
-def build_loss(spec: dict[str, Any] | None) -> Callable[..., Any] | None:
+def build_loss(spec: LossSpec | None) -> Callable[..., Any] | None:
     """The loss callable `loss(outputs, targets)`, or None for models that return `.loss`."""
     if spec is None:
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import jsonschema
 
@@ -57,10 +57,10 @@ def parse_incoming(frame: bytes) -> dict[str, Any]:
     return _check("ToWorker", message)
 
 
-def check_outgoing(message: dict[str, Any]) -> dict[str, Any]:
+def check_outgoing(message: Mapping[str, Any]) -> Mapping[str, Any]:
     """Validate a message the worker is about to send (used in tests and debug mode)."""
     return _check("FromWorker", message)
 
 
-def encode(message: dict[str, Any]) -> bytes:
+def encode(message: Mapping[str, Any]) -> bytes:
     return json.dumps(message, allow_nan=False, separators=(",", ":")).encode()

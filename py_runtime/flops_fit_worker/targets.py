@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
+from typing import Any, Literal
 
 
 class TargetError(Exception):
-    """A target that cannot be imported; `code` is `import_error` or `bad_target`."""
+    """A target that cannot be imported (`import_error`), or is not what it must be (`bad_target`)."""
 
-    def __init__(self, message: str, code: str = "import_error") -> None:
+    def __init__(self, message: str, code: Literal["import_error", "bad_target"] = "import_error") -> None:
         super().__init__(message)
         self.code = code
 

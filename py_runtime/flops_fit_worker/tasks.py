@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
-
 from . import mock
 from .context import RunContext
+from .messages import ProbeResult, ProbeSize, ProbeTask, TrainResult, TrainTask, UnbuildableSize, probe_result, train_result
 from .models import build_data, build_loss, build_model
 from .data_utils import epochs_seen, train_tokens
 from .params import count_parameters
@@ -19,7 +18,7 @@ from .preflight import check_target_alignment
 from .targets import TargetError, extend_sys_path
 
 
-def run_probe(task: dict[str, Any]) -> dict[str, Any]:
+def run_probe(task: ProbeTask) -> ProbeResult:
     """Parameter counts at every size; with `measure_flops`, one real training step per size.
 
     A size whose model does not build (heads that do not divide the width, say) is reported
@@ -32,8 +31,8 @@ def run_probe(task: dict[str, Any]) -> dict[str, Any]:
     data = build_data(task["data"], seed=0)
     loss_fn = build_loss(task["loss"])
     tokens_per_sample = int(data.tokens_per_sample)
-    sizes = []
-    unbuildable = []
+    sizes: list[ProbeSize] = []
+    unbuildable: list[UnbuildableSize] = []
     aligned = False
     for size_value in task["size_values"]:
         try:
@@ -65,11 +64,11 @@ def run_probe(task: dict[str, Any]) -> dict[str, Any]:
             "flops_error": flops_error,
         })
         del model
-    return {"type": "result", "kind": "probe", "task_id": task["task_id"], "sizes": sizes,
-            "tokens_per_sample": tokens_per_sample, "train_tokens": train_tokens(data), "unbuildable": unbuildable}
+    return probe_result(task, sizes=sizes, tokens_per_sample=tokens_per_sample, train_tokens=train_tokens(data),
+                        unbuildable=unbuildable)
 
 
-def run_mock_train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
+def run_mock_train(task: TrainTask, ctx: RunContext) -> TrainResult:
     """The real task minus the optimiser: build the model, count it, evaluate the surface."""
     started = time.monotonic()
     extend_sys_path(task["sys_path"])
@@ -77,6 +76,7 @@ def run_mock_train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
     model = build_model(task["model"], task["size_value"], data)
     counts = count_parameters(model)
     surface = task["mock"]
+    assert surface is not None
     batch_tokens = task["training"]["batch_size"] * int(data.tokens_per_sample)
     total_steps = max(1, math.ceil(task["n_tokens"] / batch_tokens))
     n_tokens = total_steps * batch_tokens
@@ -87,23 +87,16 @@ def run_mock_train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
     finished = mock.simulate(surface, total_steps, batch_tokens, report, lambda: ctx.is_cancelled())
     n_for_surface = counts.total
     loss = mock.noisy_loss(surface, n_for_surface, n_tokens, task["experiment_id"]) if finished else None
-    return {
-        "type": "result", "kind": "train", "task_id": task["task_id"],
-        "experiment_id": task["experiment_id"], "attempt": task["attempt"],
-        "status": "completed" if finished else "cancelled",
-        "n_params": counts.total, "n_params_embedding": counts.embedding,
-        "n_params_non_embedding": counts.non_embedding,
-        "n_tokens": n_tokens, "steps": total_steps, "batch_size": batch_tokens, "lr": task["training"]["lr"],
-        "loss": loss, "train_loss": loss,
-        "flops_6nd": 6.0 * counts.total * n_tokens, "flops_measured": None,
-        "tokens_per_s": None, "wall_s": time.monotonic() - started,
-        "curve": mock.mock_curve(surface, n_for_surface, n_tokens) if finished else [],
-        "device": "mock", "world_size": 1, "resumed_from_step": None, "error": None,
-        "epochs": epochs_seen(n_tokens, train_tokens(data)),
-    }
+    return train_result(
+        task, status="completed" if finished else "cancelled", n_params=counts.total,
+        n_params_embedding=counts.embedding, n_tokens=n_tokens, steps=total_steps, tokens_per_step=batch_tokens,
+        loss=loss, train_loss=loss, flops_measured=None, tokens_per_s=None, wall_s=time.monotonic() - started,
+        curve=mock.mock_curve(surface, n_for_surface, n_tokens) if finished else [], device="mock", world_size=1,
+        resumed_from_step=None, engine=None, error=None, epochs=epochs_seen(n_tokens, train_tokens(data)),
+    )
 
 
-def run_train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
+def run_train(task: TrainTask, ctx: RunContext) -> TrainResult:
     if task["mock"] is not None:
         return run_mock_train(task, ctx)
     from .training import train  # imported lazily: the mock path needs no optimiser

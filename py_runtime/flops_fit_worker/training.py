@@ -42,12 +42,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import checkpoint, distributed
+from . import checkpoint
+from .collectives import rank_and_world
 from .allocator import tune_malloc
 from .context import RunContext
 from .data_utils import epochs_seen, rows, shard_batches, slice_rows, target_count, to_device, train_tokens
 from .engine import EngineSettings, accumulation_steps, describe, is_sharded, make_accelerator, prepare
 from .flops import measure_flops_per_token
+from .messages import CurvePoint, RunStatus, TrainEngine, TrainingHyper, TrainResult, TrainTask, train_result
 from .losses import LossFn, forward_loss
 from .models import build_data, build_loss, build_model
 from .params import count_parameters
@@ -55,31 +57,37 @@ from .step_watch import StepWatch, Window
 from .targets import TargetError, extend_sys_path
 
 
+CURVE_POINTS = 50  # points of the training curve kept in the result
+
+
 @dataclass(frozen=True)
 class TrainConfig:
-    batch_size: int                 # samples per optimiser step, summed over ranks (the global batch)
-    lr: float                       # peak learning rate, reached at the end of warmup
-    warmup_fraction: float          # share of the run's steps spent warming up linearly from ~0
-    min_lr_fraction: float          # cosine decay ends at min_lr_fraction · lr on the run's last step
-    weight_decay: float             # AdamW decoupled decay, on matrices only (not biases, norms)
-    beta1: float                    # AdamW first-moment decay
-    beta2: float                    # AdamW second-moment decay (the orchestrator may raise it for long runs)
-    grad_clip: float                # max global L2 norm of the gradient (training stability)
-    eval_tokens: int                # held-out tokens scored at the end: the same tokens for every run
-    threads: int                    # torch intra-op threads (CPU); one worker = one slice of the cores
-    checkpoint_interval_s: float = 600.0  # seconds between checkpoints, when the task has a checkpoint_dir
-    curve_points: int = 50          # points of the training curve kept in the result
-    # mixed_precision, compile and micro_batch_size are read by engine.EngineSettings.
+    """The task's training hyper-parameters the loop reads (messages.TrainingHyper, which has
+    their meaning), as numbers; mixed_precision, compile and micro_batch_size are read by
+    engine.EngineSettings. No defaults: the orchestrator's config schema sets every one, and
+    tests/test_messages.py checks these fields against the wire schema."""
+
+    batch_size: int
+    lr: float
+    warmup_fraction: float
+    min_lr_fraction: float
+    weight_decay: float
+    beta1: float
+    beta2: float
+    grad_clip: float
+    eval_tokens: int
+    threads: int
+    checkpoint_interval_s: float
 
     @classmethod
-    def from_task(cls, training: dict[str, Any]) -> TrainConfig:
+    def from_task(cls, training: TrainingHyper) -> TrainConfig:
         return cls(
             batch_size=int(training["batch_size"]), lr=float(training["lr"]),
             warmup_fraction=float(training["warmup_fraction"]), min_lr_fraction=float(training["min_lr_fraction"]),
             weight_decay=float(training["weight_decay"]), beta1=float(training["beta1"]),
             beta2=float(training["beta2"]), grad_clip=float(training["grad_clip"]),
             eval_tokens=int(training["eval_tokens"]), threads=int(training["threads"]),
-            checkpoint_interval_s=float(training.get("checkpoint_interval_s", 600.0)),
+            checkpoint_interval_s=float(training["checkpoint_interval_s"]),
         )
 
 
@@ -114,7 +122,7 @@ class RunRecord:
     total_steps: int = 0
     step: int = 0                                 # optimiser steps done (including resumed ones)
     losses: list[float] = field(default_factory=list)  # training loss of every step done
-    curve: list[dict[str, Any]] = field(default_factory=list)
+    curve: list[CurvePoint] = field(default_factory=list)
     flops_per_token: float | None = None
     loss: float | None = None                     # held-out, at the end
     resumed_from_step: int | None = None
@@ -123,7 +131,7 @@ class RunRecord:
     device: str = "cpu"
     world_size: int = 1
     train_tokens: int | None = None               # tokens in one pass over the training data, if the data says
-    engine: dict[str, Any] | None = None          # how the run was executed (engine.describe)
+    engine: TrainEngine | None = None             # how the run was executed (engine.describe)
 
     def add_window(self, window: Window, curve_every: int, cfg: TrainConfig) -> tuple[bool, bool]:
         """Take in the training losses of a window of steps (a non-finite one is divergence,
@@ -145,12 +153,13 @@ class RunRecord:
         return window.votes[0] > 0, window.votes[1] > 0
 
 
-def train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
+def train(task: TrainTask, ctx: RunContext) -> TrainResult:
     """Run one TrainTask to its result message (TrainResult); never raises for a failed run."""
     started = time.monotonic()
     cfg = TrainConfig.from_task(task["training"])
-    record = RunRecord(tokens_per_step=cfg.batch_size, world_size=distributed.rank_and_world()[1])
-    status, error = "completed", None
+    record = RunRecord(tokens_per_step=cfg.batch_size, world_size=rank_and_world()[1])
+    status: RunStatus = "completed"
+    error: str | None = None
     try:
         status = _train(task, ctx, cfg, record)
     except TargetError:
@@ -161,14 +170,14 @@ def train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
         status = "oom" if _is_out_of_memory(exc) else "failed"
         error = traceback.format_exc()
     _release_memory()  # the traceback is gone; free what the run held before the next task
-    return _result(task, cfg, record, status, error, time.monotonic() - started)
+    return _result(task, record, status, error, time.monotonic() - started)
 
 
-def _train(task: dict[str, Any], ctx: RunContext, cfg: TrainConfig, record: RunRecord) -> str:
+def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord) -> RunStatus:
     extend_sys_path(task["sys_path"])
     tune_malloc()  # reuse freed activations instead of faulting in fresh pages every step (allocator.py)
     torch.set_num_threads(cfg.threads)
-    rank, world_size = distributed.rank_and_world()
+    rank, world_size = rank_and_world()
     device = resolve_device(task["device"])
     record.device = str(device)
     seed = int(task["seed"])
@@ -214,7 +223,7 @@ def _train(task: dict[str, Any], ctx: RunContext, cfg: TrainConfig, record: RunR
         batches = shard_batches(batches, rank, world_size)
 
     watch = StepWatch.for_device(accelerator, start_step, device)
-    curve_every = max(1, total_steps // cfg.curve_points)
+    curve_every = max(1, total_steps // CURVE_POINTS)
     loop_started = last_checkpoint = time.monotonic()
 
     def absorb(windows: list[Window]) -> tuple[bool, bool]:
@@ -393,28 +402,20 @@ def _release_memory() -> None:
         torch.cuda.empty_cache()
 
 
-def _result(task: dict[str, Any], cfg: TrainConfig, record: RunRecord, status: str, error: str | None,
-            wall_s: float) -> dict[str, Any]:
-    """The TrainResult message (src/protocol/messages.ts); never a NaN (JSON has none)."""
+def _result(task: TrainTask, record: RunRecord, status: RunStatus, error: str | None, wall_s: float) -> TrainResult:
+    """The TrainResult message of the run so far; never a NaN (JSON has none)."""
     n_tokens = record.step * record.tokens_per_step
     tail = record.losses[-max(1, math.ceil(0.05 * record.total_steps)):]
     train_loss = sum(tail) / len(tail) if tail else None
     tokens_per_s = (record.steps_this_attempt * record.tokens_per_step / record.train_seconds
                     if record.train_seconds > 0 else None)
-    return {
-        "type": "result", "kind": "train", "task_id": task["task_id"],
-        "experiment_id": task["experiment_id"], "attempt": task["attempt"], "status": status,
-        "n_params": record.n_params, "n_params_embedding": record.n_params_embedding,
-        "n_params_non_embedding": record.n_params - record.n_params_embedding,
-        "n_tokens": float(n_tokens), "steps": record.step,
-        "batch_size": record.tokens_per_step,  # tokens per optimiser step, as the mock path reports
-        "lr": cfg.lr,
-        "loss": record.loss if status == "completed" else None,
-        "train_loss": train_loss if train_loss is not None and math.isfinite(train_loss) else None,
-        "flops_6nd": 6.0 * record.n_params * n_tokens,
-        "flops_measured": None if record.flops_per_token is None else record.flops_per_token * n_tokens,
-        "tokens_per_s": tokens_per_s, "wall_s": wall_s, "curve": record.curve,
-        "device": record.device, "world_size": record.world_size,
-        "resumed_from_step": record.resumed_from_step, "engine": record.engine, "error": error,
-        "epochs": epochs_seen(n_tokens, record.train_tokens),
-    }
+    return train_result(
+        task, status=status, n_params=record.n_params, n_params_embedding=record.n_params_embedding,
+        n_tokens=n_tokens, steps=record.step, tokens_per_step=record.tokens_per_step,
+        loss=record.loss if status == "completed" else None,
+        train_loss=train_loss if train_loss is not None and math.isfinite(train_loss) else None,
+        flops_measured=None if record.flops_per_token is None else record.flops_per_token * n_tokens,
+        tokens_per_s=tokens_per_s, wall_s=wall_s, curve=record.curve, device=record.device,
+        world_size=record.world_size, resumed_from_step=record.resumed_from_step, engine=record.engine,
+        error=error, epochs=epochs_seen(n_tokens, record.train_tokens),
+    )

@@ -47,7 +47,7 @@ def test_gradient_accumulation_trains_the_planned_tokens_and_matches_the_unsplit
     assert whole["engine"]["grad_accum_steps"] == 1 and whole["engine"]["micro_batch_size"] == 8
     # The same optimiser steps over the same global batches: exactly the planned tokens.
     assert split["steps"] == whole["steps"] == 16 and split["n_tokens"] == whole["n_tokens"] == 16 * 8 * 16
-    assert split["batch_size"] == whole["batch_size"] == 8 * 16
+    assert split["tokens_per_step"] == whole["tokens_per_step"] == 8 * 16
     # The mean of 4 micro-batch means is the batch mean up to float rounding (another
     # summation order): measured ≤ 1e-7 relative after 16 AdamW steps.
     assert split["loss"] == pytest.approx(whole["loss"], rel=1e-5)

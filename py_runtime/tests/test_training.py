@@ -20,7 +20,7 @@ from flops_fit_worker.training import TrainConfig, get_lr, train
 
 def config(**overrides: float) -> TrainConfig:
     base = dict(batch_size=8, lr=1e-3, warmup_fraction=0.1, min_lr_fraction=0.1, weight_decay=0.1, beta1=0.9,
-                beta2=0.95, grad_clip=1.0, eval_tokens=512, threads=1)
+                beta2=0.95, grad_clip=1.0, eval_tokens=512, threads=1, checkpoint_interval_s=300)
     return TrainConfig.from_task({**base, **overrides})
 
 
