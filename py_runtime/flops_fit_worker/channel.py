@@ -13,10 +13,11 @@ import queue
 import sys
 import threading
 import time
-from typing import Any
+from typing import Any, Mapping, cast
 
 import zmq
 
+from .messages import Task
 from .protocol import ProtocolError, encode, parse_incoming
 
 EXIT_PARENT_GONE = 3
@@ -32,7 +33,7 @@ class Channel:
         self.heartbeat_timeout_s = heartbeat_timeout_s
         self.watch_stdin = watch_stdin
         self.curve = curve
-        self.tasks: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.tasks: queue.Queue[Task | None] = queue.Queue()
         self.cancelled: set[str] = set()
         self.current_task: str | None = None
         self.stopping = threading.Event()
@@ -45,8 +46,12 @@ class Channel:
     def start(self) -> None:
         self._thread.start()
 
+    def join(self, timeout_s: float) -> None:
+        """Wait (at most timeout_s) for the I/O thread to deliver what was sent and stop."""
+        self._thread.join(timeout=timeout_s)
+
     # ------------------------------------------------------------------ main-thread API
-    def send(self, message: dict[str, Any]) -> None:
+    def send(self, message: Mapping[str, Any]) -> None:
         """Queue a message for the orchestrator (safe from any thread)."""
         push = getattr(self._push_local, "socket", None)
         if push is None:
@@ -125,7 +130,7 @@ class Channel:
             return
         kind = message["type"]
         if kind == "task":
-            self.tasks.put(message)
+            self.tasks.put(cast(Task, message))  # validated against the schema above
         elif kind == "cancel":
             self.cancelled.add(message["task_id"])
         elif kind == "shutdown":

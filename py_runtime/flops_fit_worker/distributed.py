@@ -21,11 +21,11 @@ global batch is the single-process batch), gradients are averaged by DDP, and on
 messages reach the orchestrator. Probes and `--mock` runs stay on rank 0. While idle, rank 0
 broadcasts a keep-alive every `KEEPALIVE_S` so the waiting ranks' collectives never time out.
 
-`rank_and_world` is what `training.py` uses; with no process group it is (0, 1).
+Rank 0 runs the one-process worker's loop (worker.serve) with these two hooks; what
+training needs of the group is in collectives.py.
 """
 from __future__ import annotations
 
-import queue
 import sys
 import traceback
 from typing import Any
@@ -33,51 +33,27 @@ from typing import Any
 import torch
 import torch.distributed as dist
 
+from .collectives import broadcast
+from .messages import Task
+
 KEEPALIVE_S = 60.0
 
 
-def rank_and_world() -> tuple[int, int]:
-    """(rank, world size) of this process: (0, 1) outside a process group."""
-    if dist.is_available() and dist.is_initialized():
-        return dist.get_rank(), dist.get_world_size()
-    return 0, 1
+def _is_group_task(task: Task) -> bool:
+    return task["kind"] == "train" and task["mock"] is None
 
 
-def _broadcast(obj: Any) -> Any:
-    """Rank 0's `obj` on every rank."""
-    box = [obj]
-    dist.broadcast_object_list(box, src=0)
-    return box[0]
-
-
-def _is_group_task(task: dict[str, Any]) -> bool:
-    return task["kind"] == "train" and task.get("mock") is None
+def _share(task: Task | None) -> None:
+    """Hand a real train task (or None: stop) to the other ranks before rank 0 runs it."""
+    if task is None or _is_group_task(task):
+        broadcast(task)
 
 
 def serve_rank0(channel: Any, world_size: int) -> int:
-    """worker.serve, plus: broadcast each real train task to the other ranks first."""
-    from .worker import execute, hello
+    """worker.serve, sharing each real train task with the other ranks, keeping them alive while idle."""
+    from .worker import serve
 
-    channel.start()
-    channel.send(hello(channel.worker_id, world_size))
-    while True:
-        try:
-            task = channel.tasks.get(timeout=KEEPALIVE_S)
-        except queue.Empty:
-            _broadcast({"type": "keepalive"})
-            continue
-        if task is None:
-            break
-        if _is_group_task(task):
-            _broadcast(task)
-        channel.current_task = task["task_id"]
-        answer = execute(task, channel)
-        channel.current_task = None
-        channel.send(answer)
-    _broadcast(None)
-    channel.send({"type": "goodbye", "reason": "shutdown requested"})
-    channel._thread.join(timeout=5)
-    return 0
+    return serve(channel, world_size, share=_share, idle=lambda: broadcast({"type": "keepalive"}), idle_s=KEEPALIVE_S)
 
 
 def serve_follower(rank: int) -> int:
@@ -86,7 +62,7 @@ def serve_follower(rank: int) -> int:
     from .training import train
 
     while True:
-        task = _broadcast(None)
+        task = broadcast(None)
         if task is None:
             return 0
         if task.get("type") != "task":

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import platform
+import queue
 import sys
 import traceback
-from typing import Any
+from typing import Callable
 
 from .channel import Channel
 from .context import RunContext
+from .messages import Hello, ProbeResult, Task, TaskError, TrainResult, goodbye, task_error
 from .protocol import protocol_version
 from .preflight import TargetMisalignment
 from .targets import TargetError
@@ -39,7 +41,7 @@ def _versions() -> tuple[str | None, str | None, list[str]]:
     return torch_version, accelerate_version, devices
 
 
-def hello(worker_id: str, world_size: int) -> dict[str, Any]:
+def hello(worker_id: str, world_size: int) -> Hello:
     torch_version, accelerate_version, devices = _versions()
     return {
         "type": "hello", "protocol_version": protocol_version(), "worker_id": worker_id, "pid": os.getpid(),
@@ -49,14 +51,7 @@ def hello(worker_id: str, world_size: int) -> dict[str, Any]:
     }
 
 
-def task_error(task: dict[str, Any], code: str, message: str, tb: str | None) -> dict[str, Any]:
-    return {
-        "type": "task_error", "task_id": task["task_id"], "experiment_id": task.get("experiment_id"),
-        "attempt": task.get("attempt"), "code": code, "message": message, "traceback": tb,
-    }
-
-
-def execute(task: dict[str, Any], channel: Channel, progress_interval_s: float = 1.0) -> dict[str, Any]:
+def execute(task: Task, channel: Channel, progress_interval_s: float = 1.0) -> ProbeResult | TrainResult | TaskError:
     """Run one task and return the message that answers it (result or task_error)."""
     try:
         if task["kind"] == "probe":
@@ -72,19 +67,35 @@ def execute(task: dict[str, Any], channel: Channel, progress_interval_s: float =
         return task_error(task, "exception", f"{type(exc).__name__}: {exc}", traceback.format_exc())
 
 
-def serve(channel: Channel, world_size: int = 1) -> int:
+def serve(channel: Channel, world_size: int = 1, share: Callable[[Task | None], None] | None = None,
+          idle: Callable[[], None] | None = None, idle_s: float | None = None) -> int:
+    """Say hello, then answer tasks one at a time until `shutdown`; the exit status.
+
+    A worker made of several ranks (distributed.py) passes `share`, called with each task
+    before it runs and with None when the worker stops, and `idle`, called every `idle_s`
+    seconds without a task.
+    """
     channel.start()
     channel.send(hello(channel.worker_id, world_size))
     while True:
-        task = channel.tasks.get()
+        try:
+            task = channel.tasks.get(timeout=idle_s)
+        except queue.Empty:
+            if idle is not None:
+                idle()
+            continue
         if task is None:
             break
+        if share is not None:
+            share(task)
         channel.current_task = task["task_id"]
         answer = execute(task, channel)
         channel.current_task = None
         channel.send(answer)
-    channel.send({"type": "goodbye", "reason": "shutdown requested"})
-    channel._thread.join(timeout=5)
+    if share is not None:
+        share(None)
+    channel.send(goodbye("shutdown requested"))
+    channel.join(timeout_s=5)
     return 0
 
 
