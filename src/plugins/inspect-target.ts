@@ -173,105 +173,11 @@ export function defaultSizes(step = 1): number[] {
 
 // ---- the bridge ------------------------------------------------------------------------
 
-/** Runs in the bridged Python before anything else: output off stdout, exceptions as data. */
-const HELPER_SOURCE = String.raw`
-import inspect, json, math, os, sys
-sys.stdout.flush()
-os.dup2(2, 1)  # user modules may print: fd 1 becomes stderr, so the CLI's stdout stays clean
-from flops_fit_worker.targets import TargetError, resolve
-
-_objects = {}
-
-def problem(target):
-    try:
-        _objects[target] = resolve(target)
-    except TargetError as exc:
-        return json.dumps({"code": exc.code, "message": str(exc)})
-    except Exception as exc:
-        return json.dumps({"code": "import_error", "message": f'importing "{target}" failed: {type(exc).__name__}: {exc}'})
-    return None
-
-def lookup(target):
-    return _objects[target]
-
-def _plain(value):
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else repr(value)
-    if isinstance(value, (list, tuple)) and all(v is None or isinstance(v, (bool, int, float, str)) for v in value):
-        return [_plain(v) for v in value]
-    return repr(value)
-
-def _root(module_name):
-    top = sys.modules.get(module_name.split(".")[0])
-    file = getattr(top, "__file__", None)
-    if file:
-        folder = os.path.dirname(os.path.abspath(file))
-        return os.path.dirname(folder) if os.path.basename(file).startswith("__init__.") else folder
-    paths = list(getattr(top, "__path__", []) or [])
-    return os.path.dirname(os.path.abspath(paths[0])) if paths else None
-
-def describe(obj):
-    try:
-        sig = inspect.signature(obj)
-    except (TypeError, ValueError) as exc:
-        return json.dumps({"error": f"cannot read a signature from {obj!r}: {exc}"})
-    empty = inspect.Parameter.empty
-    params = []
-    for p in sig.parameters.values():
-        has_default = p.default is not empty
-        annotation = None if p.annotation is empty else p.annotation if isinstance(p.annotation, str) else inspect.formatannotation(p.annotation)
-        params.append({"name": p.name, "kind": p.kind.name, "default": _plain(p.default) if has_default else None,
-                       "default_type": type(p.default).__name__ if has_default else None,
-                       "required": not has_default and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD), "annotation": annotation})
-    module_name = getattr(obj, "__module__", None) or ""
-    module = sys.modules.get(module_name)
-    return json.dumps({"text": f"{getattr(obj, '__name__', type(obj).__name__)}{sig}", "kind": "class" if inspect.isclass(obj) else type(obj).__name__,
-                       "params": params, "module_file": getattr(module, "__file__", None), "module_root": _root(module_name) if module_name else None})
-
-def count(obj, size_param, size, options_json, max_params):
-    # Counted on the meta device: no memory, no init kernels, so a huge size costs nothing.
-    from flops_fit_worker.params import count_parameters
-    from flops_fit_worker.sizing import count_on_meta
-    kwargs = json.loads(options_json)
-    kwargs[size_param] = size
-    try:
-        counts = count_on_meta(obj, kwargs)
-    except Exception as meta_error:
-        return json.dumps({"error": f"{type(meta_error).__name__}: {meta_error}"})
-    if counts.total > max_params:
-        return json.dumps({"skipped": True, "n_params": counts.total})
-    return json.dumps({"n_params": counts.total, "n_params_embedding": counts.embedding, "n_params_non_embedding": counts.non_embedding})
-
-def propose(obj, size_param, options_json, data_json, max_params, default):
-    from flops_fit_worker.models import build_data, build_loss, data_hints, map_hints
-    from flops_fit_worker.sizing import propose_size_values
-    options = json.loads(options_json)
-    spec = json.loads(data_json)
-    data = loss_fn = None
-    notes, where = [], {}
-    if spec is not None:
-        try:
-            data = build_data(spec["data"], seed=0)
-            loss_fn = build_loss(spec["loss"])
-            kwargs, where = map_hints(obj, data_hints(data))
-            options = {**kwargs, **options}
-        except Exception as exc:
-            notes.append(f"the data {spec['data']['target']} did not load ({type(exc).__name__}: {exc}): sizes checked by building only")
-            data = None
-    try:
-        proposal = propose_size_values(obj, size_param, options, data, loss_fn, max_params, default)
-    except Exception as exc:
-        return json.dumps({"error": f"{type(exc).__name__}: {exc}", "hints": where, "notes": notes})
-    proposal["notes"] = notes + proposal["notes"]
-    proposal["hints"] = where
-    return json.dumps(proposal)
-`;
-
 /** An opaque proxy to a live Python object. */
 type PyRef = { readonly __pyref: unique symbol };
+/** flops_fit_worker.introspect, the bridged Python's side (tested by pytest). */
 interface Helpers {
+  quiet_stdout(): Promise<void>;
   problem(target: string): Promise<string | null>;
   lookup(target: string): Promise<PyRef>;
   describe(obj: PyRef): Promise<string>;
@@ -325,13 +231,9 @@ export class PythonSession {
     });
     exited.catch(() => undefined);
     try {
-      const [builtins, types] = (await Promise.race([Promise.all([bridge.python("builtins"), bridge.python("types")]), exited])) as [
-        { exec(source: string, namespace: PyRef): Promise<void> },
-        { ModuleType(name: string): Promise<{ __dict__: PromiseLike<PyRef> }> },
-      ];
-      const helpers = await types.ModuleType("flops_fit_inspect");
-      await Promise.race([builtins.exec(HELPER_SOURCE, await helpers.__dict__), exited]);
-      return new PythonSession(bridge, helpers as unknown as Helpers, exited);
+      const helpers = (await Promise.race([bridge.python("flops_fit_worker.introspect"), exited])) as Helpers;
+      await Promise.race([helpers.quiet_stdout(), exited]);
+      return new PythonSession(bridge, helpers, exited);
     } catch (error) {
       bridge.python.exit();
       throw error;
