@@ -63,7 +63,7 @@ def test_train_sees_the_planned_tokens_within_one_batch(corpus_file: Path, n_tok
     assert result["steps"] == steps == math.ceil(n_tokens / tokens_per_step)
     assert result["n_tokens"] == steps * tokens_per_step
     assert n_tokens <= result["n_tokens"] < n_tokens + tokens_per_step
-    assert result["batch_size"] == tokens_per_step
+    assert result["tokens_per_step"] == tokens_per_step
     assert result["flops_6nd"] == pytest.approx(6 * result["n_params"] * result["n_tokens"])
     assert result["flops_measured"] > 0
     progress = [m for m in rec.messages if m["type"] == "progress"]
