@@ -4,7 +4,7 @@ import { fitFlags, parseApproaches, parseBudgets } from "../cli/fit-flags.js";
 import { fitRows } from "../fit/fit-rows.js";
 import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
 import { fitProgress } from "../progress/fit-progress.js";
-import { readFitInput } from "../store/fit-input.js";
+import { readFitInput } from "../fit/fit-input.js";
 import { RunDir } from "../store/run-dir.js";
 import { noLawReason } from "../fit/no-law.js";
 import { fitRequestKey } from "../sweep/stored-fit.js";

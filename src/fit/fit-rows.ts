@@ -6,7 +6,7 @@
  * The input's notes (left-out definitions, re-runs, derived budgets) lead the fit's warnings.
  */
 import { exclusionKind, exclusionWarning, fitScalingLaws, type FitOptions, type FitPoint } from "../fitting/index.js";
-import type { FitRow } from "../store/fit-input.js";
+import type { FitRow } from "../fit/fit-input.js";
 import { epochsWarning } from "./epochs.js";
 import type { FitOutput, LeftOut } from "./fit-json.js";
 

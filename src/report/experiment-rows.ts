@@ -3,7 +3,7 @@
  * final attempt's status, N, D, loss, FLOPs, wall time and error; experiments planned but
  * not yet recorded (a report written mid-sweep) are `pending`. Pure.
  */
-import { latestPerExperiment } from "../store/fit-input.js";
+import { latestPerExperiment } from "../store/record-selection.js";
 import type { ResultRecord } from "../store/record.js";
 import { errorLine } from "../util/error-line.js";
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { UserError } from "../errors/user-error.js";
 import { parseFitJson, type FitOutput } from "../fit/fit-json.js";
 import { fitRows, type FitRequest } from "../fit/fit-rows.js";
-import { readFitInput } from "../store/fit-input.js";
+import { readFitInput } from "../fit/fit-input.js";
 import { readJournal } from "../store/journal.js";
 import { selectRunRecords } from "../store/run-definitions.js";
 import type { ResultRecord } from "../store/record.js";

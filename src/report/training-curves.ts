@@ -3,7 +3,7 @@
  * attempt's `curve`), coloured by compute budget. Pure spec builder.
  */
 import * as Plot from "@observablehq/plot";
-import { latestPerExperiment } from "../store/fit-input.js";
+import { latestPerExperiment } from "../store/record-selection.js";
 import type { ResultRecord } from "../store/record.js";
 import { budgetColor, formatCount } from "./budget-color.js";
 import { budgetLegend, LEGEND_MARGIN } from "./budget-legend.js";

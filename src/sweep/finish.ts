@@ -4,7 +4,7 @@
  */
 import { fitRows, type FitOutput, type FitRequest } from "../fit/fit-rows.js";
 import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
-import { readFitInput } from "../store/fit-input.js";
+import { readFitInput } from "../fit/fit-input.js";
 import { readJournal } from "../store/journal.js";
 import { WriteFailure } from "../store/write-failure.js";
 import type { SweepOutcome } from "./run-sweep.js";

@@ -6,7 +6,7 @@
  */
 import { relative } from "node:path";
 import type { FitOutput } from "../fit/fit-rows.js";
-import { latestPerExperiment } from "../store/fit-input.js";
+import { latestPerExperiment } from "../store/record-selection.js";
 import type { ResultRecord } from "../store/record.js";
 import type { RunDir } from "../store/run-dir.js";
 import { errorLine } from "../util/error-line.js";

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { SweepConfig } from "../../src/config/schema.js";
 import { UserError } from "../../src/errors/user-error.js";
 import { fitRows } from "../../src/fit/fit-rows.js";
-import { readFitInput } from "../../src/store/fit-input.js";
+import { readFitInput } from "../../src/fit/fit-input.js";
 import { readJournal } from "../../src/store/journal.js";
 import type { ResultRecord } from "../../src/store/record.js";
 import { latestPerExperiment, selectRecords } from "../../src/store/record-selection.js";

@@ -12,13 +12,11 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { UserError } from "../errors/user-error.js";
 import { clusterDerivedBudgets } from "../fitting/budget-groups.js";
 import { parseDecimal } from "../util/decimal.js";
-import { readJournal } from "./journal.js";
-import type { ResultRecord } from "./record.js";
-import { latestPerExperiment, selectRecords, type RecordSelection } from "./record-selection.js";
-import { selectRunRecords } from "./run-definitions.js";
-import { RunDir } from "./run-dir.js";
-
-export { latestPerExperiment };
+import { readJournal } from "../store/journal.js";
+import type { ResultRecord } from "../store/record.js";
+import { selectRecords, type RecordSelection } from "../store/record-selection.js";
+import { selectRunRecords } from "../store/run-definitions.js";
+import { RunDir } from "../store/run-dir.js";
 
 /** One run as the fit sees it, whatever file it came from. */
 export interface FitRow {
