@@ -1,6 +1,6 @@
 /** From the plan to concrete experiments: resolved hyper-parameters and stable ids. */
 import type { SweepConfig } from "../config/schema.js";
-import type { SweepPlan, PlannedExperiment } from "../planning/iso-flop.js";
+import type { PlannedExperiment } from "../planning/iso-flop.js";
 import { resolveHyper } from "../planning/hyper.js";
 import type { MockSurface, TrainingHyper } from "../protocol/messages.js";
 import type { ResolvedPlugin } from "../plugins/registry.js";
@@ -27,7 +27,8 @@ export interface ExperimentContext {
   trainTokens?: number | null;
 }
 
-export function buildExperiments(plan: SweepPlan, context: ExperimentContext): Experiment[] {
+/** The experiments of planned budgets: a SweepPlan's, or a refinement round's (planning/refine.ts). */
+export function buildExperiments(plan: { budgets: ReadonlyArray<{ experiments: readonly PlannedExperiment[] }> }, context: ExperimentContext): Experiment[] {
   const { config, plugin } = context;
   return plan.budgets.flatMap((budget) =>
     budget.experiments.map((planned) => {

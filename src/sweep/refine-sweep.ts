@@ -67,8 +67,7 @@ export async function refineSweep(input: RefineInput): Promise<RefineOutput> {
       probes = probes.map((p) => measured.get(p.size_value) ?? p);
       refinements = planRefinements(observed(), probes, input.planOptions);
     }
-    const plan = { budgets: refinements.map((r) => ({ budget_flops: r.budget_flops, prior_n_opt: 0, n_range: [0, 0] as [number, number], experiments: r.experiments })), warnings: [] };
-    const extra = buildExperiments(plan, input.context);
+    const extra = buildExperiments({ budgets: refinements }, input.context);
     for (const e of extra) known.add(e.experiment_id);
     for (const r of refinements) {
       input.onNote(r.note);
