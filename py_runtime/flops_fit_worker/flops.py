@@ -5,7 +5,7 @@
 C ≈ 6·N·D (Kaplan et al. 2020, arXiv:2001.08361, §2.1: 2N forward + 4N backward per token)
 ignores attention (≈ 12·n_layers·d_model·seq_len per token, fwd+bwd) and counts embedding
 lookups that cost nothing; for the small models of a CPU sweep both matter, so each run's
-compute is *measured* and recorded beside the 6ND estimate (REFERENCE.md §1).
+compute is *measured* and recorded beside the 6ND estimate (docs/methods.md §1).
 
 torch.utils.flop_counter counts matrix products (mm, addmm, bmm, convolutions and fused
 attention, each multiply-add = 2 FLOPs); element-wise work (softmax, norms, activations,

@@ -10,7 +10,7 @@ any exception in the model, data or loss come back as a result with `status` and
 and the worker takes the next task. Only an unresolvable target (TargetError) propagates,
 as a task_error: that is a mistake in the config, not in the run.
 
-The recipe follows what makes IsoFLOP curves trustworthy (REFERENCE.md §5.4; Hoffmann et
+The recipe follows what makes IsoFLOP curves trustworthy (docs/methods.md §5.4; Hoffmann et
 al. 2022, arXiv:2203.15556; Porian et al. 2024, arXiv:2406.19146):
 - train exactly D = n_tokens tokens: steps = ceil(D / (batch_size · tokens_per_sample));
 - AdamW, linear warmup, then cosine decay to min_lr_fraction · lr at *this run's* last step

@@ -43,7 +43,7 @@ def test_gpt_flops_per_token_are_6n_of_its_matrices_plus_attention(corpus_file: 
     matmul_params = sum(m.weight.numel() for m in model.modules() if isinstance(m, nn.Linear))
     # Kaplan et al. 2020 (Table 1): 6 FLOPs per matrix parameter per token, plus attention:
     # scores and values are 2·2·seq·d forward per layer and twice that backward (12·seq·d in
-    # all, REFERENCE.md §1); the fused kernel's backward also recomputes the scores (+2·seq·d),
+    # all, docs/methods.md §1); the fused kernel's backward also recomputes the scores (+2·seq·d),
     # which torch counts because the kernel does it: 14·layers·seq·d.
     expected = 6 * matmul_params + 14 * layers * seq * d
     measured = measure_flops_per_token(model, data, next_token_cross_entropy)

@@ -20,7 +20,7 @@ export default class Fit extends BaseCommand {
   static override args = { input: Args.string({ description: "run directory, results.jsonl, or CSV (n_params,n_tokens,loss[,budget_flops])", required: false, default: "runs/quickstart" }) };
   static override flags = {
     ...fitFlags,
-    convention: Flags.string({ description: "which parameter count is N (REFERENCE §5.5)", options: ["total", "non_embedding"], default: "total" }),
+    convention: Flags.string({ description: "which parameter count is N (total or non-embedding; docs/methods.md §5.5)", options: ["total", "non_embedding"], default: "total" }),
     "exclude-worst": Flags.integer({ description: "drop the k highest-loss runs (reported as exclusions)", default: 0, min: 0 }),
     format: Flags.string({ description: "Chinchilla table format", options: ["markdown", "csv"], default: "markdown" }),
   };

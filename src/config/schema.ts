@@ -68,11 +68,11 @@ export const PlanningConfig = z.strictObject({
   sizes_per_budget: z.number().int().min(3, "an IsoFLOP parabola needs at least 3 sizes").default(5),
   /** Prior for the compute-optimal ratio D/N (tokens per parameter) that centres each budget's grid (Chinchilla: ~20). */
   tokens_per_param: z.number().positive().default(20),
-  /** Each budget's sizes span N_opt/span .. N_opt·span around the predicted N*(C) (REFERENCE §5.1). */
+  /** Each budget's sizes span N_opt/span .. N_opt·span around the predicted N*(C) (docs/methods.md §5.1). */
   span: z.number().gt(1, "span must exceed 1").default(3),
   /**
    * Rounds of grid refinement: after the sweep, a budget whose lowest loss sits at its
-   * smallest or largest size gets 2 more sizes on that side (REFERENCE §5.1). 0 = off.
+   * smallest or largest size gets 2 more sizes on that side (docs/methods.md §5.1). 0 = off.
    */
   refine_rounds: z.number().int().min(0).max(5).default(1),
   /** Candidate size values to probe; default: the plugin's, else 16..512. */
@@ -159,7 +159,7 @@ export const SweepConfig = z.strictObject({
   loss: LossConfig.default({}),
   /** FLOPs per token: `measured` (torch FLOP counter on a real step) or `6nd` (6·N per token). */
   flops: z.enum(["measured", "6nd"]).default("measured"),
-  /** Which parameter count is N in the fit (REFERENCE §5.5). */
+  /** Which parameter count is N in the fit (docs/methods.md §5.5). */
   param_convention: z.enum(["total", "non_embedding"]).default("total"),
   planning: PlanningConfig,
   training: TrainingConfig.default(() => TrainingConfig.parse({})),

@@ -1,6 +1,6 @@
 /**
  * The compute-optimal allocation of the Chinchilla loss surface in closed form
- * (Hoffmann et al. 2022, arXiv:2203.15556, eq. 4 and Appendix D.2; REFERENCE §1):
+ * (Hoffmann et al. 2022, arXiv:2203.15556, eq. 4 and Appendix D.2; docs/methods.md §1):
  *
  *   L(N, D) = E + A/N^alpha + B/D^beta,   C = 6·N·D
  *   G = (alpha·A / (beta·B))^(1/(alpha+beta)),  a = beta/(alpha+beta),  b = alpha/(alpha+beta)

@@ -1,5 +1,5 @@
 /**
- * Chinchilla Approach 1, the envelope (Hoffmann et al. 2022, §3.1; REFERENCE §2): for each
+ * Chinchilla Approach 1, the envelope (Hoffmann et al. 2022, §3.1; docs/methods.md §2): for each
  * FLOP level take the run with the lowest loss, then fit N* = k_n·C^a, D* = k_d·C^b and
  * L* = k_l·C^c by least squares in log-log space. Hoffmann et al. take the envelope of
  * training curves; with final losses only, the envelope at a budget is its best run.

@@ -1,12 +1,12 @@
 /**
- * Chinchilla Approach 2, IsoFLOP profiles (Hoffmann et al. 2022, §3.2; REFERENCE §2):
+ * Chinchilla Approach 2, IsoFLOP profiles (Hoffmann et al. 2022, §3.2; docs/methods.md §2):
  * per budget C a parabola of loss in ln N gives N*(C) at its vertex, D*(C) from the
  * budget's own runs (vertex-tokens.ts: D* = C/(6·N*) when every run has 6·N·D = C, and
  * C/(φ*·N*) with φ the runs' measured compute per parameter-token otherwise) and L*(C) at
  * the vertex; then N* = k_n·C^a, D* = k_d·C^b and L* = k_l·C^c by least squares in log-log
  * space. When the budgets are 6·N·D (or any constant multiple of N·D), b = 1 − a.
  *
- * Guards (REFERENCE §4, §5.2): a budget is refused, with its reason, when it has too few
+ * Guards (docs/methods.md §4, §5.2): a budget is refused, with its reason, when it has too few
  * points, a non-positive curvature, a vertex outside the sampled range, or a vertex whose
  * standard error is a large part of that range; with fewer than minBudgets usable budgets
  * there is no law. A vertex near the edge of its range is used but flagged (at_edge).

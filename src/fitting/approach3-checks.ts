@@ -5,7 +5,7 @@
  * answers instead, and the fit is reported as failing these checks, never silently used.
  *
  * The checks (Besiroglu et al. 2024, arXiv:2404.10102, on how under-determined Chinchilla's
- * own fit was; REFERENCE §5.7: A and B alone are poorly identified):
+ * own fit was; docs/methods.md §5.7: A and B alone are poorly identified):
  * - the optimiser converged;
  * - 0 < alpha, beta ≤ MAX_EXPONENT: published fits give 0.28–0.37; an exponent past 2 means
  *   its term vanishes within the sampled range, so the data cannot tell its size;

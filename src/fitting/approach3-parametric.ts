@@ -1,6 +1,6 @@
 /**
  * Chinchilla Approach 3, the parametric fit (Hoffmann et al. 2022, §3.3 and §D.2;
- * REFERENCE §2): L(N, D) = E + A/N^alpha + B/D^beta, minimising the sum over runs of
+ * docs/methods.md §2): L(N, D) = E + A/N^alpha + B/D^beta, minimising the sum over runs of
  * Huber_delta(ln L̂ − ln L) (delta = 1e-3) from a grid of starts, then the compute-optimal
  * allocation in closed form (allocation.ts).
  *
@@ -48,7 +48,7 @@ export function surfaceFromTheta(theta: ArrayLike<number>): LossSurface {
   return { E: Math.exp(theta[0] as number), A: Math.exp(theta[1] as number), B: Math.exp(theta[2] as number), alpha: theta[3] as number, beta: theta[4] as number };
 }
 
-/** Whether a fitted surface has a compute-optimal allocation (REFERENCE §1 needs alpha, beta > 0). */
+/** Whether a fitted surface has a compute-optimal allocation (the closed form of docs/methods.md §1 needs alpha, beta > 0). */
 export function hasAllocation(surface: LossSurface): boolean {
   return surface.alpha > 0 && surface.beta > 0 && Number.isFinite(surface.A) && Number.isFinite(surface.B) && surface.A > 0 && surface.B > 0;
 }

@@ -1,5 +1,5 @@
 /**
- * Bootstrap over runs (Efron & Tibshirani 1993, ch. 6 and 13; REFERENCE §5.7): resample
+ * Bootstrap over runs (Efron & Tibshirani 1993, ch. 6 and 13; docs/methods.md §5.7): resample
  * runs with replacement, refit, and report percentile intervals and standard errors of
  * the fitted quantities and of N*(C), D*(C), L*(C) at every predicted budget.
  *

@@ -1,5 +1,5 @@
 /**
- * The Approach 3 objective of Hoffmann et al. 2022 (§D.2; REFERENCE §2), as a sum (not a
+ * The Approach 3 objective of Hoffmann et al. 2022 (§D.2; Besiroglu et al. 2024; docs/methods.md §2), as a sum (not a
  * mean: a mean-reduced objective makes L-BFGS stop at its start) over runs i of
  *
  *   w_i · Huber_delta( LSE(a − alpha·ln N_i, b − beta·ln D_i, e) − ln L_i )

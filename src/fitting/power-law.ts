@@ -1,6 +1,6 @@
 /**
  * Power laws y = coefficient · C^exponent fitted by least squares in log-log space
- * (REFERENCE §2: not a linear-space fit with an offset, which biases N*; §6).
+ * (docs/methods.md §2: not a linear-space fit with an offset, which biases N*).
  */
 import { fitLine } from "./small-linear-algebra.js";
 import type { OptimumLaws, PowerLaw } from "./types.js";

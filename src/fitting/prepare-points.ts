@@ -1,6 +1,6 @@
 /**
  * Turns the caller's runs into the points a fit uses, and says which were left out and
- * why (REFERENCE §5.6: never drop a point silently). Rules, in order:
+ * why (docs/methods.md §5.6: never drop a point silently). Rules, in order:
  *   1. a run with a status other than "completed" (failed, diverged, oom, cancelled);
  *   2. a run with a non-finite or non-positive n_params, n_tokens, loss or budget_flops;
  *   3. the k highest losses among the rest, when excludeWorst = k.

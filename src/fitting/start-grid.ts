@@ -1,5 +1,5 @@
 /**
- * The grid of starts for Approach 3 (Hoffmann et al. 2022, §D.2; REFERENCE §2):
+ * The grid of starts for Approach 3 (Hoffmann et al. 2022, §D.2; docs/methods.md §2):
  * alpha, beta ∈ {0, 0.5, …, 2}, e ∈ {−1, −0.5, …, 1}, a, b ∈ {0, 5, …, 25}:
  * 5·5·5·6·6 = 4500 starts, each [alpha, beta, e, a, b].
  */

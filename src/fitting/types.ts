@@ -64,7 +64,7 @@ export interface FitOptions {
   approach3?: Approach3Options;
   /** Runs whose budgets differ by less than this relative amount share an IsoFLOP budget. Default 1e-6. */
   budgetTolerance?: number;
-  /** Flag (warning) when Approaches 2 and 3 disagree on a by more than this. Default 0.03 (REFERENCE §5.8). */
+  /** Flag (warning) when Approaches 2 and 3 disagree on a by more than this. Default 0.03 (docs/methods.md §5.8). */
   disagreementThreshold?: number;
   /** Hears how a long fit advances (approach 3's starts, bootstrap resamples); the fit is synchronous. */
   onProgress?: (progress: FitProgress) => void;
@@ -80,13 +80,13 @@ export interface FitProgress {
 }
 
 export interface Approach2Options {
-  /** Fewest points for a budget's parabola. Default 3 (REFERENCE §5.2). */
+  /** Fewest points for a budget's parabola. Default 3 (docs/methods.md §5.2). */
   minPointsPerBudget?: number;
-  /** Fewest usable budgets for a law. Default 3 (REFERENCE §5.2). */
+  /** Fewest usable budgets for a law. Default 3 (docs/methods.md §5.2). */
   minBudgets?: number;
   /**
    * Fit each budget's parabola on only the k runs nearest (in log N) to its lowest-loss run.
-   * Far-off points bias the vertex of a parabola (REFERENCE §3, Porian). Default: all runs.
+   * Far-off points bias the vertex of a parabola (Porian et al. 2024; docs/methods.md §3). Default: all runs.
    */
   nearestPoints?: number;
   /**

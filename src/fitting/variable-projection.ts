@@ -1,6 +1,6 @@
 /**
  * Variable projection for Approach 3 (Golub & Pereyra 1973, applied to the Chinchilla
- * surface as REFERENCE §2 describes). E, A, B enter L = E + A/N^alpha + B/D^beta
+ * surface as docs/methods.md §2 describes). E, A, B enter L = E + A/N^alpha + B/D^beta
  * linearly, so for each (alpha, beta) they are solved for, and the outer search runs over
  * (alpha, beta) only:
  *
@@ -8,7 +8,7 @@
  *
  * with F the sum-Huber objective of parametric-objective.ts. By the envelope theorem
  * ∇f = (∂F/∂alpha, ∂F/∂beta) at the inner minimiser, so f has an exact analytic gradient.
- * The 2-D problem is far better conditioned than the 5-D one (REFERENCE §2: Hessian
+ * The 2-D problem is far better conditioned than the 5-D one (docs/methods.md §2: Hessian
  * condition number ~11 instead of ~3.5e11) and the joint minimum is the same point.
  *
  * Inner solve, for fixed (alpha, beta):

@@ -4,7 +4,7 @@
  * token) tokens.
  *
  * Centring every budget's grid on its own N*(C) — not one absolute N range for all
- * budgets — is what keeps Approach 2's exponent unbiased (REFERENCE.md §4, §5.1): a grid
+ * budgets — is what keeps Approach 2's exponent unbiased (docs/methods.md §4, §5.1): a grid
  * off-centre by a constant factor only biases the intercept, a drifting one biases `a`.
  * The prior is D/N = tokens_per_param (Chinchilla ≈ 20): C = 6·N·D = 6·r·N², so
  * N*(C) = sqrt(C / (6r)).
@@ -28,7 +28,7 @@ export interface PlanOptions {
   tokensPerParam: number;
   /** Sizes span N_opt/span .. N_opt·span. */
   span: number;
-  /** Which count is N: "total" or "non_embedding" (REFERENCE §5.5). */
+  /** Which count is N: "total" or "non_embedding" (docs/methods.md §5.5). */
   paramConvention: "total" | "non_embedding";
   /** "measured" uses the probe's FLOPs per token for D = C / flops_per_token; "6nd" uses 6·N. */
   flops: "measured" | "6nd";

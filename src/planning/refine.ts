@@ -1,7 +1,7 @@
 /**
  * Grid refinement (pure): when a budget's lowest loss sits at the smallest or largest size
  * it sampled, its IsoFLOP parabola cannot locate the minimum (Approach 2 refuses or flags
- * it), so the sweep extends that budget's grid on that side (REFERENCE.md §5.1) with sizes
+ * it), so the sweep extends that budget's grid on that side (docs/methods.md §5.1) with sizes
  * spaced like the budget's own grid.
  */
 import { paramsUnder, plannedExperiment, priorOptimalParams, type PlanOptions, type PlannedExperiment, type SizeProbe } from "./iso-flop.js";

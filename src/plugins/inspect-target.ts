@@ -5,9 +5,10 @@
  * flops_fit_worker.params.count_parameters. Used by `plugins inspect` and `plugins init`
  * only; training never touches the bridge (workers speak ZeroMQ).
  *
- * Bridge rules (DESIGN.md, "Pinned stack"): pythonia is imported lazily, because importing
- * it spawns Python; PYTHON_BIN and PYTHONPATH are set just for that spawn; the bridged
- * Python's stdout is pointed at stderr before any user code runs; python.exit() always.
+ * Bridge rules: pythonia is imported lazily, because importing it spawns Python;
+ * PYTHON_BIN and PYTHONPATH are set just for that spawn; the bridged Python's side is
+ * flops_fit_worker/introspect.py, whose quiet_stdout() points stdout at stderr before any
+ * user code is imported; python.exit() always.
  */
 import type { ChildProcess } from "node:child_process";
 import { dirname, isAbsolute, join, resolve } from "node:path";

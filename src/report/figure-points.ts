@@ -1,6 +1,6 @@
 /**
  * The runs a figure draws: one per experiment (its final attempt), completed with a
- * held-out loss, N under the fit's parameter convention (REFERENCE §5.5). Pure.
+ * held-out loss, N under the fit's parameter convention (docs/methods.md §5.5). Pure.
  */
 import { latestPerExperiment } from "../store/record-selection.js";
 import type { ResultRecord } from "../store/record.js";

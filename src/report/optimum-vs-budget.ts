@@ -1,5 +1,5 @@
 /**
- * N*(C), D*(C) or L*(C) on log-log axes (Chinchilla Approaches 1–3, REFERENCE §2): each
+ * N*(C), D*(C) or L*(C) on log-log axes (Chinchilla Approaches 1–3, Hoffmann et al. 2022, §3): each
  * approach's optima, its fitted law (solid over the measured budgets, dashed where it
  * extrapolates), the bootstrap band where intervals exist, and the predictions at the
  * requested budgets with their intervals; for L*(C) also every run's loss, in grey.

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { chinchillaAllocation, lossSurface } from "../../src/fitting/index.js";
 import { CHINCHILLA_SURFACE } from "./helpers/synthetic.js";
 
-describe("chinchillaAllocation (REFERENCE §1)", () => {
+describe("chinchillaAllocation (docs/methods.md §1)", () => {
   it("spends exactly the budget: 6·N*·D* = C", () => {
     for (const budget of [1e15, 1e19, 5.76e23, 1e27]) {
       const { n_params, n_tokens } = chinchillaAllocation(CHINCHILLA_SURFACE, budget);

@@ -15,7 +15,7 @@ function approach2(points: FitPoint[], options: Parameters<typeof fitScalingLaws
   return fitScalingLaws(points, { approaches: [2], approach2: options }).approaches["2"]!;
 }
 
-describe("approach 2 guards (REFERENCE §4, §5.2)", () => {
+describe("approach 2 guards (docs/methods.md §4, §5.2)", () => {
   it("uses budgets with an interior minimum and fits N* ∝ C^a with b = 1 − a", () => {
     const result = approach2(good);
     expect(result.status).toBe("fitted");
@@ -76,7 +76,7 @@ describe("approach 2 guards (REFERENCE §4, §5.2)", () => {
     const points = syntheticSweep({ k: 16, pointsPerBudget: 11 });
     const trimmed = approach2(points, { nearestPoints: 5 });
     expect(trimmed.budgets.every((b) => b.n_points === 5 && b.n_trimmed === 6)).toBe(true);
-    // Grids centred on N*: the exponent is exact with or without trimming (REFERENCE §4).
+    // Grids centred on N*: the exponent is exact with or without trimming (docs/methods.md §4).
     expect(Math.abs(trimmed.a! - TRUE_A)).toBeLessThan(1e-6);
   });
 

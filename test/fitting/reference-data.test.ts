@@ -1,5 +1,5 @@
 /**
- * Every row of REFERENCE §3, reproduced from the public data read in place from
+ * Every row of docs/methods.md §3, reproduced from the public data read in place from
  * ../shared/data/reference (skipped when that folder is absent).
  */
 import { describe, expect, it } from "vitest";
@@ -9,7 +9,7 @@ import { epochPoints, hasReferenceData, openAthenaPoints, porianOptimalPairs, po
 
 const relative = (value: number, expected: number) => Math.abs(value / expected - 1);
 
-describe.skipIf(!hasReferenceData)("REFERENCE §3: Epoch's 240 points, Approach 3", () => {
+describe.skipIf(!hasReferenceData)("published results (docs/methods.md §3): Epoch's 240 points, Approach 3", () => {
   // Epoch drops the 5 highest losses (245 → 240); D = C/(6N).
   let result: FitResult;
   it("fits alpha = 0.34731, beta = 0.36717, E = 1.8172, a = 0.5139 with objective ≤ 1.01828e-3", () => {
@@ -46,7 +46,7 @@ describe.skipIf(!hasReferenceData)("REFERENCE §3: Epoch's 240 points, Approach 
   });
 
   it("has a bootstrap SE of a within 15% of 0.020 (1000 resamples), SE(alpha) ≈ 0.0154, SE(beta) ≈ 0.0206, 95% CI of a ≈ (0.481, 0.556)", () => {
-    // REFERENCE quotes 4000 resamples; 1000 keep this test near 20 s and estimate an SE to ±2.2%.
+    // The published standard errors come from 4000 resamples; 1000 keep this test near 20 s and estimate an SE to ±2.2%.
     const booted = fitScalingLaws(epochPoints(), { approaches: [3], excludeWorst: 5, bootstrap: 1000, seed: 0 });
     const intervals = booted.approaches["3"]!.intervals!;
     expect(booted.bootstrap!.failed["3"]).toBe(0);
@@ -58,7 +58,7 @@ describe.skipIf(!hasReferenceData)("REFERENCE §3: Epoch's 240 points, Approach 
   }, 120_000);
 });
 
-describe.skipIf(!hasReferenceData)("REFERENCE §3: Approach 2 on IsoFLOP data", () => {
+describe.skipIf(!hasReferenceData)("published results (docs/methods.md §3): Approach 2 on IsoFLOP data", () => {
   it("refuses Chinchilla's 1e20 budget (vertex log10 N = 8.70 below 8.80–9.47) and gives a = 0.4920 from 8 budgets", () => {
     const fit = fitScalingLaws(openAthenaPoints("epochai_chinchilla_isoflops.csv"), { approaches: [2] }).approaches["2"]!;
     const refused = fit.budgets.filter((b) => b.status === "refused");

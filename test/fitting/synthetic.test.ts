@@ -1,5 +1,5 @@
 /**
- * The synthetic suite of REFERENCE §4, on the Chinchilla surface E=1.69, A=406.4, B=410.7,
+ * The synthetic suite of docs/methods.md §4, on the Chinchilla surface E=1.69, A=406.4, B=410.7,
  * alpha=0.34, beta=0.28 (a = 0.4516): 5 budgets log-spaced over 1e17..1e21, sizes evenly
  * spaced in log N from N* ÷ k to k·N*, D = C/(6N).
  */
@@ -28,7 +28,7 @@ function unguardedA(design: SweepDesign): number {
   return fitLine(budgets.map(Math.log), vertices)!.slope;
 }
 
-describe("REFERENCE §4: Approach 2 on noiseless sweeps", () => {
+describe("synthetic checks (docs/methods.md §4): Approach 2 on noiseless sweeps", () => {
   it.each([2, 4, 8, 16])("recovers a exactly (|Δa| < 1e-6) on a grid centred on N* with k = %i", (k) => {
     expect(Math.abs(approach2({ k, pointsPerBudget: 15 }).approaches["2"]!.a! - TRUE_A)).toBeLessThan(1e-6);
   });
@@ -54,7 +54,7 @@ describe("REFERENCE §4: Approach 2 on noiseless sweeps", () => {
   });
 });
 
-describe("REFERENCE §4: Approach 3 on a noiseless sweep", () => {
+describe("synthetic checks (docs/methods.md §4): Approach 3 on a noiseless sweep", () => {
   const points = syntheticSweep({ k: 4, pointsPerBudget: 15 });
 
   it("recovers all five parameters to 1e-4 relative and D*(1e24) to 0.01% (full grid, variable projection)", () => {
@@ -75,7 +75,7 @@ describe("REFERENCE §4: Approach 3 on a noiseless sweep", () => {
   });
 });
 
-describe("REFERENCE §4: noise", () => {
+describe("synthetic checks (docs/methods.md §4): noise", () => {
   it("with 0.5% noise (100 seeds, 15 points, k = 8) has median |Δa| ≈ 0.003, p95 ≈ 0.008, median |D*(1e24) error| ≈ 4%", () => {
     const errorsA: number[] = [];
     const errorsD: number[] = [];

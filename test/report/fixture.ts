@@ -1,5 +1,5 @@
 /**
- * Deterministic report inputs: runs on the Chinchilla surface (REFERENCE §4) with seeded
+ * Deterministic report inputs: runs on the Chinchilla surface (docs/methods.md §4) with seeded
  * 0.3% noise at 5 budgets, one of them sampled too narrowly and refused by Approach 2,
  * one failed run, training curves, and a fit result as fit.json holds it (FitOutput).
  */

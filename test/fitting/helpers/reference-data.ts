@@ -7,12 +7,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { FitPoint } from "../../../src/fitting/index.js";
 
-export const REFERENCE_DIR = fileURLToPath(new URL("../../../../shared/data/reference/", import.meta.url));
-export const hasReferenceData = existsSync(`${REFERENCE_DIR}epoch_svg_extracted_data.csv`);
+export const PUBLIC_DATA_DIR = fileURLToPath(new URL("../../../../shared/data/reference/", import.meta.url));
+export const hasReferenceData = existsSync(`${PUBLIC_DATA_DIR}epoch_svg_extracted_data.csv`);
 
 /** Rows of a headed CSV (no quoted fields in these files) as string records. */
 export function readCsv(relativePath: string): Array<Record<string, string>> {
-  const [header, ...lines] = readFileSync(REFERENCE_DIR + relativePath, "utf8").trim().split(/\r?\n/);
+  const [header, ...lines] = readFileSync(PUBLIC_DATA_DIR + relativePath, "utf8").trim().split(/\r?\n/);
   const columns = (header ?? "").split(",");
   return lines.map((line) => Object.fromEntries(line.split(",").map((value, i) => [columns[i] ?? `column${i}`, value])));
 }

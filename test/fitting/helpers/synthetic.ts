@@ -1,12 +1,12 @@
 /**
- * Synthetic IsoFLOP sweeps on a known Chinchilla surface (REFERENCE §4): budgets
+ * Synthetic IsoFLOP sweeps on a known Chinchilla surface (docs/methods.md §4): budgets
  * log-spaced over 1e17..1e21, sizes evenly spaced in log N over [centre/k, centre·k] with
  * D = C/(6N), loss from L(N, D) exactly or with multiplicative Gaussian noise.
  */
 import { chinchillaAllocation, lossSurface, type FitPoint, type LossSurface } from "../../../src/fitting/index.js";
 import { createRandom } from "../../../src/fitting/random.js";
 
-/** Hoffmann et al. 2022's rounded Approach 3 fit (REFERENCE §4). */
+/** Hoffmann et al. 2022's rounded Approach 3 fit (docs/methods.md §4). */
 export const CHINCHILLA_SURFACE: LossSurface = { E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28 };
 /** a = beta/(alpha + beta) = 0.4516… for the surface above. */
 export const TRUE_A = CHINCHILLA_SURFACE.beta / (CHINCHILLA_SURFACE.alpha + CHINCHILLA_SURFACE.beta);
