@@ -62,7 +62,7 @@ def test_incoming_messages_are_validated_against_the_exported_schema() -> None:
 
 def test_hello_carries_the_protocol_version_and_is_valid() -> None:
     message = hello("w0", 1)
-    assert message["protocol_version"] == protocol_version() == 1
+    assert message["protocol_version"] == protocol_version() == 2
     check_outgoing(message)
 
 
