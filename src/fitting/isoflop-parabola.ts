@@ -7,7 +7,7 @@
  * parabola's covariance gives the standard error of the vertex by the delta method:
  * v = −c1/(2·c2), ∂v/∂c1 = −1/(2·c2), ∂v/∂c2 = c1/(2·c2²).
  */
-import { choleskySolve, symmetricInverse, type Matrix } from "./small-linear-algebra.js";
+import { quadraticLeastSquares, symmetricInverse } from "./small-linear-algebra.js";
 import type { ParabolaCoefficients } from "./types.js";
 
 export interface ParabolaFit {
@@ -42,28 +42,10 @@ export function fitIsoFlopParabola(lnN: ArrayLike<number>, loss: ArrayLike<numbe
   centre /= n;
   const scale = (maxLnN - minLnN) / 2;
   if (!(scale > 0)) return null;
-  // Normal equations in u: sums of u^0..u^4 and of loss·u^0..u^2.
-  const powers = [0, 0, 0, 0, 0];
-  const moments = [0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    const u = ((lnN[i] as number) - centre) / scale;
-    const y = loss[i] as number;
-    let term = 1;
-    for (let k = 0; k <= 4; k++) {
-      powers[k] = (powers[k] as number) + term;
-      if (k <= 2) moments[k] = (moments[k] as number) + term * y;
-      term *= u;
-    }
-  }
-  const p = powers as [number, number, number, number, number];
-  const normal: Matrix = [
-    [p[0], p[1], p[2]],
-    [p[1], p[2], p[3]],
-    [p[2], p[3], p[4]],
-  ];
-  const solution = choleskySolve(normal, moments);
-  if (!solution) return null; // fewer than 3 distinct sizes
-  const [k0, k1, k2] = solution as [number, number, number];
+  const quadratic = quadraticLeastSquares(lnN, loss, centre, scale);
+  if (!quadratic) return null; // fewer than 3 distinct sizes
+  const { normal } = quadratic;
+  const [k0, k1, k2] = quadratic.coefficients;
   let ssr = 0;
   for (let i = 0; i < n; i++) {
     const u = ((lnN[i] as number) - centre) / scale;

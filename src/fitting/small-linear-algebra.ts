@@ -92,3 +92,32 @@ export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>): LineFit | n
   for (let i = 0; i < n; i++) ssr += ((y[i] as number) - intercept - slope * (x[i] as number)) ** 2;
   return { slope, intercept, residualSD: n > 2 ? Math.sqrt(ssr / (n - 2)) : NaN, n };
 }
+
+/**
+ * Least-squares quadratic y ≈ k0 + k1·u + k2·u² in u = (x − centre)/scale (centred and
+ * scaled, which keeps the normal equations well conditioned whatever the units): the
+ * coefficients [k0, k1, k2] and the normal matrix, or null when it is singular (fewer
+ * than 3 distinct x).
+ */
+export function quadraticLeastSquares(x: ArrayLike<number>, y: ArrayLike<number>, centre: number, scale: number): { coefficients: [number, number, number]; normal: Matrix } | null {
+  // Normal equations in u: sums of u^0..u^4 and of y·u^0..u^2.
+  const powers = [0, 0, 0, 0, 0];
+  const moments = [0, 0, 0];
+  for (let i = 0; i < x.length; i++) {
+    const u = ((x[i] as number) - centre) / scale;
+    let term = 1;
+    for (let k = 0; k <= 4; k++) {
+      powers[k] = (powers[k] as number) + term;
+      if (k <= 2) moments[k] = (moments[k] as number) + term * (y[i] as number);
+      term *= u;
+    }
+  }
+  const p = powers as [number, number, number, number, number];
+  const normal: Matrix = [
+    [p[0], p[1], p[2]],
+    [p[1], p[2], p[3]],
+    [p[2], p[3], p[4]],
+  ];
+  const solution = choleskySolve(normal, moments);
+  return solution ? { coefficients: solution as [number, number, number], normal } : null;
+}

@@ -17,7 +17,7 @@
  *   quadratic is continued along its tangent at the nearest end, never extrapolated as a
  *   parabola.
  */
-import { choleskySolve, fitLine, type Matrix } from "./small-linear-algebra.js";
+import { fitLine, quadraticLeastSquares } from "./small-linear-algebra.js";
 import type { FitPoint } from "./types.js";
 
 export interface VertexTokens {
@@ -47,29 +47,12 @@ function lnPhiAt(x: readonly number[], y: readonly number[], at: number): number
     const line = fitLine(x, y);
     return line ? line.intercept + line.slope * at : meanY;
   }
-  const sums = [0, 0, 0, 0, 0];
-  const moments = [0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    const u = ((x[i] as number) - centre) / scale;
-    let term = 1;
-    for (let k = 0; k <= 4; k++) {
-      sums[k] = (sums[k] as number) + term;
-      if (k <= 2) moments[k] = (moments[k] as number) + term * (y[i] as number);
-      term *= u;
-    }
-  }
-  const s = sums as [number, number, number, number, number];
-  const normal: Matrix = [
-    [s[0], s[1], s[2]],
-    [s[1], s[2], s[3]],
-    [s[2], s[3], s[4]],
-  ];
-  const coefficients = choleskySolve(normal, moments);
-  if (!coefficients || !coefficients.every(Number.isFinite)) {
+  const quadratic = quadraticLeastSquares(x, y, centre, scale);
+  if (!quadratic || !quadratic.coefficients.every(Number.isFinite)) {
     const line = fitLine(x, y);
     return line ? line.intercept + line.slope * at : meanY;
   }
-  const [k0, k1, k2] = coefficients as [number, number, number];
+  const [k0, k1, k2] = quadratic.coefficients;
   const u = (at - centre) / scale;
   const inside = Math.min(1, Math.max(-1, u)); // the sampled sizes span u ∈ [−1, 1]
   return k0 + k1 * inside + k2 * inside * inside + (k1 + 2 * k2 * inside) * (u - inside);

@@ -10,8 +10,8 @@
 import { z } from "zod";
 import { TrainResult } from "../protocol/messages.js";
 
-/** The result's measurements, each nullable: null in the record of an attempt that produced no result. */
-const measured = TrainResult.pick({
+/** Measurements every record has (null in the record of an attempt that produced no result). */
+const RECORDED_SINCE_THE_START = {
   n_params: true,
   n_params_embedding: true,
   n_params_non_embedding: true,
@@ -21,6 +21,10 @@ const measured = TrainResult.pick({
   loss: true,
   train_loss: true,
   wall_s: true,
+} as const;
+
+/** Measurements added to records later: missing from older results.jsonl files. */
+const RECORDED_LATER = {
   tokens_per_s: true,
   steps: true,
   tokens_per_step: true,
@@ -30,7 +34,7 @@ const measured = TrainResult.pick({
   resumed_from_step: true,
   engine: true,
   epochs: true,
-}).shape;
+} as const;
 
 type Nullable<S extends Record<string, z.ZodType>> = { [K in keyof S]: z.ZodNullable<S[K]> };
 const nullable = <S extends Record<string, z.ZodType>>(shape: S): Nullable<S> =>
@@ -39,7 +43,7 @@ const nullable = <S extends Record<string, z.ZodType>>(shape: S): Nullable<S> =>
 export const ResultRecord = z
   .object({
     ...TrainResult.pick({ experiment_id: true, attempt: true, status: true, error: true }).shape,
-    ...nullable(measured),
+    ...nullable(TrainResult.pick({ ...RECORDED_SINCE_THE_START, ...RECORDED_LATER }).shape),
     curve: TrainResult.shape.curve.optional(),
     /** The experiment's budget C (FLOPs) and size, as planned. */
     budget_flops: z.number(),
@@ -53,18 +57,7 @@ export const ResultRecord = z
     /** The sweep definition the run belongs to (store/sweep-definition.ts); absent in records written before it was recorded. */
     fingerprint: z.string().optional(),
   })
-  // Recorded by every version: the rest may be missing from older records.
-  .partial({
-    tokens_per_s: true,
-    steps: true,
-    tokens_per_step: true,
-    lr: true,
-    device: true,
-    world_size: true,
-    resumed_from_step: true,
-    engine: true,
-    epochs: true,
-  })
+  .partial(RECORDED_LATER)
   .loose();
 
 export type ResultRecord = z.infer<typeof ResultRecord>;
