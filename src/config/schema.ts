@@ -1,9 +1,11 @@
 /**
- * The sweep configuration: the zod schema *is* the type. Every field has a default, so an
- * empty file is a valid config (it sweeps the built-in GPT on the byte corpus).
+ * The sweep configuration: the zod schema *is* the type. Every field but planning.budgets
+ * has a default, so a config that only lists budgets sweeps the built-in GPT on the byte
+ * corpus.
  * Only the TypeScript side reads YAML; workers receive the validated, resolved JSON.
  */
 import { z } from "zod";
+import { PYTHON_TARGET } from "../util/python-target.js";
 
 /** A positive FLOP count; YAML `1e15` is a number, `"1e15"` (quoted) is accepted too. */
 export const Flops = z
@@ -11,9 +13,7 @@ export const Flops = z
   .pipe(z.number().positive("must be a positive number of FLOPs").finite());
 
 /** A python `module.path:Attribute` reference. */
-export const PythonTarget = z
-  .string()
-  .regex(/^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$/, "expected a python target such as \"package.module:Class\"");
+export const PythonTarget = z.string().regex(PYTHON_TARGET, "expected a python target such as \"package.module:Class\"");
 
 /** Why `name` cannot name a run directory (runs/<name>), or null when it can: one plain folder name. */
 export function runNameProblem(name: string): string | null {
@@ -127,7 +127,7 @@ export const MockConfig = z.strictObject({
 });
 
 export const SchedulerConfig = z.strictObject({
-  /** Number of worker processes; `auto` = one per GPU, else one per 2 CPU cores (at least 2). */
+  /** Number of worker processes; `auto` = one per GPU (per `processes` GPUs), else one per CPU core up to 8 (scheduler/resources.ts). */
   workers: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
   /** Ranks per run (Accelerate); >1 runs each experiment as a gloo/NCCL process group. */
   processes: z.number().int().positive().default(1),

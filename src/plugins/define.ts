@@ -12,6 +12,7 @@
  *   });
  */
 import { z } from "zod";
+import { PYTHON_TARGET } from "../util/python-target.js";
 
 /** Schema for a part's options: an object schema (defaults fill what a config leaves out). */
 export type OptionsSchema = z.ZodObject<z.core.$ZodLooseShape>;
@@ -47,13 +48,13 @@ export const ManifestShape = z.object({
   name: z.string().regex(/^[a-z][\w-]*$/i, "a plugin name is letters, digits, - and _"),
   description: z.string().optional(),
   model: z.object({
-    target: z.string().regex(/^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$/, "expected \"module:Attribute\""),
+    target: z.string().regex(PYTHON_TARGET, "expected \"module:Attribute\""),
     sizeParam: z.string().min(1),
     options: z.custom<OptionsSchema>((v) => v instanceof z.ZodObject, "must be a z.object(...) schema").optional(),
     sizeValues: z.unknown().optional(),
   }),
   data: z.object({
-    target: z.string().regex(/^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$/, "expected \"module:Attribute\""),
+    target: z.string().regex(PYTHON_TARGET, "expected \"module:Attribute\""),
     options: z.custom<OptionsSchema>((v) => v instanceof z.ZodObject, "must be a z.object(...) schema").optional(),
   }),
   loss: z.object({ target: z.string() }).optional(),

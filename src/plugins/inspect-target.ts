@@ -16,6 +16,7 @@ import { z } from "zod";
 import { PROJECT_ROOT } from "../config/load.js";
 import { RuntimeFailure, UserError } from "../errors/user-error.js";
 import { choosePython, pythonIsInstalled, workerPythonPath } from "../scheduler/python.js";
+import { PYTHON_TARGET } from "../util/python-target.js";
 import { closest } from "../util/suggest.js";
 import { renderTable } from "../util/table.js";
 import { loadManifest } from "./load-manifest.js";
@@ -112,12 +113,10 @@ export interface InspectTarget {
   paths: string[];
 }
 
-const TARGET = /^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$/;
-
 export async function resolveInspectTarget(reference: string, cwd: string, pathFlags: string[]): Promise<InspectTarget> {
   const paths = [...pathFlags.map((p) => resolve(cwd, p)), cwd];
   if (reference.includes(":") && !isAbsolute(reference)) {
-    if (!TARGET.test(reference)) throw new UserError(`invalid target "${reference}": expected a python "package.module:Attribute"`, "bad_target");
+    if (!PYTHON_TARGET.test(reference)) throw new UserError(`invalid target "${reference}": expected a python "package.module:Attribute"`, "bad_target");
     return { target: reference, options: {}, paths };
   }
   const file = manifestPath(reference, cwd);

@@ -18,7 +18,7 @@ export interface WireOptions {
   curveSecretKey?: string;
   /** Called when a peer fails the CURVE handshake (wrong server key, or refused by ZAP). */
   onHandshakeError?: (address: string, reason: string) => void;
-  /** Called for frames that are not valid protocol messages (logged, never fatal). */
+  /** Called for frames that are not valid protocol messages (dropped, never fatal). */
   onInvalid?: (workerId: string, problem: string) => void;
 }
 
