@@ -2,7 +2,7 @@ import { Args, Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
 import { fitFlags, parseApproaches, parseBudgets } from "../cli/fit-flags.js";
 import { fitRows } from "../fit/fit-rows.js";
-import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
+import { formatChinchillaTable, formatFitSummary, type ParamConvention } from "../fitting/index.js";
 import { fitProgress } from "../progress/fit-progress.js";
 import { readFitInput } from "../fit/fit-input.js";
 import { RunDir } from "../store/run-dir.js";
@@ -35,7 +35,7 @@ export default class Fit extends BaseCommand {
       seed: flags.seed,
       predict: parseBudgets(flags.predict),
       excludeWorst: flags["exclude-worst"],
-      paramConvention: flags.convention as "total" | "non_embedding",
+      paramConvention: flags.convention as ParamConvention,
     };
     const result = fitRows(input.rows, { ...request, ...(this.jsonEnabled() ? {} : { onProgress: progress.onProgress }) }, input.notes);
     progress.done();

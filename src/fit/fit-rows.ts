@@ -5,7 +5,7 @@
  * excluded by the engine, is in the one list `left_out` with its reason, under one warning.
  * The input's notes (left-out definitions, re-runs, derived budgets) lead the fit's warnings.
  */
-import { exclusionKind, exclusionWarning, fitScalingLaws, type FitOptions, type FitPoint } from "../fitting/index.js";
+import { exclusionKind, exclusionWarning, fitScalingLaws, type FitOptions, type FitPoint, type ParamConvention } from "../fitting/index.js";
 import type { FitRow } from "../fit/fit-input.js";
 import { epochsWarning } from "./epochs.js";
 import type { FitOutput, LeftOut } from "./fit-json.js";
@@ -13,7 +13,7 @@ import type { FitOutput, LeftOut } from "./fit-json.js";
 export type { FitOutput };
 
 export interface FitRequest extends FitOptions {
-  paramConvention: "total" | "non_embedding";
+  paramConvention: ParamConvention;
 }
 
 export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly string[] = []): FitOutput {

@@ -48,6 +48,7 @@ export type {
   OptimizerReport,
   OptimumLaws,
   ParabolaCoefficients,
+  ParamConvention,
   PowerLaw,
   Prediction,
   Residual,

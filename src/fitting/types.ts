@@ -18,6 +18,7 @@ import type {
   IntervalSchema,
   OptimizerReportSchema,
   OptimumLawsSchema,
+  ParamConventionSchema,
   ParabolaCoefficientsSchema,
   PowerLawSchema,
   PredictionSchema,
@@ -57,7 +58,7 @@ export interface FitOptions {
   /** Interval level in (0, 1); default 0.95. */
   confidence?: number;
   /** Echoed into the result: which parameter count n_params holds. */
-  paramConvention?: "total" | "non_embedding";
+  paramConvention?: ParamConvention;
   /** Approach 2 options (guards and trimming). */
   approach2?: Approach2Options;
   /** Approach 3 options (objective and optimiser). */
@@ -136,3 +137,5 @@ export type Approach3Result = z.infer<typeof Approach3ResultSchema>;
 export type Prediction = z.infer<typeof PredictionSchema>;
 export type BootstrapReport = z.infer<typeof BootstrapReportSchema>;
 export type FitResult = z.infer<typeof FitResultSchema>;
+/** Which parameter count is N: all parameters, or without the embeddings (Kaplan et al. 2020). */
+export type ParamConvention = z.infer<typeof ParamConventionSchema>;

@@ -9,6 +9,7 @@
  * The prior is D/N = tokens_per_param (Chinchilla ≈ 20): C = 6·N·D = 6·r·N², so
  * N*(C) = sqrt(C / (6r)).
  */
+import type { ParamConvention } from "../fitting/index.js";
 
 /** What the probe measured for one size value. */
 export interface SizeProbe {
@@ -29,7 +30,7 @@ export interface PlanOptions {
   /** Sizes span N_opt/span .. N_opt·span. */
   span: number;
   /** Which count is N: "total" or "non_embedding" (docs/methods.md §5.5). */
-  paramConvention: "total" | "non_embedding";
+  paramConvention: ParamConvention;
   /** "measured" uses the probe's FLOPs per token for D = C / flops_per_token; "6nd" uses 6·N. */
   flops: "measured" | "6nd";
 }

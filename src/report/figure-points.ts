@@ -3,6 +3,7 @@
  * held-out loss, N under the fit's parameter convention (docs/methods.md §5.5). Pure.
  */
 import { latestPerExperiment } from "../store/record-selection.js";
+import type { ParamConvention } from "../fitting/index.js";
 import type { ResultRecord } from "../store/record.js";
 
 export interface FigurePoint {
@@ -13,7 +14,7 @@ export interface FigurePoint {
   loss: number;
 }
 
-export type ParamConvention = "total" | "non_embedding";
+export type { ParamConvention };
 
 export function figurePoints(records: ResultRecord[], convention: ParamConvention = "total"): FigurePoint[] {
   const points: FigurePoint[] = [];
