@@ -190,14 +190,16 @@ export const TrainResult = z.object({
   experiment_id: z.string(),
   attempt: z.number().int().positive(),
   status: RunStatus,
-  n_params: z.number().int(),
-  n_params_embedding: z.number().int(),
-  n_params_non_embedding: z.number().int(),
+  // Counts are whole numbers, but not checked as such: results.jsonl records are this
+  // schema too, and a results file written elsewhere may hold N as a float.
+  n_params: z.number(),
+  n_params_embedding: z.number(),
+  n_params_non_embedding: z.number(),
   /** Tokens actually trained on. */
   n_tokens: z.number(),
-  steps: z.number().int(),
+  steps: z.number(),
   /** Tokens per optimiser step: the task's training.batch_size (samples) × the data's tokens per sample. */
-  tokens_per_step: z.number().int(),
+  tokens_per_step: z.number(),
   lr: z.number(),
   /** Held-out loss at the end of training (null unless completed). */
   loss: z.number().nullable(),
@@ -210,7 +212,7 @@ export const TrainResult = z.object({
   curve: z.array(CurvePoint),
   device: z.string(),
   world_size: z.number().int().positive(),
-  resumed_from_step: z.number().int().nullable(),
+  resumed_from_step: z.number().nullable(),
   /** Null when the run failed before its engine was set up. */
   engine: TrainEngine.nullable().optional(),
   error: z.string().nullable(),
