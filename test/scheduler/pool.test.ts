@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { PROTOCOL_VERSION } from "../../src/protocol/messages.js";
 import { PROJECT_ROOT } from "../../src/config/load.js";
 import type { WorkerPool } from "../../src/scheduler/pool.js";
 import { isAlive, mockTrainTask, probeTask, startPool } from "./helpers.js";
@@ -74,7 +75,7 @@ describe("WorkerPool", () => {
 
   it("refuses a worker that speaks another protocol version, naming both", async () => {
     pool = await startPool({ workers: 1, env: { PYTHONPATH: join(PROJECT_ROOT, "test/fixtures/old_worker") } });
-    await expect(pool.ready()).rejects.toThrow(/worker .* speaks version 99, this flops-fit speaks version 1/);
+    await expect(pool.ready()).rejects.toThrow(new RegExp(`worker .* speaks version 99, this flops-fit speaks version ${PROTOCOL_VERSION}`));
   });
 
   it("leaves no worker process behind after shutdown", async () => {
