@@ -93,7 +93,7 @@ function notes(rows: Row[], result: FitResult): string[] {
   const lines = [result.preferred_reason ? `From approach ${approach}: ${result.preferred_reason}.` : `From approach ${approach}.`];
   const ratio = result.budget_over_6nd;
   // A fit.json may hold null for a ratio that was not finite.
-  if (approach === 3 && ratio && Number.isFinite(ratio.min) && Number.isFinite(ratio.max) && (ratio.min < 0.99 || ratio.max > 1.01)) {
+  if (approach === 3 && !result.approaches["3"]?.allocation && ratio && Number.isFinite(ratio.min) && Number.isFinite(ratio.max) && (ratio.min < 0.99 || ratio.max > 1.01)) {
     const range = ratio.max / ratio.min - 1 < 0.005 ? ratio.min.toPrecision(3) : `${ratio.min.toPrecision(3)}–${ratio.max.toPrecision(3)}`;
     lines.push(`Approach 3 counts C as 6·N·D (6·N*·D* = C), but the runs' budgets are ${range} × 6·N·D: at their FLOPs per token these rows cost more than C.`);
   }

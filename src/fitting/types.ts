@@ -250,7 +250,28 @@ export interface Approach3Result {
   intervals?: Record<string, Interval>;
   /** Whether a fitted surface is sound enough to answer (approach3-checks.ts); absent unless fitted. */
   checks?: { passed: boolean; problems: string[] };
+  /**
+   * Present when the runs' budgets are not 6·N·D (measured FLOPs): the allocation then spends
+   * C at the runs' FLOPs per token (measured-allocation.ts), and a, b are the slopes of
+   * ln N*, ln D* against ln C over `exponent_budgets`. Absent: the closed form under C = 6·N·D.
+   */
+  allocation?: Approach3Allocation;
   warnings: string[];
+}
+
+/** Approach 3's allocation on the runs' measured compute (docs/fitting.md, "Compute"). */
+export interface Approach3Allocation {
+  compute: "budget_flops";
+  /**
+   * ln φ(N), φ = C/(N·D) the runs' FLOPs per parameter and token: k0 + k1·u + k2·u² with
+   * u = (ln N − centre)/scale on the sampled sizes (|u| ≤ 1), continued along its tangent beyond.
+   */
+  flops_per_nd: { centre: number; scale: number; k0: number; k1: number; k2: number; x: "ln" };
+  /** [lowest, highest] budget over which a and b were measured (the observed budgets). */
+  exponent_budgets: [number, number];
+  /** The closed form's a = β/(α+β) and b = α/(α+β), which hold under C = 6·N·D. */
+  a_6nd: number;
+  b_6nd: number;
 }
 
 export interface Prediction {
@@ -261,9 +282,9 @@ export interface Prediction {
   loss: number;
   tokens_per_param: number;
   /**
-   * What C counts: "6ND" for Approach 3, whose closed form spends 6·N*·D* = C; "budget_flops"
-   * for Approaches 1–2, whose laws count compute as the runs' budgets do (measured FLOPs when
-   * the sweep measured them).
+   * What C counts: "budget_flops" when the law counts compute as the runs' budgets do
+   * (Approaches 1–2, and Approach 3 with an `allocation` on measured FLOPs); "6ND" for an
+   * Approach 3 closed form that spends 6·N*·D* = C.
    */
   compute: "6ND" | "budget_flops";
   /** The budget lies outside the fitted runs' budgets (observed_budgets): an extrapolation. */

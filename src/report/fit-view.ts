@@ -6,6 +6,7 @@
 import type { Parabola } from "./parabola.js";
 
 import type { PowerLaw } from "../fitting/index.js";
+import type { LnPhiCurve } from "../fitting/vertex-tokens.js";
 
 export type { PowerLaw };
 
@@ -53,6 +54,8 @@ export interface ApproachView {
   budgets: BudgetFit[];
   /** Approach 3 only: E, A, B, alpha, beta, G. */
   params: Record<string, number>;
+  /** Approach 3 only: the runs' FLOPs per parameter and token when its allocation spends measured FLOPs. */
+  flopsPerND?: LnPhiCurve;
   residuals: Array<{ n_params: number; n_tokens: number; loss: number; predicted: number }>;
   intervals: Record<string, Interval>;
   /** Optional per-budget bootstrap band (not in fitting's result today; drawn when present). */
@@ -184,6 +187,9 @@ function parseApproach(v: unknown): ApproachView | undefined {
     const [n, d, loss, predicted] = [num(r.n_params), num(r.n_tokens), num(r.loss), num(r.predicted)];
     return n !== undefined && d !== undefined && loss !== undefined && predicted !== undefined ? [{ n_params: n, n_tokens: d, loss, predicted }] : [];
   });
+  const phi = isObject(v.allocation) && isObject(v.allocation.flops_per_nd) ? v.allocation.flops_per_nd : undefined;
+  const curve = phi ? { centre: num(phi.centre), scale: num(phi.scale), k0: num(phi.k0), k1: num(phi.k1), k2: num(phi.k2) } : undefined;
+  const flopsPerND = curve && Object.values(curve).every((x) => x !== undefined) ? (curve as LnPhiCurve) : undefined;
   // Approach 1 may carry only k_n, k_d beside a, b.
   const nLaw = parseLaw(laws.n_opt) ?? (num(v.k_n) !== undefined && num(v.a) !== undefined ? { coefficient: v.k_n as number, exponent: v.a as number } : undefined);
   const dLaw = parseLaw(laws.d_opt) ?? (num(v.k_d) !== undefined && num(v.b) !== undefined ? { coefficient: v.k_d as number, exponent: v.b as number } : undefined);
@@ -195,6 +201,7 @@ function parseApproach(v: unknown): ApproachView | undefined {
     optima: optima.sort((x, y) => x.budget_flops - y.budget_flops),
     budgets: budgets.sort((x, y) => x.budget_flops - y.budget_flops),
     params,
+    ...(flopsPerND ? { flopsPerND } : {}),
     residuals,
     intervals: parseIntervals(v.intervals),
     band: list(v.band).map(parseBandPoint).filter((p): p is BandPoint => p !== undefined),

@@ -21,7 +21,7 @@ interface BandRow { approach: ApproachKey; budget_flops: number; lo: number; hi:
 export function lawValue(fit: FitView, approach: ApproachKey, axis: OptimumAxis, budget: number): number | undefined {
   const view = fit.approaches[approach];
   if (!view || view.status === "no_law") return undefined;
-  if (approach === "3") return approach3Optimum(view.params, budget)?.[axis];
+  if (approach === "3") return approach3Optimum(view.params, budget, view.flopsPerND)?.[axis];
   const law = axis === "n_params" ? view.laws.n_opt : axis === "n_tokens" ? view.laws.d_opt : view.laws.loss_opt;
   return law ? powerLawAt(law, budget) : undefined;
 }
