@@ -68,9 +68,13 @@ export interface Backtest {
   /** The approach that answers on the fitted budgets alone (null: none fitted). */
   preferred_approach: 1 | 2 | 3 | null;
   predictions: BacktestPrediction[];
-  /** Mean ARE over the loss predictions (every held-out run's loss and L*), all approaches; null when none. */
+  /**
+   * Mean ARE of the answer's loss predictions: every held-out run's loss and L* from the
+   * approach that answers on the fitted budgets (`preferred_approach`); null when it has none.
+   * `summary` has every approach's.
+   */
   mean_are: number | null;
-  /** Mean ARE of N* over the approaches that predicted it; null when none. */
+  /** Mean ARE of N* from the approach that answers; null when none. */
   mean_are_n_opt: number | null;
   /** Per approach and quantity: how many predictions, their mean ARE and how many intervals covered. */
   summary: Array<{ approach: 2 | 3; quantity: BacktestPrediction["quantity"]; count: number; mean_are: number | null; covered: number; with_interval: number }>;
@@ -256,8 +260,9 @@ export function runBacktest(points: FitPoint[], options: FitOptions, holdout: nu
   for (const [g, budget] of observed.entries()) {
     if (budget.status === "refused") warnings.push(`held-out budget ${held[g]!.budget_flops.toExponential(2)}: its own parabola was refused (${budget.reason}), so its N* and L* are not compared`);
   }
-  const lossErrors = predictions.flatMap((p) => (p.quantity !== "n_opt" && p.are !== null ? [p.are] : []));
-  const nErrors = predictions.flatMap((p) => (p.quantity === "n_opt" && p.are !== null ? [p.are] : []));
+  const answer = predictions.filter((p) => p.approach === fit.preferred_approach && p.are !== null);
+  const lossErrors = answer.flatMap((p) => (p.quantity !== "n_opt" ? [p.are as number] : []));
+  const nErrors = answer.flatMap((p) => (p.quantity === "n_opt" ? [p.are as number] : []));
   return toJsonSafe({
     holdout,
     fitted_budgets: trainGroups.map((g) => g.budget_flops),
