@@ -26,6 +26,17 @@ export interface FitOutput extends FitResult {
   backtest?: Backtest;
 }
 
+/** The backtest alone (holding out the K largest budgets) of the rows fitRows would fit. */
+export function backtestRows(rows: FitRow[], request: FitRequest, holdout: number): Backtest {
+  const points = rows.flatMap((row) => {
+    if (row.left_out || row.status !== "completed" || row.loss === null || !Number.isFinite(row.loss)) return [];
+    const n = request.paramConvention === "non_embedding" ? row.n_params_non_embedding : row.n_params;
+    return n !== null && n > 0 ? [{ n_params: n, n_tokens: row.n_tokens, loss: row.loss, budget_flops: row.budget_flops, experiment_id: row.experiment_id }] : [];
+  });
+  const { paramConvention: _convention, holdout: _holdout, ...options } = request;
+  return runBacktest(points, options, holdout);
+}
+
 export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly string[] = []): FitOutput {
   const leftOut: FitOutput["left_out"] = [];
   const points: FitPoint[] = [];

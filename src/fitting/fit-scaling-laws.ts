@@ -98,13 +98,6 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
   }
   for (const key of ["1", "2", "3"] as const) warnings.push(...(approaches[key]?.warnings ?? []));
 
-  const a2 = approaches["2"]?.a ?? null;
-  const a3 = approaches["3"]?.a ?? null;
-  if (a2 !== null && a3 !== null && Math.abs(a2 - a3) > settings.disagreementThreshold) {
-    const measures = is6ND(budgetOver6ND) || measured ? "" : "; approach 2's C is the runs' budgets and approach 3's is 6·N·D, which differ here";
-    warnings.push(`approach 2 and 3 disagree on a by ${Math.abs(a2 - a3).toFixed(3)} (> ${settings.disagreementThreshold}): approach 2 a = ${a2.toFixed(4)}, approach 3 a = ${a3.toFixed(4)}${measures}`);
-  }
-
   const boot: Partial<Record<ApproachKey, ApproachBootstrap>> = {};
   let bootstrapReport: FitResult["bootstrap"];
   if (settings.bootstrap > 0) {
@@ -133,6 +126,19 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
       }
     }
     bootstrapReport = { resamples: settings.bootstrap, seed: settings.seed, confidence: settings.confidence, failed };
+  }
+
+  const a2 = approaches["2"]?.a ?? null;
+  const a3 = approaches["3"]?.a ?? null;
+  if (a2 !== null && a3 !== null && Math.abs(a2 - a3) > settings.disagreementThreshold) {
+    const measures = is6ND(budgetOver6ND) || measured ? "" : "; approach 2's C is the runs' budgets and approach 3's is 6·N·D, which differ here";
+    // With intervals, say whether the data can tell the two apart (each inside the other's interval: they cannot).
+    const i2 = approaches["2"]?.intervals?.a;
+    const i3 = approaches["3"]?.intervals?.a;
+    const show = (i: { lo: number; hi: number } | undefined) => (i ? ` [${i.lo.toFixed(3)}, ${i.hi.toFixed(3)}]` : "");
+    const level = `${Math.round(settings.confidence * 1000) / 10}%`;
+    const within = i2 && i3 && a2 >= i3.lo && a2 <= i3.hi && a3 >= i2.lo && a3 <= i2.hi ? `; each lies inside the other's ${level} interval, so these runs do not tell them apart` : "";
+    warnings.push(`approach 2 and 3 disagree on a by ${Math.abs(a2 - a3).toFixed(3)} (> ${settings.disagreementThreshold}): approach 2 a = ${a2.toFixed(4)}${show(i2)}, approach 3 a = ${a3.toFixed(4)}${show(i3)}${measures}${within}`);
   }
 
   // Approach 3 answers only when sound: checked after the bootstrap (the interval of a counts).

@@ -10,7 +10,7 @@ export function formatBacktest(backtest: Backtest): string {
   const budgets = (list: number[]) => list.map((c) => formatScientific(c)).join(", ");
   const lines = [
     `Backtest: fitted on ${backtest.fitted_budgets.length} budgets (${budgets(backtest.fitted_budgets)}), predicted the ${backtest.holdout} held out (${budgets(backtest.held_out_budgets)}); ${level} prediction intervals over ${backtest.resamples} resamples.`,
-    `  mean ARE of the loss predictions ${pct(backtest.mean_are)}; of N* ${pct(backtest.mean_are_n_opt)}`,
+    `  mean ARE of the answer's (approach ${backtest.preferred_approach ?? "–"}) loss predictions ${pct(backtest.mean_are)}; of its N* ${pct(backtest.mean_are_n_opt)}`,
   ];
   for (const s of backtest.summary) {
     lines.push(`  approach ${s.approach}, ${QUANTITY[s.quantity]}: ${s.count} predicted, mean ARE ${pct(s.mean_are)}, ${s.covered} of ${s.with_interval} intervals covered`);
