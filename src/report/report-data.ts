@@ -71,7 +71,7 @@ function defaultRequest(previous: Record<string, unknown> | null, config: Record
  * The report backtests one budget when the fit has no backtest and at least 4 budgets
  * (REFERENCE §8: a law is trusted for what it predicts); fit.json is not changed.
  */
-function withBacktest(loaded: Pick<ReportData, "fit" | "fitSource" | "fitError">, runDir: RunDir, config: Record<string, unknown> | null): Pick<ReportData, "fit" | "fitSource" | "fitError" | "backtestNote"> {
+function withBacktest(loaded: Pick<ReportData, "fit" | "fitSource" | "fitError">, runDir: RunDir): Pick<ReportData, "fit" | "fitSource" | "fitError" | "backtestNote"> {
   const fit = loaded.fit;
   if (!fit) return { ...loaded, backtestNote: "No fit: no backtest." };
   if (fit.backtest) return { ...loaded, backtestNote: "" };
@@ -145,7 +145,7 @@ export function loadReportData(root: string, options: LoadOptions = {}): ReportD
     planned,
     planWarnings: (Array.isArray(plan?.warnings) ? plan.warnings : []).filter((w): w is string => typeof w === "string"),
     records,
-    ...withBacktest(loadFit(runDir, config, records, options), runDir, config),
+    ...withBacktest(loadFit(runDir, config, records, options), runDir),
     environment: environment(runDir, config, records),
   };
 }
