@@ -28,7 +28,8 @@ import { resolveFitOptions } from "./fit-options.js";
 import { fitScalingLaws } from "./fit-scaling-laws.js";
 import { toJsonSafe } from "./json-safe.js";
 import { exponentBudgets } from "./measured-allocation.js";
-import { predictOptimum } from "./predictions.js";
+import { approach3Problems } from "./approach3-checks.js";
+import { predictOptimum, preferredApproach } from "./predictions.js";
 import { preparePoints } from "./prepare-points.js";
 import { createRandom, type Random } from "./random.js";
 import { percentileInterval } from "./statistics.js";
@@ -65,7 +66,10 @@ export interface Backtest {
   confidence: number;
   resamples: number;
   seed: number;
-  /** The approach that answers on the fitted budgets alone (null: none fitted). */
+  /**
+   * The approach that answers on the fitted budgets alone, chosen as a bootstrapped fit chooses
+   * it (approach 3 only with a identified by its resamples); null: none fitted.
+   */
   preferred_approach: 1 | 2 | 3 | null;
   predictions: BacktestPrediction[];
   /**
@@ -252,6 +256,13 @@ export function runBacktest(points: FitPoint[], options: FitOptions, holdout: nu
   if (a3 && theta) {
     const measured = a3.allocation ? { curve: a3.allocation.flops_per_nd, budgets: exponentBudgets(fit.observed_budgets) } : undefined;
     const replicates = approach3Replicates(train, theta, settings.approach3.huberDelta, boot, measured);
+    // The answer is chosen as a bootstrapped fit chooses it: approach 3 answers only if a is identified.
+    const aInterval = percentileInterval(replicates.flatMap((r) => (r ? [r.values.a as number] : [])), settings.confidence);
+    if (aInterval) {
+      a3.intervals = { ...(a3.intervals ?? {}), a: aInterval };
+      const problems = approach3Problems(a3);
+      a3.checks = { passed: problems.length === 0, problems };
+    }
     predictions.push(...approach3Rows(a3, replicates, context));
   } else if (settings.approaches.includes(3)) warnings.push("approach 3 gave no law on the fitted budgets: no approach 3 backtest");
   const a2 = fit.approaches["2"];
@@ -260,7 +271,8 @@ export function runBacktest(points: FitPoint[], options: FitOptions, holdout: nu
   for (const [g, budget] of observed.entries()) {
     if (budget.status === "refused") warnings.push(`held-out budget ${held[g]!.budget_flops.toExponential(2)}: its own parabola was refused (${budget.reason}), so its N* and L* are not compared`);
   }
-  const answer = predictions.filter((p) => p.approach === fit.preferred_approach && p.are !== null);
+  const preferred = preferredApproach(fit.approaches).approach;
+  const answer = predictions.filter((p) => p.approach === preferred && p.are !== null);
   const lossErrors = answer.flatMap((p) => (p.quantity !== "n_opt" ? [p.are as number] : []));
   const nErrors = answer.flatMap((p) => (p.quantity === "n_opt" ? [p.are as number] : []));
   return toJsonSafe({
@@ -270,7 +282,7 @@ export function runBacktest(points: FitPoint[], options: FitOptions, holdout: nu
     confidence: settings.confidence,
     resamples,
     seed: settings.seed,
-    preferred_approach: fit.preferred_approach,
+    preferred_approach: preferred,
     predictions,
     mean_are: meanOf(lossErrors),
     mean_are_n_opt: meanOf(nErrors),
