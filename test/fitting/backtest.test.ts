@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../src/fitting/backtest.js";
-import { FitInputError } from "../../src/fitting/index.js";
+import { FitInputError, fitScalingLaws, formatChinchillaTable } from "../../src/fitting/index.js";
 import { fitRows } from "../../src/fit/fit-rows.js";
 import type { FitRow } from "../../src/store/fit-input.js";
 import { syntheticSweep } from "./helpers/synthetic.js";
@@ -45,6 +45,12 @@ describe("runBacktest with the largest budget held out", () => {
     const [lossOpt] = backtest.predictions.filter((p) => p.approach === 2 && p.quantity === "loss_opt");
     expect(lossOpt!.are!).toBeGreaterThan(0.05);
     expect(lossOpt!.covered).toBe(false);
+  });
+
+  it("is why the Chinchilla table says approach 2's extrapolated L* runs low when approach 2 answers", () => {
+    const table = formatChinchillaTable(fitScalingLaws(points, { approaches: [2], predict: [1e22] }), "markdown");
+    expect(table).toContain("Approach 2's L*(C) is a pure power law (no irreducible loss): extrapolated it runs low");
+    expect(formatChinchillaTable(fitScalingLaws(points, { approaches: [3], predict: [1e22] }), "markdown")).not.toContain("pure power law");
   });
 
   it("uses 200 resamples when the fit asks for none, and the same seed gives the same intervals", () => {
