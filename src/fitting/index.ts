@@ -15,6 +15,7 @@ export { formatFitSummary } from "./format-summary.js";
 export { formatChinchillaTable, defaultTableBudgets, DEFAULT_BUDGETS, MAX_OBSERVED_ROWS } from "./format-table.js";
 export { chinchillaAllocation, lossSurface, type Allocation, type LossSurface } from "./allocation.js";
 export { FitInputError } from "./fit-input-error.js";
+export { runBacktest, BACKTEST_RESAMPLES, type Backtest, type BacktestPrediction } from "./backtest.js";
 export { MAX_BOOTSTRAP } from "./fit-options.js";
 export { predictOptimum, type Optimum } from "./predictions.js";
 export { chinchillaStartGrid, type Start } from "./start-grid.js";
