@@ -14,7 +14,17 @@ export const fitFlags = {
   bootstrap: bootstrapFlag(0, "bootstrap resamples for intervals (0 = none)"),
   predict: Flags.string({ description: "compute budgets C to predict N*, D*, L* for, comma-separated (e.g. 1e21,1e23)" }),
   seed: Flags.integer({ description: "bootstrap seed", default: 0 }),
+  confidence: Flags.string({ description: "level of every interval, in (0, 1)", default: "0.95" }),
 };
+
+/** --confidence: a decimal strictly between 0 and 1. */
+export function parseConfidence(value: string): number {
+  const level = parseDecimal(value);
+  if (!(Number.isFinite(level) && level > 0 && level < 1)) {
+    throw new UserError(`--confidence: not a level in (0, 1): ${JSON.stringify(value.trim())} (e.g. --confidence 0.9)`, "bad_flag", { field: "--confidence" });
+  }
+  return level;
+}
 
 export function parseApproaches(value: string): Array<1 | 2 | 3> {
   return value === "all" ? [1, 2, 3] : [Number(value) as 1 | 2 | 3];

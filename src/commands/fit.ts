@@ -1,12 +1,15 @@
 import { Args, Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
-import { fitFlags, parseApproaches, parseBudgets } from "../cli/fit-flags.js";
+import { fitFlags, parseApproaches, parseBudgets, parseConfidence } from "../cli/fit-flags.js";
+import { UserError } from "../errors/user-error.js";
+import { FitInputError } from "../fitting/index.js";
 import { fitRows } from "../fit/fit-rows.js";
 import { formatChinchillaTable, formatFitSummary, type ParamConvention } from "../fitting/index.js";
 import { fitProgress } from "../progress/fit-progress.js";
 import { readFitInput } from "../fit/fit-input.js";
 import { RunDir } from "../store/run-dir.js";
 import { noLawReason } from "../fit/no-law.js";
+import { formatBacktest } from "../fitting/format-backtest.js";
 import { fitRequestKey } from "../sweep/stored-fit.js";
 
 export default class Fit extends BaseCommand {
@@ -16,6 +19,7 @@ export default class Fit extends BaseCommand {
     "<%= config.bin %> fit runs/quickstart",
     "<%= config.bin %> fit runs/quickstart --approach all --bootstrap 1000 --predict 1e21,1e23",
     "<%= config.bin %> fit my-runs.csv --approach 3 --json",
+    "<%= config.bin %> fit runs/quickstart --holdout 1 --confidence 0.9",
   ];
   static override args = { input: Args.string({ description: "run directory, results.jsonl, or CSV (n_params,n_tokens,loss[,budget_flops])", required: false, default: "runs/quickstart" }) };
   static override flags = {
@@ -23,6 +27,7 @@ export default class Fit extends BaseCommand {
     convention: Flags.string({ description: "which parameter count is N (total or non-embedding; docs/methods.md §5.5)", options: ["total", "non_embedding"], default: "total" }),
     "exclude-worst": Flags.integer({ description: "drop the k highest-loss runs (reported as exclusions)", default: 0, min: 0 }),
     format: Flags.string({ description: "Chinchilla table format", options: ["markdown", "csv"], default: "markdown" }),
+    holdout: Flags.integer({ description: "backtest: hold out the K largest budgets, fit the rest and predict them (fit.json `backtest`; 0 = none)", default: 0, min: 0 }),
   };
 
   async run() {
@@ -33,17 +38,27 @@ export default class Fit extends BaseCommand {
       approaches: parseApproaches(flags.approach),
       bootstrap: flags.bootstrap,
       seed: flags.seed,
+      confidence: parseConfidence(flags.confidence),
       predict: parseBudgets(flags.predict),
+      holdout: flags.holdout,
       excludeWorst: flags["exclude-worst"],
       paramConvention: flags.convention as ParamConvention,
     };
-    const result = fitRows(input.rows, { ...request, ...(this.jsonEnabled() ? {} : { onProgress: progress.onProgress }) }, input.notes);
+    let result;
+    try {
+      result = fitRows(input.rows, { ...request, ...(this.jsonEnabled() ? {} : { onProgress: progress.onProgress }) }, input.notes);
+    } catch (error) {
+      // An option the data cannot support (e.g. --holdout beyond the budgets) is bad input, named by its flag.
+      if (error instanceof FitInputError) throw new UserError(`--${error.field}: ${error.message.replace(/^invalid [^:]*: /, "")}`, "bad_flag", { field: `--${error.field}` });
+      throw error;
+    }
     progress.done();
     if (input.runDir) {
       const runDir = new RunDir(input.runDir);
       runDir.writeJson(runDir.fit, { ...result, request: fitRequestKey(request, input.definition) });
     }
-    this.say(`${formatFitSummary(result)}\n\n${formatChinchillaTable(result, flags.format as "markdown" | "csv")}`);
+    const backtest = result.backtest ? `\n\n${formatBacktest(result.backtest)}` : "";
+    this.say(`${formatFitSummary(result)}\n\n${formatChinchillaTable(result, flags.format as "markdown" | "csv")}${backtest}`);
     // No law is a failed fit, not a quiet success: exit 1 with the reason (the summary above says more).
     const problem = noLawReason(input.rows, result);
     if (problem) {

@@ -1,6 +1,6 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
-import { bootstrapFlag, fitFlags, parseApproaches, parseBudgets } from "../cli/fit-flags.js";
+import { bootstrapFlag, fitFlags, parseApproaches, parseBudgets, parseConfidence } from "../cli/fit-flags.js";
 import { configArg } from "../cli/shared-flags.js";
 import { loadConfig } from "../config/load.js";
 import { finishSweep } from "../sweep/finish.js";
@@ -36,6 +36,7 @@ Running it again on the same config re-runs nothing that completed (experiments 
     const { args, flags } = await this.parse(Sweep);
     const loaded = loadConfig(args.config);
     const predict = parseBudgets(flags.predict);
+    const confidence = parseConfidence(flags.confidence);
     const outDir = flags.out ?? defaultRunDir(loaded.config.name ?? "sweep", flags.mock);
     const progress = createProgress({ json: this.jsonEnabled() });
     const controller = new AbortController();
@@ -53,7 +54,9 @@ Running it again on the same config re-runs nothing that completed (experiments 
       progress.close?.();
       const fitting = fitProgress();
       const result = await finishSweep(outcome, {
-        approaches: parseApproaches(flags.approach), bootstrap: flags.bootstrap, seed: flags.seed, predict, paramConvention: loaded.config.param_convention,
+        approaches: parseApproaches(flags.approach), bootstrap: flags.bootstrap, seed: flags.seed, confidence, predict, paramConvention: loaded.config.param_convention,
+        // The fit backtests its largest budget whenever it has one to spare (≥ 4 budgets).
+        holdout: "auto",
         ...(this.jsonEnabled() ? {} : { onProgress: fitting.onProgress }),
       });
       fitting.done();

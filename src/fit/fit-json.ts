@@ -6,6 +6,7 @@
  * is reused, in FitRequestKeySchema), and the report and `sweep --json` read it typed.
  */
 import { z } from "zod";
+import { BacktestSchema } from "../fitting/backtest-schema.js";
 import { ExclusionSchema, FitResultSchema, ParamConventionSchema } from "../fitting/index.js";
 
 /**
@@ -19,6 +20,8 @@ export const LeftOutSchema = ExclusionSchema.extend({ status: z.string() });
 export const FitOutputSchema = FitResultSchema.omit({ exclusions: true, param_convention: true }).extend({
   param_convention: ParamConventionSchema,
   left_out: z.array(LeftOutSchema),
+  /** The backtest (fitting/backtest.ts), when one was asked for (holdout). */
+  backtest: BacktestSchema.optional(),
 });
 
 /** What made a fit (sweep/stored-fit.ts reuses fit.json only for the same request). */
@@ -31,6 +34,8 @@ export const FitRequestKeySchema = z.object({
   predict: z.array(z.number()),
   param_convention: z.string(),
   exclude_worst: z.number(),
+  confidence: z.number(),
+  holdout: z.union([z.number(), z.literal("auto")]),
 });
 
 /** fit.json: the fit and the request that made it (absent from a fit.json written elsewhere, which is never reused). */

@@ -5,6 +5,7 @@
  * excluded by the engine, is in the one list `left_out` with its reason, under one warning.
  * The input's notes (left-out definitions, re-runs, derived budgets) lead the fit's warnings.
  */
+import { runBacktest, type Backtest } from "../fitting/backtest.js";
 import { exclusionKind, exclusionWarning, fitScalingLaws, type FitOptions, type FitPoint, type ParamConvention } from "../fitting/index.js";
 import type { FitRow } from "../fit/fit-input.js";
 import { epochsWarning } from "./epochs.js";
@@ -14,6 +15,22 @@ export type { FitOutput };
 
 export interface FitRequest extends FitOptions {
   paramConvention: ParamConvention;
+  /**
+   * Backtest: hold out the K largest budgets, fit the rest and predict them (fitting/backtest.ts).
+   * "auto": 1 when the runs have at least one budget more than a fit needs (≥ 4), else none.
+   */
+  holdout?: number | "auto";
+}
+
+/** The backtest alone (holding out the K largest budgets) of the rows fitRows would fit. */
+export function backtestRows(rows: FitRow[], request: FitRequest, holdout: number): Backtest {
+  const points = rows.flatMap((row) => {
+    if (row.left_out || row.status !== "completed" || row.loss === null || !Number.isFinite(row.loss)) return [];
+    const n = request.paramConvention === "non_embedding" ? row.n_params_non_embedding : row.n_params;
+    return n !== null && n > 0 ? [{ n_params: n, n_tokens: row.n_tokens, loss: row.loss, budget_flops: row.budget_flops, experiment_id: row.experiment_id }] : [];
+  });
+  const { paramConvention: _convention, holdout: _holdout, ...options } = request;
+  return runBacktest(points, options, holdout);
 }
 
 export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly string[] = []): FitOutput {
@@ -32,7 +49,7 @@ export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly str
     else if (n === null || !(n > 0)) leave(`no ${request.paramConvention} parameter count`, row.status);
     else points.push({ n_params: n, n_tokens: row.n_tokens, loss: row.loss, budget_flops: row.budget_flops, experiment_id: row.experiment_id });
   }
-  const { paramConvention, ...options } = request;
+  const { paramConvention, holdout, ...options } = request;
   const { exclusions, ...result } = fitScalingLaws(points, options);
   // The engine's exclusions join the one list, and its warning the one warning.
   const engineWarning = exclusionWarning(exclusions);
@@ -41,6 +58,9 @@ export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly str
     leftOut.push({ ...exclusion, status: "completed" });
     count(exclusionKind(exclusion.reason));
   }
+  const minimum = (options.approach2?.minBudgets ?? 3) + 1;
+  const k = holdout === "auto" ? (result.n_budgets >= minimum ? 1 : 0) : (holdout ?? 0);
+  const backtest = k > 0 ? runBacktest(points, options, k) : undefined;
   const repeated = epochsWarning(rows.filter((r) => r.status === "completed"), null, "completed runs");
   if (repeated) result.warnings.push(repeated);
   if (leftOut.length > 0) {
@@ -48,5 +68,5 @@ export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly str
     result.warnings.unshift(`${leftOut.length} run${leftOut.length === 1 ? "" : "s"} left out of the fit (${summary}); see left_out`);
   }
   result.warnings.unshift(...notes);
-  return { ...result, param_convention: paramConvention, left_out: leftOut };
+  return { ...result, param_convention: paramConvention, left_out: leftOut, ...(backtest ? { backtest } : {}) };
 }

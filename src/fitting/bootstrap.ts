@@ -17,7 +17,8 @@ import { fitApproach1, type Approach1Options } from "./approach1-envelope.js";
 import { fitApproach2, type ResolvedApproach2Options } from "./approach2-isoflop.js";
 import { hasAllocation, surfaceFromTheta } from "./approach3-parametric.js";
 import type { BudgetGroup } from "./budget-groups.js";
-import { chinchillaAllocation } from "./allocation.js";
+import { chinchillaAllocation, type LossSurface } from "./allocation.js";
+import { allocationExponents, measuredAllocation, type MeasuredCompute } from "./measured-allocation.js";
 import { parametricData } from "./parametric-objective.js";
 import { projectedSearch } from "./parametric-search.js";
 import { optimumFromLaws, type Optimum } from "./predictions.js";
@@ -25,10 +26,14 @@ import { createRandom, type Random } from "./random.js";
 import { percentileInterval } from "./statistics.js";
 import type { FitPoint, Interval, OptimumLaws } from "./types.js";
 
-/** One refit: named scalars and the optimum it predicts at any budget. */
-interface Replicate {
+/** One refit: named scalars, the optimum it predicts at any budget, and its surface or laws. */
+export interface Replicate {
   values: Record<string, number>;
   predict: (budgetFlops: number) => Optimum;
+  /** Approach 3: the refitted loss surface. */
+  surface?: LossSurface;
+  /** Approaches 1–2: the refitted laws. */
+  laws?: OptimumLaws;
 }
 
 export interface BootstrapSettings {
@@ -100,12 +105,19 @@ function lawReplicate(laws: OptimumLaws): Replicate {
       loss_opt_exponent: laws.loss_opt.exponent,
     },
     predict: (budget) => optimumFromLaws(laws, budget),
+    laws,
   };
 }
 
-export function bootstrapApproach3(points: readonly FitPoint[], theta: Float64Array, delta: number, settings: BootstrapSettings): ApproachBootstrap {
+/** `measured`: allocate at the runs' measured FLOPs per token (measured-allocation.ts) rather than under C = 6·N·D. */
+export function bootstrapApproach3(points: readonly FitPoint[], theta: Float64Array, delta: number, settings: BootstrapSettings, measured?: MeasuredCompute): ApproachBootstrap {
+  return summarise(approach3Replicates(points, theta, delta, settings, measured), settings);
+}
+
+/** Approach 3's refits, one per resample (null where a refit gave no law). */
+export function approach3Replicates(points: readonly FitPoint[], theta: ArrayLike<number>, delta: number, settings: BootstrapSettings, measured?: MeasuredCompute): Array<Replicate | null> {
   const replicates: Array<Replicate | null> = [];
-  const linear = theta.slice(0, 3);
+  const linear = Float64Array.from([theta[0] as number, theta[1] as number, theta[2] as number]);
   for (let r = 0; r < settings.resamples; r++) {
     const counts = resampleCounts(points.length, createRandom(settings.seed, 4 * r + 3));
     const data = parametricData(points, counts);
@@ -117,22 +129,33 @@ export function bootstrapApproach3(points: readonly FitPoint[], theta: Float64Ar
       continue;
     }
     const unit = chinchillaAllocation(surface, 6);
+    const exponents = measured ? allocationExponents(surface, measured.curve, measured.budgets) : { a: unit.a, b: unit.b };
+    if (!exponents) {
+      replicates.push(null);
+      continue;
+    }
     replicates.push({
-      values: { alpha: surface.alpha, beta: surface.beta, E: surface.E, A: surface.A, B: surface.B, a: unit.a, b: unit.b, G: unit.G },
-      predict: (budget) => chinchillaAllocation(surface, budget),
+      values: { alpha: surface.alpha, beta: surface.beta, E: surface.E, A: surface.A, B: surface.B, a: exponents.a, b: exponents.b, G: unit.G },
+      predict: measured ? (budget) => measuredAllocation(surface, measured.curve, budget) : (budget) => chinchillaAllocation(surface, budget),
+      surface,
     });
   }
-  return summarise(replicates, settings);
+  return replicates;
 }
 
 export function bootstrapApproach2(groups: readonly BudgetGroup[], options: ResolvedApproach2Options, settings: BootstrapSettings): ApproachBootstrap {
+  return summarise(approach2Replicates(groups, options, settings), settings);
+}
+
+/** Approach 2's refits, one per resample within budgets (null where a refit gave no law). */
+export function approach2Replicates(groups: readonly BudgetGroup[], options: ResolvedApproach2Options, settings: BootstrapSettings): Array<Replicate | null> {
   const replicates: Array<Replicate | null> = [];
   for (let r = 0; r < settings.resamples; r++) {
     const fit = fitApproach2(resampleWithinBudgets(groups, createRandom(settings.seed, 4 * r + 2)), options);
     settings.onResample?.();
     replicates.push(fit.status === "fitted" && fit.laws ? lawReplicate(fit.laws) : null);
   }
-  return summarise(replicates, settings);
+  return replicates;
 }
 
 export function bootstrapApproach1(groups: readonly BudgetGroup[], options: Approach1Options, settings: BootstrapSettings): ApproachBootstrap {

@@ -15,6 +15,7 @@ import { fitApproach3 } from "./approach3-parametric.js";
 import { approach3Problems } from "./approach3-checks.js";
 import { bootstrapApproach1, bootstrapApproach2, bootstrapApproach3, type ApproachBootstrap, type BootstrapSettings } from "./bootstrap.js";
 import { groupByBudget } from "./budget-groups.js";
+import { measuredCompute, type MeasuredCompute } from "./measured-allocation.js";
 import { resolveFitOptions } from "./fit-options.js";
 import { toJsonSafe } from "./json-safe.js";
 import { predictOptimum, preferredApproach } from "./predictions.js";
@@ -89,19 +90,17 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
   }
   const budgetOver6ND = ratioRange(used);
   const approach3 = approaches["3"];
+  // Measured FLOPs: approach 3 spends C as the runs do (measured-allocation.ts), not as 6·N·D.
+  let measured: MeasuredCompute | undefined;
   if (approach3?.status === "fitted" && budgetOver6ND && !is6ND(budgetOver6ND)) {
-    approach3.warnings.push(
-      `approach 3: the runs' budgets are ${formatRatio(budgetOver6ND)} × 6·N·D (measured FLOPs per token?), but approach 3's allocation counts compute as 6·N·D: its N*(C), D*(C) and predictions are for C = 6·N*·D*; approaches 1 and 2 use the budgets as given`,
-    );
+    measured = measuredCompute(approach3, used, observedBudgets) ?? undefined;
+    if (!measured) {
+      approach3.warnings.push(
+        `approach 3: the runs' budgets are ${formatRatio(budgetOver6ND)} × 6·N·D, and no allocation at their FLOPs per token could be found: its N*(C), D*(C) and predictions count C as 6·N·D`,
+      );
+    }
   }
   for (const key of ["1", "2", "3"] as const) warnings.push(...(approaches[key]?.warnings ?? []));
-
-  const a2 = approaches["2"]?.a ?? null;
-  const a3 = approaches["3"]?.a ?? null;
-  if (a2 !== null && a3 !== null && Math.abs(a2 - a3) > settings.disagreementThreshold) {
-    const measures = is6ND(budgetOver6ND) ? "" : "; approach 2's C is the runs' budgets and approach 3's is 6·N·D, which differ here";
-    warnings.push(`approach 2 and 3 disagree on a by ${Math.abs(a2 - a3).toFixed(3)} (> ${settings.disagreementThreshold}): approach 2 a = ${a2.toFixed(4)}, approach 3 a = ${a3.toFixed(4)}${measures}`);
-  }
 
   const boot: Partial<Record<ApproachKey, ApproachBootstrap>> = {};
   let bootstrapReport: FitResult["bootstrap"];
@@ -116,7 +115,7 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
     if (progress) bootSettings.onResample = progress;
     if (approaches["1"]?.status === "fitted") boot["1"] = bootstrapApproach1(groups, settings.approach1, bootSettings);
     if (approaches["2"]?.status === "fitted") boot["2"] = bootstrapApproach2(groups, settings.approach2, bootSettings);
-    if (approaches["3"]?.status === "fitted" && theta) boot["3"] = bootstrapApproach3(used, theta, settings.approach3.huberDelta, bootSettings);
+    if (approaches["3"]?.status === "fitted" && theta) boot["3"] = bootstrapApproach3(used, theta, settings.approach3.huberDelta, bootSettings, measured);
     const failed: NonNullable<FitResult["bootstrap"]>["failed"] = {};
     for (const key of ["1", "2", "3"] as const) {
       const result = boot[key];
@@ -131,6 +130,19 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
       }
     }
     bootstrapReport = { resamples: settings.bootstrap, seed: settings.seed, confidence: settings.confidence, failed };
+  }
+
+  const a2 = approaches["2"]?.a ?? null;
+  const a3 = approaches["3"]?.a ?? null;
+  if (a2 !== null && a3 !== null && Math.abs(a2 - a3) > settings.disagreementThreshold) {
+    const measures = is6ND(budgetOver6ND) || measured ? "" : "; approach 2's C is the runs' budgets and approach 3's is 6·N·D, which differ here";
+    // With intervals, say whether the data can tell the two apart (each inside the other's interval: they cannot).
+    const i2 = approaches["2"]?.intervals?.a;
+    const i3 = approaches["3"]?.intervals?.a;
+    const show = (i: { lo: number; hi: number } | undefined) => (i ? ` [${i.lo.toFixed(3)}, ${i.hi.toFixed(3)}]` : "");
+    const level = `${Math.round(settings.confidence * 1000) / 10}%`;
+    const within = i2 && i3 && a2 >= i3.lo && a2 <= i3.hi && a3 >= i2.lo && a3 <= i2.hi ? `; each lies inside the other's ${level} interval, so these runs do not tell them apart` : "";
+    warnings.push(`approach 2 and 3 disagree on a by ${Math.abs(a2 - a3).toFixed(3)} (> ${settings.disagreementThreshold}): approach 2 a = ${a2.toFixed(4)}${show(i2)}, approach 3 a = ${a3.toFixed(4)}${show(i3)}${measures}${within}`);
   }
 
   // Approach 3 answers only when sound: checked after the bootstrap (the interval of a counts).
@@ -156,7 +168,7 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
         approach: preferred,
         ...optimum,
         tokens_per_param: optimum.n_tokens / optimum.n_params,
-        compute: preferred === 3 ? "6ND" : "budget_flops",
+        compute: preferred === 3 && !measured ? "6ND" : "budget_flops",
         extrapolated: isExtrapolated(budget, observedBudgets, settings.budgetTolerance),
       };
       const intervals = boot[key]?.predictions[i];

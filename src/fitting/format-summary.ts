@@ -57,7 +57,9 @@ function approach3Section(result: Approach3Result): string[] {
     `  L(N, D) = ${formatSignificant(result.E)} + ${formatSignificant(result.A)}/N^${formatSignificant(result.alpha)} + ${formatSignificant(result.B)}/D^${formatSignificant(result.beta)}   (objective ${formatScientific(result.objective ?? NaN, 6)})`,
   );
   lines.push(`  alpha ${withInterval(result.alpha, iv.alpha)}   beta ${withInterval(result.beta, iv.beta)}   E ${withInterval(result.E, iv.E)}`);
-  if (result.a !== null) lines.push(`  N* ∝ C^${withInterval(result.a, iv.a)}   D* ∝ C^${withInterval(result.b, iv.b)}`);
+  const allocation = result.allocation;
+  const over = allocation ? ` over ${formatScientific(allocation.exponent_budgets[0])}–${formatScientific(allocation.exponent_budgets[1])} at the runs' measured FLOPs per token (under 6·N·D: a = ${formatSignificant(allocation.a_6nd)})` : "";
+  if (result.a !== null) lines.push(`  N* ∝ C^${withInterval(result.a, iv.a)}   D* ∝ C^${withInterval(result.b, iv.b)}${over}`);
   else lines.push("  no law");
   if (result.checks && !result.checks.passed) lines.push(`  FAILED ITS CHECKS (does not answer): ${result.checks.problems.join("; ")}`);
   return lines;
@@ -85,7 +87,7 @@ export function formatFitSummary(result: SummarisedFit): string {
   }
   if (result.predictions.length > 0) {
     const ratio = result.budget_over_6nd;
-    const sixND = result.preferred_approach === 3 && ratio && Number.isFinite(ratio.min) && Number.isFinite(ratio.max) && (ratio.min < 0.99 || ratio.max > 1.01) ? "; C counted as 6·N·D, unlike the runs' budgets" : "";
+    const sixND = result.preferred_approach === 3 && !result.approaches["3"]?.allocation && ratio && Number.isFinite(ratio.min) && Number.isFinite(ratio.max) && (ratio.min < 0.99 || ratio.max > 1.01) ? "; C counted as 6·N·D, unlike the runs' budgets" : "";
     lines.push("", `Compute-optimal predictions (approach ${result.preferred_approach}${sixND}):`);
     for (const p of result.predictions) {
       const iv = p.intervals;

@@ -27,6 +27,7 @@ export {
 export { formatFitSummary, type SummarisedFit } from "./format-summary.js";
 export { chinchillaAllocation, lossSurface, type Allocation, type LossSurface } from "./allocation.js";
 export { FitInputError } from "./fit-input-error.js";
+export { runBacktest, BACKTEST_RESAMPLES, type Backtest, type BacktestPrediction } from "./backtest.js";
 export { MAX_BOOTSTRAP } from "./fit-options.js";
 export { budgetParabola, parabolaLossAt } from "./isoflop-parabola.js";
 export { predictOptimum, type Optimum } from "./predictions.js";

@@ -4,6 +4,7 @@
  * Approaches 1 and 2.
  */
 import { chinchillaAllocation } from "./allocation.js";
+import { measuredAllocation } from "./measured-allocation.js";
 import { evaluatePowerLaw } from "./power-law.js";
 import type { Approach1Result, Approach2Result, Approach3Result, FitResult, OptimumLaws } from "./types.js";
 
@@ -25,7 +26,8 @@ export function optimumFromLaws(laws: OptimumLaws, budgetFlops: number): Optimum
 export function optimumFromSurface(result: Approach3Result, budgetFlops: number): Optimum | null {
   const { E, A, B, alpha, beta } = result;
   if (result.status !== "fitted" || E === null || A === null || B === null || alpha === null || beta === null) return null;
-  const allocation = chinchillaAllocation({ E, A, B, alpha, beta }, budgetFlops);
+  const surface = { E, A, B, alpha, beta };
+  const allocation = result.allocation ? measuredAllocation(surface, result.allocation.flops_per_nd, budgetFlops) : chinchillaAllocation(surface, budgetFlops);
   return { n_params: allocation.n_params, n_tokens: allocation.n_tokens, loss: allocation.loss };
 }
 

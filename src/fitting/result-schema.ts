@@ -139,6 +139,21 @@ export const ResidualSchema = z.object({
   predicted: z.number(),
 });
 
+/** Approach 3's allocation on the runs' measured compute (docs/fitting.md, "Compute"). */
+export const Approach3AllocationSchema = z.object({
+  compute: z.literal("budget_flops"),
+  /**
+   * ln φ(N), φ = C/(N·D) the runs' FLOPs per parameter and token: k0 + k1·u + k2·u² with
+   * u = (ln N − centre)/scale on the sampled sizes (|u| ≤ 1), continued along its tangent beyond.
+   */
+  flops_per_nd: z.object({ centre: z.number(), scale: z.number(), k0: z.number(), k1: z.number(), k2: z.number(), x: z.literal("ln") }),
+  /** [lowest, highest] budget over which a and b were measured (the observed budgets). */
+  exponent_budgets: z.tuple([z.number(), z.number()]),
+  /** The closed form's a = β/(α+β) and b = α/(α+β), which hold under C = 6·N·D. */
+  a_6nd: z.number(),
+  b_6nd: z.number(),
+});
+
 /** Approach 3: L(N, D) = E + A/N^alpha + B/D^beta fitted by a sum of Huber losses on log L. */
 export const Approach3ResultSchema = z.object({
   status: Status,
@@ -159,6 +174,12 @@ export const Approach3ResultSchema = z.object({
   intervals: Intervals.optional(),
   /** Whether a fitted surface is sound enough to answer (approach3-checks.ts); absent unless fitted. */
   checks: z.object({ passed: z.boolean(), problems: z.array(z.string()) }).optional(),
+  /**
+   * Present when the runs' budgets are not 6·N·D (measured FLOPs): the allocation then spends
+   * C at the runs' FLOPs per token (measured-allocation.ts), and a, b are the slopes of
+   * ln N*, ln D* against ln C over `exponent_budgets`. Absent: the closed form under C = 6·N·D.
+   */
+  allocation: Approach3AllocationSchema.optional(),
   warnings: Warnings,
 });
 
@@ -170,9 +191,9 @@ export const PredictionSchema = z.object({
   loss: z.number(),
   tokens_per_param: z.number(),
   /**
-   * What C counts: "6ND" for Approach 3, whose closed form spends 6·N*·D* = C; "budget_flops"
-   * for Approaches 1–2, whose laws count compute as the runs' budgets do (measured FLOPs when
-   * the sweep measured them).
+   * What C counts: "budget_flops" when the law counts compute as the runs' budgets do
+   * (Approaches 1–2, and Approach 3 with an `allocation` on measured FLOPs); "6ND" for an
+   * Approach 3 closed form that spends 6·N*·D* = C.
    */
   compute: z.enum(["6ND", "budget_flops"]),
   /** The budget lies outside the fitted runs' budgets (observed_budgets): an extrapolation. */
@@ -201,8 +222,8 @@ export const FitResultSchema = z.object({
   /**
    * Range of budget_flops/(6·N·D) over the fitted runs: 1 when budgets are 6·N·D, above 1
    * when they are measured FLOPs (FLOPs per token > 6N, as for small models); null without
-   * runs. Approach 3 counts compute as 6·N·D whatever this is (a warning says so when it
-   * differs from 1 by more than 1%); Approaches 1–2 use the budgets as given.
+   * runs. Approach 3 then allocates at the runs' FLOPs per token (its `allocation`);
+   * Approaches 1–2 use the budgets as given.
    */
   budget_over_6nd: z.object({ min: z.number(), max: z.number() }).nullable(),
   param_convention: ParamConventionSchema.optional(),

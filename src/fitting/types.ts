@@ -10,6 +10,7 @@ import type { z } from "zod";
 import type {
   Approach1ResultSchema,
   Approach2ResultSchema,
+  Approach3AllocationSchema,
   Approach3ResultSchema,
   BootstrapReportSchema,
   BudgetFitSchema,
@@ -134,6 +135,7 @@ export type Approach2Result = z.infer<typeof Approach2ResultSchema>;
 export type OptimizerReport = z.infer<typeof OptimizerReportSchema>;
 export type Residual = z.infer<typeof ResidualSchema>;
 export type Approach3Result = z.infer<typeof Approach3ResultSchema>;
+export type Approach3Allocation = z.infer<typeof Approach3AllocationSchema>;
 export type Prediction = z.infer<typeof PredictionSchema>;
 export type BootstrapReport = z.infer<typeof BootstrapReportSchema>;
 export type FitResult = z.infer<typeof FitResultSchema>;

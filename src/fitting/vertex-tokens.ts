@@ -27,8 +27,21 @@ export interface VertexTokens {
   flops_per_nd: number;
 }
 
-/** ln φ at x = ln N from a least-squares quadratic (line, constant) through (ln N_i, ln φ_i). */
-function lnPhiAt(x: readonly number[], y: readonly number[], at: number): number {
+/**
+ * ln φ as a quadratic in u = (ln N − centre)/scale, fitted to the sampled sizes (u ∈ [−1, 1])
+ * and continued along its tangent beyond them. With two distinct sizes k2 = 0 (a line);
+ * with one, k1 = k2 = 0 (the runs' mean).
+ */
+export interface LnPhiCurve {
+  centre: number;
+  scale: number;
+  k0: number;
+  k1: number;
+  k2: number;
+}
+
+/** The least-squares curve of ln φ (y) against ln N (x). */
+export function fitLnPhiCurve(x: readonly number[], y: readonly number[]): LnPhiCurve {
   const n = x.length;
   let min = Infinity;
   let max = -Infinity;
@@ -42,26 +55,37 @@ function lnPhiAt(x: readonly number[], y: readonly number[], at: number): number
   }
   const scale = (max - min) / 2;
   const distinct = new Set(x).size;
-  if (distinct < 2 || !(scale > 0)) return meanY; // one size: φ is its runs' mean
-  if (distinct < 3) {
+  const constant: LnPhiCurve = { centre: Number.isFinite(centre) ? centre : 0, scale: 1, k0: meanY, k1: 0, k2: 0 };
+  if (distinct < 2 || !(scale > 0)) return constant; // one size: φ is its runs' mean
+  const asLine = (): LnPhiCurve => {
     const line = fitLine(x, y);
-    return line ? line.intercept + line.slope * at : meanY;
-  }
+    return line ? { centre, scale, k0: line.intercept + line.slope * centre, k1: line.slope * scale, k2: 0 } : constant;
+  };
+  if (distinct < 3) return asLine();
   const quadratic = quadraticLeastSquares(x, y, centre, scale);
-  if (!quadratic || !quadratic.coefficients.every(Number.isFinite)) {
-    const line = fitLine(x, y);
-    return line ? line.intercept + line.slope * at : meanY;
-  }
+  if (!quadratic || !quadratic.coefficients.every(Number.isFinite)) return asLine();
   const [k0, k1, k2] = quadratic.coefficients;
-  const u = (at - centre) / scale;
+  return { centre, scale, k0, k1, k2 };
+}
+
+/** ln φ at ln N on the curve (tangent continuation outside the sampled sizes). */
+export function lnPhiOn(curve: LnPhiCurve, lnN: number): number {
+  const { centre, scale, k0, k1, k2 } = curve;
+  const u = (lnN - centre) / scale;
   const inside = Math.min(1, Math.max(-1, u)); // the sampled sizes span u ∈ [−1, 1]
   return k0 + k1 * inside + k2 * inside * inside + (k1 + 2 * k2 * inside) * (u - inside);
 }
 
+/** The curve of ln φ_i = ln(C_i/(N_i·D_i)) against ln N_i through the runs. */
+export function lnPhiCurveOf(points: readonly FitPoint[]): LnPhiCurve {
+  return fitLnPhiCurve(
+    points.map((p) => Math.log(p.n_params)),
+    points.map((p) => Math.log(p.budget_flops / (p.n_params * p.n_tokens))),
+  );
+}
+
 /** D* and φ* at ln N* for a budget of C FLOPs, from the runs its parabola was fitted on. */
 export function vertexTokens(points: readonly FitPoint[], budgetFlops: number, lnNStar: number): VertexTokens {
-  const x = points.map((p) => Math.log(p.n_params));
-  const y = points.map((p) => Math.log(p.budget_flops / (p.n_params * p.n_tokens)));
-  const phi = Math.exp(lnPhiAt(x, y, lnNStar));
+  const phi = Math.exp(lnPhiOn(lnPhiCurveOf(points), lnNStar));
   return { d_opt: budgetFlops / (phi * Math.exp(lnNStar)), flops_per_nd: phi };
 }

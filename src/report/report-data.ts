@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors/user-error.js";
 import { parseFitJson, type FitOutput } from "../fit/fit-json.js";
-import { fitRows, type FitRequest } from "../fit/fit-rows.js";
+import { backtestRows, fitRows, type FitRequest } from "../fit/fit-rows.js";
 import { readFitInput } from "../fit/fit-input.js";
 import { readJournal } from "../store/journal.js";
 import { selectRunRecords } from "../store/run-definitions.js";
@@ -30,6 +30,8 @@ export interface ReportData {
   /** Where the fit came from, in words. */
   fitSource: string;
   fitError: string | null;
+  /** Why there is no backtest, when the fit has none. */
+  backtestNote: string;
   environment: Record<string, unknown>;
 }
 
@@ -64,6 +66,25 @@ function defaultRequest(previous: FitOutput | null, config: Record<string, unkno
     paramConvention: config?.param_convention === "non_embedding" ? "non_embedding" : "total",
     ...overrides,
   };
+}
+
+/**
+ * The report backtests one budget when the fit has no backtest and at least 4 budgets
+ * (REFERENCE §8: a law is trusted for what it predicts); fit.json is not changed.
+ */
+function withBacktest(loaded: Pick<ReportData, "fit" | "fitSource" | "fitError">, runDir: RunDir): Pick<ReportData, "fit" | "fitSource" | "fitError" | "backtestNote"> {
+  const fit = loaded.fit;
+  if (!fit) return { ...loaded, backtestNote: "No fit: no backtest." };
+  if (fit.backtest) return { ...loaded, backtestNote: "" };
+  if (fit.n_budgets < 4) return { ...loaded, backtestNote: `No backtest: ${fit.n_budgets} budget${fit.n_budgets === 1 ? "" : "s"}; holding one out needs at least 4 (a fit needs 3).` };
+  try {
+    const input = readFitInput(runDir.root);
+    const approaches = (["1", "2", "3"] as const).filter((k) => fit.approaches[k]).map(Number) as Array<1 | 2 | 3>;
+    const backtest = backtestRows(input.rows, { approaches: approaches.length ? approaches : [2, 3], seed: fit.bootstrap?.seed ?? 0, confidence: fit.bootstrap?.confidence ?? 0.95, paramConvention: fit.param_convention }, 1);
+    return { ...loaded, fit: { ...fit, backtest }, backtestNote: "" };
+  } catch (error) {
+    return { ...loaded, backtestNote: `No backtest: ${(error as Error).message}` };
+  }
 }
 
 function loadFit(runDir: RunDir, config: Record<string, unknown> | null, records: ResultRecord[], options: LoadOptions): Pick<ReportData, "fit" | "fitSource" | "fitError"> {
@@ -128,7 +149,7 @@ export function loadReportData(root: string, options: LoadOptions = {}): ReportD
     planned,
     planWarnings: (Array.isArray(plan?.warnings) ? plan.warnings : []).filter((w): w is string => typeof w === "string"),
     records,
-    ...loadFit(runDir, config, records, options),
+    ...withBacktest(loadFit(runDir, config, records, options), runDir),
     environment: environment(runDir, config, records),
   };
 }

@@ -2,6 +2,7 @@
  * The report page: one self-contained HTML file (inline SVG and CSS; no scripts, fonts
  * or other requests). Pure: data and rendered figures in, HTML out.
  */
+import { backtestHtml } from "./backtest-section.js";
 import { chinchillaHtml } from "./chinchilla-html.js";
 import { experimentRows, statusCounts } from "./experiment-rows.js";
 import { experimentsHtml } from "./experiments-html.js";
@@ -32,6 +33,7 @@ export function reportHtml(data: ReportData, figures: RenderedFigure[]): string 
   const counts = statusCounts(rows).map(([status, n]) => `${n} ${status}`).join(", ");
   const sections = [
     `<section id="summary"><h2>Summary</h2>${summaryHtml(data.fit ?? undefined, data.fitError, data.fitSource, data.planWarnings, data.fit ? chinchillaHtml(data.fit) : "")}</section>`,
+    data.fit ? `<section id="backtest"><h2>Backtest</h2>${backtestHtml(data.fit.backtest, data.backtestNote)}</section>` : "",
     `<section id="figures"><h2>Figures</h2>${figuresHtml(figures)}</section>`,
     `<section id="experiments"><h2>Experiments</h2>${experimentsHtml(rows)}</section>`,
     `<section id="config"><h2>Resolved config</h2>${configHtml(data.config)}</section>`,
@@ -50,7 +52,7 @@ export function reportHtml(data: ReportData, figures: RenderedFigure[]): string 
 <main>
 <h1>flops-fit report: ${escapeHtml(data.name)}</h1>
 <p class="meta">Run directory <code>${escapeHtml(data.runDir)}</code> · generated ${escapeHtml(data.generatedAt)} · ${rows.length} experiments${counts ? `: ${escapeHtml(counts)}` : ""}</p>
-<nav><a href="#summary">Summary</a>${data.fit ? `<a href="#chinchilla">Chinchilla table</a>` : ""}<a href="#figures">Figures</a><a href="#experiments">Experiments</a><a href="#config">Config</a><a href="#environment">Environment</a></nav>
+<nav><a href="#summary">Summary</a>${data.fit ? `<a href="#chinchilla">Chinchilla table</a><a href="#backtest">Backtest</a>` : ""}<a href="#figures">Figures</a><a href="#experiments">Experiments</a><a href="#config">Config</a><a href="#environment">Environment</a></nav>
 ${sections.join("\n")}
 </main>
 </body>

@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../store/atomic-write.js";
 import { RunDir } from "../store/run-dir.js";
+import { backtestFigure } from "./backtest-section.js";
 import { reportFigures } from "./figures.js";
 import { loadReportData, type LoadOptions } from "./report-data.js";
 import { reportHtml, type RenderedFigure } from "./report-html.js";
@@ -28,7 +29,9 @@ export function writeReport(root: string, options: LoadOptions = {}): ReportFile
   const dir = new RunDir(root).report;
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
-  const rendered: RenderedFigure[] = reportFigures(data.records, data.fit ?? undefined).map((figure) => {
+  const backtest = backtestFigure(data.fit?.backtest);
+  const figures = [...reportFigures(data.records, data.fit ?? undefined), ...(backtest ? [backtest] : [])];
+  const rendered: RenderedFigure[] = figures.map((figure) => {
     const svg = renderSvg(figure.spec);
     const svgFile = join(dir, `${figure.name}.svg`);
     const pngFile = join(dir, `${figure.name}.png`);

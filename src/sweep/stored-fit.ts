@@ -1,7 +1,7 @@
 /**
  * A sweep that recorded nothing new need not fit and draw again: fit.json is the fit when it
  * is at least as new as results.jsonl and was made for the same sweep definition and the same
- * request (approaches, bootstrap, seed, budgets, convention), which fit.json records under
+ * request (approaches, bootstrap, seed, budgets, convention, confidence, backtest), which fit.json records under
  * `request`; report/ is current when its index.html is at least as new as fit.json. A no-op
  * resume of thousands of experiments then costs what reading them costs.
  */
@@ -22,6 +22,8 @@ export function fitRequestKey(request: FitRequest, definition: string | null): F
     predict: [...(request.predict ?? [])],
     param_convention: request.paramConvention,
     exclude_worst: request.excludeWorst ?? 0,
+    confidence: request.confidence ?? 0.95,
+    holdout: request.holdout ?? 0,
   };
 }
 

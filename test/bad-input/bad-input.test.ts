@@ -132,6 +132,12 @@ const cases: Case[] = [
   { name: "YAML alias bomb", args: config("bomb", aliasBomb()), expect: /bomb\.yaml:2:\d+ +\(yaml\): aliases expand to too many nodes/ },
   { name: "--bootstrap beyond its bound", args: () => ["fit", file("boot.csv", "n_params,n_tokens,loss\n1e6,2e7,3\n"), "--bootstrap", "1000000000"], expect: /--bootstrap[\s\S]*less than or equal to 100000/ },
   { name: "hexadecimal CSV cell", args: csv("hex", "n_params,n_tokens,loss\n0x10,2e7,3\n"), expect: /hex\.csv:2:1: column n_params is not a number: "0x10"/ },
+  { name: "--confidence outside (0, 1)", args: () => ["fit", file("conf.csv", "n_params,n_tokens,loss\n1e6,2e7,3\n"), "--confidence", "1.5"], expect: /--confidence: not a level in \(0, 1\): "1.5"/ },
+  {
+    name: "--holdout beyond the budgets a fit can spare",
+    args: () => ["fit", file("holdout.csv", `n_params,n_tokens,loss,budget_flops\n${[1e17, 1e18, 1e19, 1e20].flatMap((c) => [1, 2, 3].map((k) => `${k * 1e6},${c / (6 * k * 1e6)},3,${c}`)).join("\n")}\n`), "--holdout", "2"],
+    expect: /--holdout: 2 \(the runs have 4 budgets and a fit needs 3: at most 1 can be held out\)/,
+  },
   { name: "hexadecimal --predict", args: () => ["fit", file("okhex.csv", "n_params,n_tokens,loss\n1e6,2e7,3\n"), "--predict", "0x10"], expect: /--predict: not a positive FLOP count: "0x10"/ },
   { name: "CSV cell Infinity", args: csv("inf", "n_params,n_tokens,loss\n1e6,Infinity,3\n"), expect: /inf\.csv:2:2: column n_tokens is not a number: "Infinity"/ },
   {

@@ -2,7 +2,7 @@
  * Budgets in measured FLOPs: flops-fit plans D = C / (measured FLOPs per token), which for
  * small models is 1.2–3× 6·N, so 6·N·D ≠ C. Approach 2 must read D* at the vertex off the
  * budget's own runs (not C/(6·N*)), Approach 1 already uses its best run's own D, and
- * Approach 3, whose closed form counts C as 6·N·D, must say so.
+ * Approach 3 must spend C at the runs' own FLOPs per token, not as 6·N·D.
  */
 import { describe, expect, it } from "vitest";
 import { chinchillaAllocation, fitScalingLaws, formatChinchillaTable, formatFitSummary, lossSurface, type FitPoint } from "../../src/fitting/index.js";
@@ -47,20 +47,27 @@ describe("D = C/(7.5·N) at every run", () => {
     }
   });
 
-  it("reports the budgets as 1.25× 6·N·D and warns that approach 3 counts C as 6·N·D", () => {
+  it("reports the budgets as 1.25× 6·N·D, and approach 3 allocates them at 7.5·N FLOPs per token (no 6·N·D caveat)", () => {
     expect(result.budget_over_6nd!.min).toBeCloseTo(1.25, 12);
     expect(result.budget_over_6nd!.max).toBeCloseTo(1.25, 12);
-    const warning = "approach 3: the runs' budgets are 1.25 × 6·N·D (measured FLOPs per token?), but approach 3's allocation counts compute as 6·N·D: its N*(C), D*(C) and predictions are for C = 6·N*·D*; approaches 1 and 2 use the budgets as given";
-    expect(result.approaches["3"]!.warnings).toContain(warning);
-    expect(result.warnings).toContain(warning);
-    expect(result.predictions[0]).toMatchObject({ approach: 3, compute: "6ND" });
-    expect(formatFitSummary(result)).toContain("Compute-optimal predictions (approach 3; C counted as 6·N·D, unlike the runs' budgets):");
-    expect(formatChinchillaTable(result, "markdown")).toContain("Approach 3 counts C as 6·N·D (6·N*·D* = C), but the runs' budgets are 1.25 × 6·N·D: at their FLOPs per token these rows cost more than C.");
+    const fit = result.approaches["3"]!;
+    expect(fit.allocation).toMatchObject({ compute: "budget_flops", a_6nd: expect.closeTo(TRUE_A, 4) });
+    expect(result.warnings.some((w) => w.includes("6·N·D"))).toBe(false);
+    const [prediction] = result.predictions;
+    expect(prediction).toMatchObject({ approach: 3, compute: "budget_flops" });
+    // Spending 1e22 FLOPs at 7.5·N per token is the closed form at 6/7.5 of the budget.
+    const truth = chinchillaAllocation(CHINCHILLA_SURFACE, 1e22 * (6 / 7.5));
+    expect(relative(prediction!.n_params, truth.n_params)).toBeLessThan(1e-4);
+    expect(relative(prediction!.n_tokens, 1e22 / (7.5 * prediction!.n_params))).toBeLessThan(1e-9);
+    expect(formatFitSummary(result)).not.toContain("C counted as 6·N·D");
+    expect(formatChinchillaTable(result, "markdown")).not.toContain("counts C as 6·N·D");
   });
 
-  it("says, when approaches 2 and 3 disagree, that their C are different measures here", () => {
+  it("gives approaches 2 and 3 the same a on the budgets' own FLOPs (a constant φ leaves a unchanged)", () => {
+    expect(Math.abs(result.approaches["3"]!.a! - TRUE_A)).toBeLessThan(1e-4);
+    expect(Math.abs(result.approaches["3"]!.a! - result.approaches["2"]!.a!)).toBeLessThan(1e-4);
     const strict = fitScalingLaws(points, { approaches: [2, 3], disagreementThreshold: 0 });
-    expect(strict.warnings.find((w) => w.startsWith("approach 2 and 3 disagree"))).toMatch(/; approach 2's C is the runs' budgets and approach 3's is 6·N·D, which differ here$/);
+    expect(strict.warnings.find((w) => w.startsWith("approach 2 and 3 disagree"))).not.toMatch(/which differ here/);
   });
 
   it("predicts from approach 2 in the budgets' own FLOPs: D*(C) = C/(7.5·N*(C))", () => {
@@ -73,6 +80,20 @@ describe("D = C/(7.5·N) at every run", () => {
 });
 
 describe("FLOPs per token that is not a power of N", () => {
+  it("gives approach 3 the exponent approach 2 measures on the same budgets (within 0.005), where the 6·N·D closed form is 0.01 off", () => {
+    const flopsPerToken = (n: number) => 6 * n * (1 + 2 * (n / 1e4) ** (-1 / 3));
+    const budgets = [0, 1, 2, 3, 4].map((i) => 1e11 * 40 ** (i / 4));
+    const points = measuredSweep(flopsPerToken, budgets, (c) => Math.sqrt(c / 120), 3, 9);
+    const result = fitScalingLaws(points, { approaches: [2, 3], predict: [budgets[2]!] });
+    const [a2, a3] = [result.approaches["2"]!.a!, result.approaches["3"]!.a!];
+    expect(Math.abs(a3 - a2)).toBeLessThan(0.005);
+    expect(Math.abs(result.approaches["3"]!.allocation!.a_6nd - a2)).toBeGreaterThan(0.008);
+    // The prediction spends its budget at the runs' FLOPs per token.
+    const p = result.predictions[0]!;
+    expect(relative(p.n_tokens * flopsPerToken(p.n_params), budgets[2]!)).toBeLessThan(0.01);
+  });
+
+
   it("reads D* at the vertex within 0.03% of C/(FLOPs per token at N*), where C/(6·N*) is 1.5–3× off", () => {
     // Small models: 6N plus attention and embeddings, 3.9× 6N at N = 1e4 down to 1.4× at 5e5.
     const flopsPerToken = (n: number) => 6 * n * (1 + 2 * (n / 1e4) ** (-1 / 3));

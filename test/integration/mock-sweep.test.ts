@@ -27,8 +27,11 @@ describe("flops-fit sweep --mock on the quickstart (real workers, real ZeroMQ, r
     expect(completedIds.length).toBe(first.completed);
     expect(new Set(completedIds).size).toBe(completedIds.length);
     for (const record of records) expect(record.worker).toMatch(/^w[01](\.\d+)?$/);
-    const fit = first.fit as { approaches: Record<string, { a: number }> };
+    const fit = first.fit as { approaches: Record<string, { a: number }>; backtest?: { holdout: number; mean_are: number; predictions: Array<{ covered: boolean | null }> } };
     expect(Math.abs(fit.approaches["2"]!.a - TRUE_A)).toBeLessThan(0.02);
+    // Five budgets: the sweep backtests the largest; on the mock surface its loss predictions are within 1%.
+    expect(fit.backtest?.holdout).toBe(1);
+    expect(fit.backtest!.mean_are).toBeLessThan(0.01);
     for (const file of ["config.json", "plan.json", "results.jsonl", "fit.json"]) expect(readFileSync(join(out, file)).length).toBeGreaterThan(0);
   }, 180_000);
 

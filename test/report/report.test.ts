@@ -14,7 +14,8 @@ const runDir = (options: Parameters<typeof writeRunDir>[0]) => {
 };
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-const FIGURES = ["isoflop-curves", "n-opt", "d-opt", "loss-opt", "approach3-parity", "approach3-residuals", "training-curves"];
+// Five budgets: the report backtests the largest (fit.json has no backtest of its own), so "backtest" comes last.
+const FIGURES = ["isoflop-curves", "n-opt", "d-opt", "loss-opt", "approach3-parity", "approach3-residuals", "training-curves", "backtest"];
 
 describe("writeReport(RUN_DIR)", () => {
   it("writes a self-contained index.html and every figure as SVG and PNG, using a current fit.json", () => {
@@ -26,7 +27,9 @@ describe("writeReport(RUN_DIR)", () => {
     const html = readFileSync(report.files[0]!, "utf8");
     expect(html).toContain("fit.json (");
     expect(html.match(/<figure /g)).toHaveLength(FIGURES.length);
-    for (const section of ["Chinchilla table", "Approaches side by side", "Warnings", "Experiments", "Resolved config", "Environment"]) expect(html).toContain(section);
+    for (const section of ["Chinchilla table", "Approaches side by side", "Warnings", "Backtest", "Experiments", "Resolved config", "Environment"]) expect(html).toContain(section);
+    expect(html).toMatch(/Fitted on the 4 smaller budgets \(1\.00e\+11, 3\.00e\+11, 1\.00e\+12, 3\.00e\+12\), then predicted the 1 largest \(1\.00e\+13\)/);
+    expect(html).toMatch(/Mean absolute relative error of the answer's loss predictions \(approach \d\): \d+\.\d\d%/);
     expect(html).toContain("worker lost: no heartbeat for 30 s"); // the failed run's error
     expect(html).toContain(">pending<"); // planned, not yet recorded
     // Self-contained: nothing to fetch.

@@ -1,0 +1,25 @@
+/** The backtest as text, for the terminal (fitting/backtest.ts). Plain text, no colour. */
+import type { Backtest, BacktestPrediction } from "./backtest.js";
+import { formatScientific, formatSignificant } from "./format-number.js";
+
+const QUANTITY: Record<BacktestPrediction["quantity"], string> = { loss: "run losses", n_opt: "N* (optimum)", loss_opt: "L* (optimum)" };
+const pct = (x: number | null) => (x === null ? "–" : `${(100 * x).toFixed(2)}%`);
+
+export function formatBacktest(backtest: Backtest): string {
+  const level = `${Math.round(backtest.confidence * 1000) / 10}%`;
+  const budgets = (list: number[]) => list.map((c) => formatScientific(c)).join(", ");
+  const lines = [
+    `Backtest: fitted on ${backtest.fitted_budgets.length} budgets (${budgets(backtest.fitted_budgets)}), predicted the ${backtest.holdout} held out (${budgets(backtest.held_out_budgets)}); ${level} prediction intervals over ${backtest.resamples} resamples.`,
+    `  mean ARE of the answer's (approach ${backtest.preferred_approach ?? "–"}) loss predictions ${pct(backtest.mean_are)}; of its N* ${pct(backtest.mean_are_n_opt)}`,
+  ];
+  for (const s of backtest.summary) {
+    lines.push(`  approach ${s.approach}, ${QUANTITY[s.quantity]}: ${s.count} predicted, mean ARE ${pct(s.mean_are)}, ${s.covered} of ${s.with_interval} intervals covered`);
+  }
+  for (const p of backtest.predictions.filter((r) => r.quantity !== "loss")) {
+    const interval = p.interval ? ` [${formatSignificant(p.interval.lo, 4)}, ${formatSignificant(p.interval.hi, 4)}]` : "";
+    const observed = p.observed === null ? `not observed (${p.note ?? "refused"})` : `observed ${formatSignificant(p.observed, 4)}, ARE ${pct(p.are)}${p.covered === null ? "" : p.covered ? ", covered" : ", NOT covered"}`;
+    lines.push(`  C = ${formatScientific(p.budget_flops)} approach ${p.approach} ${p.quantity === "n_opt" ? "N*" : "L*"} = ${formatSignificant(p.predicted, 4)}${interval}: ${observed}`);
+  }
+  for (const w of backtest.warnings) lines.push(`  - ${w}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,87 @@
+/**
+ * The backtest (fitting/backtest.ts): fit on the smaller budgets, predict the held-out ones.
+ * On a known surface with little noise its predictions are within 1% and its prediction
+ * intervals cover what the held-out budgets measured.
+ */
+import { describe, expect, it } from "vitest";
+import { runBacktest } from "../../src/fitting/backtest.js";
+import { FitInputError, fitScalingLaws, formatChinchillaTable } from "../../src/fitting/index.js";
+import { fitRows } from "../../src/fit/fit-rows.js";
+import type { FitRow } from "../../src/fit/fit-input.js";
+import { syntheticSweep } from "./helpers/synthetic.js";
+
+// 0.1% noise, as the mock sweep's.
+const points = syntheticSweep({ k: 4, pointsPerBudget: 7, noise: 0.001, seed: 3 });
+
+describe("runBacktest with the largest budget held out", () => {
+  const backtest = runBacktest(points, { approaches: [2, 3], bootstrap: 100, seed: 0 }, 1);
+
+  it("fits the four smaller budgets and predicts the largest", () => {
+    expect(backtest.fitted_budgets).toEqual([1e17, 1e18, 1e19, 1e20]);
+    expect(backtest.held_out_budgets).toEqual([1e21]);
+    expect(backtest.resamples).toBe(100);
+  });
+
+  it("predicts every held-out run's loss and the held-out optimum from approach 3, the optimum from approach 2", () => {
+    const count = (approach: number, quantity: string) => backtest.predictions.filter((p) => p.approach === approach && p.quantity === quantity).length;
+    expect(count(3, "loss")).toBe(7);
+    expect([count(3, "n_opt"), count(3, "loss_opt"), count(2, "n_opt"), count(2, "loss_opt")]).toEqual([1, 1, 1, 1]);
+  });
+
+  it("has a mean ARE of the answer's (approach 3's) loss predictions below 1%, and its 95% intervals cover at least 8 of its 9 observed values", () => {
+    expect(backtest.preferred_approach).toBe(3);
+    expect(backtest.mean_are!).toBeLessThan(0.01);
+    const own = backtest.predictions.filter((r) => r.approach === 3);
+    for (const p of own) {
+      expect(p.observed).not.toBeNull();
+      expect(p.are).toBeCloseTo(Math.abs(p.predicted - p.observed!) / p.observed!, 12);
+    }
+    // At 95%, 9 intervals all cover only 63% of the time; this seed's one miss is a −2.4σ noise draw.
+    expect(own.filter((p) => p.covered).length).toBeGreaterThanOrEqual(8);
+    expect(backtest.predictions.filter((p) => p.quantity === "n_opt").every((p) => p.covered)).toBe(true);
+  });
+
+  it("catches a misspecified law: approach 2's L*(C) power law (no irreducible loss) misses the held-out L* by > 5% over four decades, and its interval does not cover", () => {
+    const [lossOpt] = backtest.predictions.filter((p) => p.approach === 2 && p.quantity === "loss_opt");
+    expect(lossOpt!.are!).toBeGreaterThan(0.05);
+    expect(lossOpt!.covered).toBe(false);
+  });
+
+  it("is why the Chinchilla table says approach 2's extrapolated L* runs low when approach 2 answers", () => {
+    const table = formatChinchillaTable(fitScalingLaws(points, { approaches: [2], predict: [1e22] }), "markdown");
+    expect(table).toContain("Approach 2's L*(C) is a pure power law (no irreducible loss): extrapolated it runs low");
+    expect(formatChinchillaTable(fitScalingLaws(points, { approaches: [3], predict: [1e22] }), "markdown")).not.toContain("pure power law");
+  });
+
+  it("uses 200 resamples when the fit asks for none, and the same seed gives the same intervals", () => {
+    const a = runBacktest(points, { approaches: [3], seed: 5 }, 1);
+    const b = runBacktest(points, { approaches: [3], seed: 5 }, 1);
+    expect(a.resamples).toBe(200);
+    expect(a.predictions).toEqual(b.predictions);
+  });
+
+  it("narrows its intervals at a lower confidence", () => {
+    const wide = runBacktest(points, { approaches: [3], bootstrap: 100, confidence: 0.95 }, 1).predictions[0]!.interval!;
+    const narrow = runBacktest(points, { approaches: [3], bootstrap: 100, confidence: 0.8 }, 1).predictions[0]!.interval!;
+    expect(narrow.hi - narrow.lo).toBeLessThan(wide.hi - wide.lo);
+  });
+});
+
+describe("holdout validation", () => {
+  it("refuses to hold out more budgets than leave the three a fit needs, naming the counts", () => {
+    expect(() => runBacktest(points, { approaches: [2] }, 3)).toThrow(FitInputError);
+    expect(() => runBacktest(points, { approaches: [2] }, 3)).toThrow("invalid holdout: 3 (the runs have 5 budgets and a fit needs 3: at most 2 can be held out)");
+    expect(() => runBacktest(points, { approaches: [2] }, 0)).toThrow("invalid holdout: 0 (must be an integer ≥ 1)");
+  });
+});
+
+describe("fitRows with holdout \"auto\" (the sweep's and the report's default)", () => {
+  const rows = (pts: typeof points): FitRow[] =>
+    pts.map((p, i) => ({ experiment_id: `e${i}`, status: "completed", n_params: p.n_params, n_params_non_embedding: p.n_params, n_tokens: p.n_tokens, loss: p.loss, budget_flops: p.budget_flops }) as FitRow);
+
+  it("backtests one budget when there are at least four, and none with three", () => {
+    expect(fitRows(rows(points), { approaches: [2], paramConvention: "total", holdout: "auto" }).backtest?.holdout).toBe(1);
+    const three = points.filter((p) => p.budget_flops <= 1e19);
+    expect(fitRows(rows(three), { approaches: [2], paramConvention: "total", holdout: "auto" }).backtest).toBeUndefined();
+  });
+});
