@@ -86,7 +86,7 @@ def run_mock_train(task: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
 
     finished = mock.simulate(surface, total_steps, batch_tokens, report, lambda: ctx.is_cancelled())
     n_for_surface = counts.total
-    loss = mock.noisy_loss(surface, n_for_surface, n_tokens, task["experiment_id"]) if finished else None
+    loss = mock.noisy_loss(surface, n_for_surface, n_tokens, task["experiment_id"], task["training"]["lr"]) if finished else None
     return {
         "type": "result", "kind": "train", "task_id": task["task_id"],
         "experiment_id": task["experiment_id"], "attempt": task["attempt"],

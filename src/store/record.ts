@@ -8,6 +8,8 @@ export const ResultRecord = z.object({
   status: RunStatus,
   budget_flops: z.number(),
   size_value: z.number(),
+  /** The run's seed (planning.seeds repeats a point with seed, seed+1, …); absent in older records. */
+  seed: z.number().optional(),
   /** Total parameters (the convention for N in the fit is a setting). */
   n_params: z.number().nullable(),
   n_params_embedding: z.number().nullable(),
