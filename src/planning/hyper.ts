@@ -36,7 +36,7 @@ export function autoBatchSize(nTokens: number, tokensPerSample: number): number 
 }
 
 /** `auto` LR: lr_reference · (N / 1e5)^(-lr_exponent), kept within [1e-4, 3e-2]. */
-export function autoLearningRate(training: TrainingConfig, nParams: number): number {
+export function autoLearningRate(training: Pick<TrainingConfig, "lr_reference" | "lr_exponent">, nParams: number): number {
   const lr = training.lr_reference * Math.pow(nParams / 1e5, -training.lr_exponent);
   return Math.min(3e-2, Math.max(1e-4, lr));
 }

@@ -106,7 +106,8 @@ export function nextLearningRate(points: CalibrationPoint[], step: number): numb
 /**
  * The best learning rate of one size from its runs (null when no run gave a loss): the
  * vertex of a least-squares parabola in ln(lr) through the lowest loss and up to two
- * finished neighbours on each side (three points at least), kept within those points.
+ * finished neighbours on each side (three points at least), kept between the lowest
+ * loss's two neighbouring learning rates.
  */
 export function sizeOptimum(points: CalibrationPoint[]): Omit<SizeOptimum, "size_value" | "n_params"> | null {
   const sorted = [...points].sort((a, b) => a.lr - b.lr);
@@ -122,7 +123,8 @@ export function sizeOptimum(points: CalibrationPoint[]): Omit<SizeOptimum, "size
   if (position === "inside") {
     const window = [...Array(5).keys()].map((i) => best - 2 + i).filter((i) => i >= 0 && i < sorted.length && Number.isFinite(losses[i]!));
     const vertex = parabolaVertex(window.map((i) => Math.log(sorted[i]!.lr)), window.map((i) => losses[i]!));
-    if (vertex !== null) lrOpt = Math.exp(vertex);
+    // Within the best run's neighbours: a flat or noisy curve cannot carry it further.
+    if (vertex !== null) lrOpt = Math.min(sorted[best + 1]!.lr, Math.max(sorted[best - 1]!.lr, Math.exp(vertex)));
   }
   return { lr_opt: lrOpt, best_loss: losses[best]!, best_lr: bestLr, position };
 }

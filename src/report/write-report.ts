@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../store/atomic-write.js";
 import { RunDir } from "../store/run-dir.js";
-import { reportFigures } from "./figures.js";
+import { calibrationFigures, reportFigures } from "./figures.js";
 import { fitView } from "./fit-view.js";
 import { loadReportData, type LoadOptions } from "./report-data.js";
 import { reportHtml, type RenderedFigure } from "./report-html.js";
@@ -30,7 +30,7 @@ export function writeReport(root: string, options: LoadOptions = {}): ReportFile
   const dir = new RunDir(root).report;
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
-  const rendered: RenderedFigure[] = reportFigures(data.records, view).map((figure) => {
+  const rendered: RenderedFigure[] = [...reportFigures(data.records, view), ...calibrationFigures(data.calibration)].map((figure) => {
     const svg = renderSvg(figure.spec);
     const svgFile = join(dir, `${figure.name}.svg`);
     const pngFile = join(dir, `${figure.name}.png`);
