@@ -89,7 +89,7 @@ export const PlanningConfig = z.strictObject({
  * learning rates × `sizes` model sizes at the smallest budget, then η*(N) = c·N^−k.
  */
 export const LrCalibrationConfig = z.strictObject({
-  /** Model sizes calibrated, spread over the smallest budget's grid (its smallest to its largest). */
+  /** Model sizes calibrated, spread over the calibration budget's grid (its smallest to its largest). */
   sizes: z.number().int().min(2, "fitting η*(N) = c·N^-k needs at least 2 sizes").max(8).default(3),
   /** Learning rates per size, a geometric grid centred on the built-in rule (lr_reference, lr_exponent). */
   lrs: z.number().int().min(3, "locating a best learning rate needs at least 3 learning rates").max(12).default(5),
@@ -97,7 +97,7 @@ export const LrCalibrationConfig = z.strictObject({
   lr_step: z.number().gt(1, "lr_step must exceed 1").max(10).default(2),
   /** Times a size's grid grows by one learning rate past an end where its loss is lowest. */
   extend_rounds: z.number().int().min(0).max(6).default(3),
-  /** Budget of every calibration run; default: the sweep's smallest budget. */
+  /** Budget of every calibration run (its sizes: the nearest planned budget's); default: the sweep's smallest budget. */
   budget: Flops.optional(),
 });
 

@@ -59,18 +59,21 @@ export function lrGrid(centre: number, lrs: number, step: number): number[] {
 }
 
 /**
- * The calibration runs: `sizes` sizes spread over the smallest budget's planned sizes (or
- * over the budget `settings.budget`, each size re-planned there), each at `lrs` learning
- * rates centred on the built-in rule. Null when the plan has no experiments.
+ * The calibration runs: `sizes` sizes spread over the planned sizes of the smallest budget
+ * (or, with `settings.budget`, of the planned budget nearest to it, each size re-planned at
+ * that budget), each at `lrs` learning rates centred on the built-in rule. Null when the
+ * plan has no experiments.
  */
 export function planCalibration(plan: SweepPlan, training: TrainingConfig, replan: (planned: PlannedExperiment, budget: number) => PlannedExperiment): CalibrationPlan | null {
   const settings = calibrationSettings(training);
-  const smallest = plan.budgets.find((b) => b.experiments.length > 0);
-  if (!smallest) return null;
-  const budget = settings.budget ?? smallest.budget_flops;
-  const grid = [...smallest.experiments].sort((a, b) => a.n_params - b.n_params);
+  const planned = plan.budgets.filter((b) => b.experiments.length > 0);
+  if (planned.length === 0) return null;
+  const budget = settings.budget ?? Math.min(...planned.map((b) => b.budget_flops));
+  // The sizes of the planned budget nearest to the calibration budget (in log C).
+  const source = planned.reduce((best, b) => (Math.abs(Math.log(b.budget_flops / budget)) < Math.abs(Math.log(best.budget_flops / budget)) ? b : best));
+  const grid = [...source.experiments].sort((a, b) => a.n_params - b.n_params);
   const sizes = spreadIndices(grid.length, settings.sizes).map((i) => {
-    const planned = budget === smallest.budget_flops ? grid[i]! : replan(grid[i]!, budget);
+    const planned = budget === source.budget_flops ? grid[i]! : replan(grid[i]!, budget);
     return { planned, lrs: lrGrid(autoLearningRate(training, planned.n_params_total), settings.lrs, settings.lr_step) };
   });
   const runs = sizes.reduce((sum, s) => sum + s.lrs.length, 0);

@@ -49,9 +49,14 @@ export interface CalibrationRecord {
   /** Compute of the calibration runs, and that of the sweep's planned runs (all seeds). */
   flops: number;
   sweep_flops: number;
-  /** Seconds the stage took (workers' start included), and the runs' own training seconds. */
+  /**
+   * Seconds the stage took in the invocation that finished it (workers' start included), and
+   * the runs' own seconds (every run, also those an interrupted earlier stage completed).
+   */
   wall_s: number;
   runs_wall_s: number;
+  /** Runs completed by an earlier, interrupted stage and reused. */
+  reused_runs: number;
   calibrated_at: string;
 }
 
@@ -186,6 +191,16 @@ export async function calibrateLearningRate(plan: SweepPlan, context: StageConte
         "calibration_failed",
       );
     }
+    const calibrated = fit.optima.map((o) => o.n_params);
+    const swept = context.sweepExperiments.map((e) => e.n_params_total);
+    const reach = [Math.min(...swept) / Math.min(...calibrated), Math.max(...swept) / Math.max(...calibrated)];
+    if (reach[0]! < 0.5 || reach[1]! > 2) {
+      fit.warnings.push(
+        `the sweep's sizes (N ${Math.min(...swept).toExponential(2)}–${Math.max(...swept).toExponential(2)}) reach past the calibrated ones ` +
+          `(${Math.min(...calibrated).toExponential(2)}–${Math.max(...calibrated).toExponential(2)}): their learning rates are extrapolated from the rule ` +
+          `(a larger training.lr_calibration.budget calibrates larger sizes)`,
+      );
+    }
     const runs = sizes.flatMap((s) => s.runs.filter((e) => outcomes.has(e.experiment_id)).map((e) => {
       const record = outcomes.get(e.experiment_id)!;
       return { experiment_id: e.experiment_id, size_value: e.size_value, n_params: e.n_params_total, lr: e.training.lr, loss: record.loss, status: record.status, wall_s: record.wall_s ?? 0 };
@@ -205,11 +220,13 @@ export async function calibrateLearningRate(plan: SweepPlan, context: StageConte
       sweep_flops: sweepFlops(context.sweepExperiments),
       wall_s: (Date.now() - started) / 1000,
       runs_wall_s: runs.reduce((sum, r) => sum + r.wall_s, 0),
+      reused_runs: runs.filter((r) => done.has(r.experiment_id)).length,
       calibrated_at: new Date().toISOString(),
     };
     runDir.writeJson(file, record);
     for (const warning of fit.warnings) context.onMessage(`calibration warning: ${warning}`);
-    context.onMessage(`learning rates calibrated in ${record.wall_s.toFixed(1)} s (${runs.length} runs): ${formatRule(fit.rule)} (built-in: ${formatRule(record.built_in_rule)}); recorded in ${file}`);
+    const reused = record.reused_runs > 0 ? `, ${record.reused_runs} of them completed by an earlier, interrupted stage` : "";
+    context.onMessage(`learning rates calibrated in ${record.wall_s.toFixed(1)} s (${runs.length} runs${reused}; the runs' own time ${record.runs_wall_s.toFixed(0)} s): ${formatRule(fit.rule)} (built-in: ${formatRule(record.built_in_rule)}); recorded in ${file}`);
     return fit.rule;
   } finally {
     journal.close();

@@ -9,7 +9,7 @@ export function formatCalibrationPlan(calibration: CalibrationPlan, sweepFlops: 
     `Learning-rate calibration (training.lr: calibrate), before the sweep: ${calibration.runs} runs at C=${sci(calibration.budget_flops)}, ` +
     `${sci(calibration.flops)} FLOPs = ${share(calibration.flops)} of the sweep's ${sci(sweepFlops)} ` +
     `(at most ${sci(calibration.flops_max)} = ${share(calibration.flops_max)} if every size's grid must grow); ` +
-    `the sweep's learning rates below are the built-in rule's until the calibration has run\n` +
+    `the sweep's learning rates in the plan above are the built-in rule's until the calibration has run; its time is about its share of the compute (docs/training.md)\n` +
     renderTable(["size", "N", "D", "learning rates"], rows)
   );
 }

@@ -68,8 +68,8 @@ describe("learning-rate calibration (pure)", () => {
     const plan: SweepPlan = {
       warnings: [],
       budgets: [
-        { budget_flops: 4e11, prior_n_opt: 0, n_range: [0, 0], experiments: [planned(2e4, 4e11)] },
-        { budget_flops: 1e11, prior_n_opt: 0, n_range: [0, 0], experiments: [1e4, 2e3, 5e3, 4e4, 2e4].map((n) => planned(n)) },
+        { budget_flops: 4e11, prior_n_opt: 0, n_range: [0, 0] as [number, number], experiments: [planned(2e4, 4e11)] },
+        { budget_flops: 1e11, prior_n_opt: 0, n_range: [0, 0] as [number, number], experiments: [1e4, 2e3, 5e3, 4e4, 2e4].map((n) => planned(n)) },
       ].sort((a, b) => a.budget_flops - b.budget_flops),
     };
     const training = TrainingConfig.parse({ lr: "calibrate" });
@@ -90,5 +90,21 @@ describe("learning-rate calibration (pure)", () => {
     expect(resolveHyper(training, { ...context, lrRule: { c: 2, k: 0.5 } }).lr).toBeCloseTo(2 / Math.sqrt(5e4), 14);
     expect(resolveHyper(training, context).lr).toBe(autoLearningRate(training, 5e4));
     expect(builtInRule(training)).toEqual({ c: 3e-3 * Math.pow(1e5, 0.75), k: 0.75 });
+  });
+});
+
+describe("the calibration budget", () => {
+  it("lr_calibration.budget takes the sizes of the planned budget nearest to it and re-plans them there", () => {
+    const plan: SweepPlan = {
+      warnings: [],
+      budgets: [
+        { budget_flops: 1e11, prior_n_opt: 0, n_range: [0, 0] as [number, number], experiments: [2e3, 5e3, 1e4].map((n) => planned(n)) },
+        { budget_flops: 1e12, prior_n_opt: 0, n_range: [0, 0] as [number, number], experiments: [2e4, 5e4, 1e5].map((n) => planned(n, 1e12)) },
+      ],
+    };
+    const training = TrainingConfig.parse({ lr: "calibrate", lr_calibration: { budget: 8e11 } });
+    const calibration = planCalibration(plan, training, (p, budget) => ({ ...p, budget_flops: budget, n_tokens: budget / p.flops_per_token }))!;
+    expect(calibration.budget_flops).toBe(8e11);
+    expect(calibration.sizes.map((s) => [s.planned.n_params, s.planned.budget_flops])).toEqual([[2e4, 8e11], [5e4, 8e11], [1e5, 8e11]]);
   });
 });
