@@ -35,6 +35,9 @@ export const CALIBRATION_JOURNAL = "calibration.jsonl";
 export interface CalibrationRecord {
   /** The sweep definition calibrated (store/sweep-definition.ts). */
   fingerprint: string;
+  /** The fitted rule η*(N) = c·N^−k, at the top level and as `rule`. */
+  c: number;
+  k: number;
   rule: LrRule;
   /** The built-in rule (lr_reference, lr_exponent) as c·N^−k, for comparison. */
   built_in_rule: LrRule;
@@ -103,8 +106,8 @@ export interface StageContext {
   fingerprintOf(record: ResultRecord): string;
   /** The sweep's planned runs (for the calibration's share of the compute). */
   sweepExperiments: Experiment[];
-  /** Runs calibration experiments, appending each finished attempt to `journal`. */
-  run(experiments: Experiment[], journal: Journal): Promise<RunSummary>;
+  /** Runs calibration experiments, appending each finished attempt to `journal` (then telling `onRecord`). */
+  run(experiments: Experiment[], journal: Journal, onRecord: (experiment: Experiment, record: ResultRecord) => void): Promise<RunSummary>;
   onMessage(text: string): void;
   aborted(): boolean;
 }
@@ -153,16 +156,24 @@ export async function calibrateLearningRate(plan: SweepPlan, context: StageConte
     `calibrating learning rates: ${calibration.sizes.length} sizes × ${settings.lrs} learning rates at C=${calibration.budget_flops.toExponential(2)} ` +
       `(${calibration.runs} runs, ${calibration.flops.toExponential(2)} FLOPs, ${(100 * calibration.flops / Math.max(1, sweepFlops(context.sweepExperiments))).toFixed(1)}% of the sweep's compute)`,
   );
+  if (context.mock && !context.mock.lr_optimum) {
+    context.onMessage("calibration warning: under --mock without mock.lr_optimum the learning rate does not change the loss, so this calibration fits noise (set mock.lr_optimum: { c, k })");
+  }
   const journal = new Journal(join(runDir.root, CALIBRATION_JOURNAL));
   try {
     const done = new Map<string, ResultRecord>();
     if (context.resume) for (const r of journal.existing) if (r.status === "completed" && r.fingerprint === fingerprint) done.set(r.experiment_id, r);
     const sizes = calibration.sizes.map((s) => ({ planned: s.planned, runs: s.lrs.map((lr) => calibrationExperiment(s.planned, lr, context)) }));
     const outcomes = new Map<string, ResultRecord>(done);
+    let finished = done.size;
     const runMissing = async (list: Experiment[]) => {
       const pending = list.filter((e) => !outcomes.has(e.experiment_id));
       if (pending.length === 0) return;
-      const summary = await context.run(pending, journal);
+      const summary = await context.run(pending, journal, (experiment, record) => {
+        finished += 1;
+        const result = record.status === "completed" && record.loss !== null ? `loss ${record.loss.toFixed(4)}` : record.status;
+        context.onMessage(`calibration run ${finished}: size ${experiment.size_value}, lr ${experiment.training.lr.toExponential(2)}: ${result}`);
+      });
       for (const record of summary.records) outcomes.set(record.experiment_id, record);
     };
     const points = (runs: Experiment[]): CalibrationPoint[] =>
@@ -207,6 +218,8 @@ export async function calibrateLearningRate(plan: SweepPlan, context: StageConte
     }));
     const record: CalibrationRecord = {
       fingerprint,
+      c: fit.rule.c,
+      k: fit.rule.k,
       rule: fit.rule,
       built_in_rule: builtInRule(config.training),
       true_rule: context.mock?.lr_optimum ? { c: context.mock.lr_optimum.c, k: context.mock.lr_optimum.k } : null,

@@ -306,7 +306,8 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
       experimentContext.lrRule = await calibrateLearningRate(plan, {
         config, plugin, runDir, fingerprint, mock, probe: planned.probe, planOptions, threadsPerWorker: resources.threadsPerWorker, resume: options.resume,
         sweepRecords: journal.existing, fingerprintOf: ofDefinition, sweepExperiments: experiments,
-        run: async (list, calibrationJournal) => runExperiments(await pool.get(), list, calibrationJournal, { ...runOptions, previousAttempts: attemptsOf(calibrationJournal.existing), observer: undefined }),
+        run: async (list, calibrationJournal, onRecord) =>
+          runExperiments(await pool.get(), list, calibrationJournal, { ...runOptions, previousAttempts: attemptsOf(calibrationJournal.existing), observer: { onRecord } }),
         onMessage: (text) => observer?.onMessage?.(text),
         aborted: () => options.signal?.aborted ?? false,
       });

@@ -41,6 +41,7 @@ describe("sweep --mock with training.lr: calibrate and planning.seeds: 2", () =>
     expect(run.code, run.stderr).toBe(0);
     const calibration = readCalibration();
     expect(Math.abs(calibration.rule.k - TRUE_RULE.k)).toBeLessThan(0.05);
+    expect(calibration).toMatchObject({ c: calibration.rule.c, k: calibration.rule.k });
     expect(calibration.true_rule).toEqual(TRUE_RULE);
     expect(calibration.runs.length).toBeGreaterThanOrEqual(15);
     expect(calibration.flops / calibration.sweep_flops).toBeLessThan(0.2);
