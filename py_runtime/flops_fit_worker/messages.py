@@ -51,6 +51,12 @@ class TrainingHyper(TypedDict):
     compile: NotRequired[bool]                                         # read by engine.EngineSettings
 
 
+class LrOptimum(TypedDict):
+    c: float
+    k: float
+    weight: float
+
+
 class MockSurface(TypedDict):
     E: float
     A: float
@@ -59,6 +65,7 @@ class MockSurface(TypedDict):
     beta: float
     noise: float
     delay_s: float
+    lr_optimum: NotRequired[LrOptimum]      # the mock's known learning-rate optimum (training.lr: calibrate)
 
 
 class ProbeTask(TypedDict):

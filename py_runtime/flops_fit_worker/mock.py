@@ -2,7 +2,10 @@
 
     L(N, D) = E + A / N^alpha + B / D^beta,   times exp(noise * z), z ~ N(0, 1)
 
-seeded by the experiment id, so a run gives the same loss on every attempt. With the
+seeded by the experiment id, so a run gives the same loss on every attempt. With
+`lr_optimum: {c, k, weight}` the learning rate matters too: the loss is multiplied by
+1 + weight * ln(lr / eta*)^2 with eta*(N) = c * N^-k, a known optimum rule that
+`training.lr: calibrate` must recover. With the
 defaults (Hoffmann et al. 2022 Approach 3: E=1.69, A=406.4, B=410.7, alpha=0.34,
 beta=0.28) the true compute-optimal exponent is a = beta/(alpha+beta) = 0.4516.
 Everything else in the task — building the model, counting its parameters, token
@@ -23,10 +26,20 @@ def surface_loss(surface: MockSurface, n_params: float, n_tokens: float) -> floa
     return surface["E"] + surface["A"] / n_params ** surface["alpha"] + surface["B"] / n_tokens ** surface["beta"]
 
 
-def noisy_loss(surface: MockSurface, n_params: float, n_tokens: float, experiment_id: str) -> float:
+def lr_penalty(surface: MockSurface, n_params: float, lr: float) -> float:
+    """The relative excess loss weight * ln(lr / eta*(N))^2 for a surface with `lr_optimum`, else 0."""
+    optimum = surface.get("lr_optimum")
+    if not optimum:
+        return 0.0
+    best = float(optimum["c"]) * n_params ** -float(optimum["k"])
+    return float(optimum["weight"]) * math.log(lr / best) ** 2
+
+
+def noisy_loss(surface: MockSurface, n_params: float, n_tokens: float, experiment_id: str, lr: float | None = None) -> float:
     seed = int.from_bytes(hashlib.sha256(experiment_id.encode()).digest()[:8], "big")
     z = random.Random(seed).gauss(0.0, 1.0)
-    return surface_loss(surface, n_params, n_tokens) * math.exp(surface["noise"] * z)
+    penalty = lr_penalty(surface, n_params, lr) if lr is not None else 0.0
+    return surface_loss(surface, n_params, n_tokens) * (1.0 + penalty) * math.exp(surface["noise"] * z)
 
 
 def mock_curve(surface: MockSurface, n_params: float, n_tokens: float, points: int = 20) -> list[CurvePoint]:

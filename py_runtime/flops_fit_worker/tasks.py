@@ -86,7 +86,7 @@ def run_mock_train(task: TrainTask, ctx: RunContext) -> TrainResult:
 
     finished = mock.simulate(surface, total_steps, batch_tokens, report, lambda: ctx.is_cancelled())
     n_for_surface = counts.total
-    loss = mock.noisy_loss(surface, n_for_surface, n_tokens, task["experiment_id"]) if finished else None
+    loss = mock.noisy_loss(surface, n_for_surface, n_tokens, task["experiment_id"], task["training"]["lr"]) if finished else None
     return train_result(
         task, status="completed" if finished else "cancelled", n_params=counts.total,
         n_params_embedding=counts.embedding, n_tokens=n_tokens, steps=total_steps, tokens_per_step=batch_tokens,

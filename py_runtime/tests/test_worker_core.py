@@ -101,6 +101,18 @@ def test_mock_surface_is_the_documented_chinchilla_form_and_seeded_per_experimen
     assert mock.noisy_loss(noisy, n, d, "abc") != mock.noisy_loss(noisy, n, d, "abd")
 
 
+def test_mock_lr_optimum_multiplies_the_loss_by_one_plus_weight_times_squared_log_lr_ratio() -> None:
+    n, d = 1e4, 1e6
+    surface = dict(SURFACE, lr_optimum={"c": 1.0, "k": 0.5, "weight": 0.05})
+    best = 1.0 * n**-0.5
+    base = mock.surface_loss(SURFACE, n, d)
+    assert mock.noisy_loss(surface, n, d, "x", best) == pytest.approx(base)
+    assert mock.noisy_loss(surface, n, d, "x", 2 * best) == pytest.approx(base * (1 + 0.05 * math.log(2) ** 2))
+    assert mock.noisy_loss(surface, n, d, "x", best / 2) == pytest.approx(mock.noisy_loss(surface, n, d, "x", 2 * best))
+    # Without lr_optimum the learning rate does not matter.
+    assert mock.noisy_loss(SURFACE, n, d, "x", 123.0) == pytest.approx(base)
+
+
 def test_mock_train_counts_the_real_model_and_trains_whole_batches() -> None:
     sys.path.insert(0, FIXTURE)
     channel = FakeChannel()

@@ -77,13 +77,40 @@ export const PlanningConfig = z.strictObject({
   refine_rounds: z.number().int().min(0).max(5).default(1),
   /** Candidate size values to probe; default: the plugin's, else 16..512. */
   size_values: SizeValues.optional(),
+  /**
+   * Runs per planned point, each with its own seed (seed, seed+1, …) and experiment id: the
+   * fit uses every one, and the report shows their spread (the noise floor) next to the residuals.
+   */
+  seeds: z.number().int("seeds must be a whole number").min(1, "seeds must be at least 1").default(1),
+});
+
+/**
+ * The learning-rate calibration stage of `training.lr: calibrate` (docs/training.md): `lrs`
+ * learning rates × `sizes` model sizes at the smallest budget, then η*(N) = c·N^−k.
+ */
+export const LrCalibrationConfig = z.strictObject({
+  /** Model sizes calibrated, spread over the calibration budget's grid (its smallest to its largest). */
+  sizes: z.number().int().min(2, "fitting η*(N) = c·N^-k needs at least 2 sizes").max(8).default(3),
+  /** Learning rates per size, a geometric grid centred on the built-in rule (lr_reference, lr_exponent). */
+  lrs: z.number().int().min(3, "locating a best learning rate needs at least 3 learning rates").max(12).default(5),
+  /** Ratio between neighbouring learning rates of the grid. */
+  lr_step: z.number().gt(1, "lr_step must exceed 1").max(10).default(2),
+  /** Times a size's grid grows by one learning rate past an end where its loss is lowest. */
+  extend_rounds: z.number().int().min(0).max(6).default(3),
+  /** Budget of every calibration run (its sizes: the nearest planned budget's); default: the sweep's smallest budget. */
+  budget: Flops.optional(),
 });
 
 export const TrainingConfig = z.strictObject({
   /** Sequences (or samples) per optimiser step; `auto` scales with model size. */
   batch_size: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
-  /** Peak learning rate; `auto` = lr_reference · (n_params / 1e5)^-lr_exponent, clipped. */
-  lr: z.union([z.number().positive(), z.literal("auto")]).default("auto"),
+  /**
+   * Peak learning rate; `auto` = lr_reference · (n_params / 1e5)^-lr_exponent, clipped;
+   * `calibrate` = c · n_params^-k fitted by a calibration stage before the sweep (lr_calibration).
+   */
+  lr: z.union([z.number().positive(), z.literal("auto"), z.literal("calibrate")]).default("auto"),
+  /** Settings of the calibration stage of `lr: calibrate` (defaults when absent). */
+  lr_calibration: LrCalibrationConfig.optional(),
   lr_reference: z.number().positive().default(3e-3),
   /** Measured on the built-in GPT at 3e11 FLOPs: best LR ≥1.6e-2 at N=16k, ~5e-3 at 45k, ~2.5e-3 at 140k. */
   lr_exponent: z.number().min(0).default(0.75),
@@ -124,6 +151,17 @@ export const MockConfig = z.strictObject({
   noise: z.number().min(0).default(0.001),
   /** Simulated seconds per run (0 = instant), to exercise the scheduler. */
   delay_s: z.number().min(0).default(0),
+  /**
+   * A known best learning rate η*(N) = c·N^−k (N: total parameters): the loss is
+   * multiplied by 1 + weight · ln(lr/η*)², so `training.lr: calibrate` has a truth to
+   * recover. Absent: the learning rate does not matter.
+   */
+  lr_optimum: z.strictObject({
+    c: z.number().positive(),
+    k: z.number(),
+    /** Relative loss per (ln of the LR ratio)²: 0.05 costs 2.4% of the loss at 2× or ½× the optimum. */
+    weight: z.number().positive().default(0.05),
+  }).optional(),
 });
 
 export const SchedulerConfig = z.strictObject({
@@ -175,3 +213,4 @@ export type SweepConfigInput = z.input<typeof SweepConfig>;
 export type MockConfig = z.infer<typeof MockConfig>;
 export type TrainingConfig = z.infer<typeof TrainingConfig>;
 export type PlanningConfig = z.infer<typeof PlanningConfig>;
+export type LrCalibrationConfig = z.infer<typeof LrCalibrationConfig>;

@@ -12,6 +12,11 @@ export interface HyperContext {
   tokensPerSample: number;
   /** Torch threads available to one worker. */
   threads: number;
+  /**
+   * The calibrated rule η*(N) = c·N^−k for `lr: calibrate`; before the calibration stage has
+   * run (`plan`) the built-in rule stands in for it.
+   */
+  lrRule?: { c: number; k: number } | null;
 }
 
 /** Rounds to the nearest power of two. */
@@ -31,7 +36,7 @@ export function autoBatchSize(nTokens: number, tokensPerSample: number): number 
 }
 
 /** `auto` LR: lr_reference · (N / 1e5)^(-lr_exponent), kept within [1e-4, 3e-2]. */
-export function autoLearningRate(training: TrainingConfig, nParams: number): number {
+export function autoLearningRate(training: Pick<TrainingConfig, "lr_reference" | "lr_exponent">, nParams: number): number {
   const lr = training.lr_reference * Math.pow(nParams / 1e5, -training.lr_exponent);
   return Math.min(3e-2, Math.max(1e-4, lr));
 }
@@ -41,11 +46,18 @@ export function autoBeta2(batchTokens: number): number {
   return batchTokens < 16384 ? 0.99 : 0.95;
 }
 
+/** The run's peak learning rate: fixed, the built-in rule, or the calibrated rule c·N^−k. */
+export function learningRate(training: TrainingConfig, context: Pick<HyperContext, "nParams" | "lrRule">): number {
+  if (typeof training.lr === "number") return training.lr;
+  if (training.lr === "calibrate" && context.lrRule) return context.lrRule.c * Math.pow(context.nParams, -context.lrRule.k);
+  return autoLearningRate(training, context.nParams);
+}
+
 export function resolveHyper(training: TrainingConfig, context: HyperContext): TrainingHyper {
   const batchSize = training.batch_size === "auto" ? autoBatchSize(context.nTokens, context.tokensPerSample) : training.batch_size;
   return {
     batch_size: batchSize,
-    lr: training.lr === "auto" ? autoLearningRate(training, context.nParams) : training.lr,
+    lr: learningRate(training, context),
     warmup_fraction: training.warmup_fraction,
     min_lr_fraction: training.min_lr_fraction,
     weight_decay: training.weight_decay,

@@ -70,6 +70,8 @@ export const MockSurface = z.object({
   beta: z.number(),
   noise: z.number(),
   delay_s: z.number(),
+  /** A known best learning rate c·N^−k; the loss is multiplied by 1 + weight·ln(lr/η*)² (absent: LR does not matter). */
+  lr_optimum: z.object({ c: z.number(), k: z.number(), weight: z.number() }).optional(),
 });
 
 export const TrainTask = z.object({

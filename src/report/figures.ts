@@ -11,8 +11,11 @@ import { approach3Residuals } from "./approach3-residuals.js";
 import { formatBudget } from "./budget-color.js";
 import { figurePoints, type ParamConvention } from "./figure-points.js";
 import { isoFlopCurves } from "./isoflop-curves.js";
+import { noiseFloor } from "./noise-floor.js";
 import { optimumVsBudget } from "./optimum-vs-budget.js";
 import { trainingCurves } from "./training-curves.js";
+import { lrCalibrationFigure } from "./lr-calibration-figure.js";
+import type { CalibrationRecord } from "../sweep/calibration-stage.js";
 
 export interface Figure {
   /** File stem: report/<name>.svg and report/<name>.png. */
@@ -43,8 +46,24 @@ export function reportFigures(records: ResultRecord[], fit?: FitOutput): Figure[
     add("loss-opt", "Loss at the optimum L*(C)", `Grey: every run. Approach 2's vertex losses with their power law, Approach 3's L(N*(C), D*(C)).${extrapolation}`, optimumVsBudget(fit, "loss", points));
     const residuals = approach3Points(fit);
     add("approach3-parity", "Approach 3: predicted against observed loss", "Each run's held-out loss against L(N, D) = E + A/N^α + B/D^β at the fitted parameters; the dashed line is equality.", approach3Parity(residuals));
-    add("approach3-residuals", "Approach 3: residuals", "Relative residual of each run under the parametric fit, against N; a trend with N or C means the form misses structure.", approach3Residuals(residuals));
+    const floor = noiseFloor(records);
+    add("approach3-residuals", "Approach 3: residuals",
+      "Relative residual of each run under the parametric fit, against N; a trend with N or C means the form misses structure." +
+        (floor ? ` Dashed red: ±1 and ±2 seed-to-seed SDs (${floor.pooled_sd_pct.toPrecision(2)}%, the noise floor).` : ""),
+      approach3Residuals(residuals, floor?.pooled_sd_pct ?? null));
   }
   add("training-curves", "Training curves", "Training loss against tokens seen for every run (final attempt), coloured by compute budget.", trainingCurves(records));
   return figures.filter((f): f is Figure => f !== null);
+}
+
+/** The learning-rate calibration's figure (`training.lr: calibrate`), when there was one. */
+export function calibrationFigures(calibration: CalibrationRecord | null): Figure[] {
+  const spec = calibration ? lrCalibrationFigure(calibration) : null;
+  if (!calibration || !spec) return [];
+  return [{
+    name: "lr-calibration",
+    title: "Learning-rate calibration: loss against learning rate",
+    caption: `Held-out loss of each calibration run at C=${formatBudget(calibration.budget_flops)}, one line per size; ★ and the dashed line mark each size's best learning rate, through which η*(N) = c·N^−k is fitted (c = ${calibration.rule.c.toPrecision(4)}, k = ${calibration.rule.k.toFixed(3)}).`,
+    spec,
+  }];
 }

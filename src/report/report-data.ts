@@ -16,6 +16,7 @@ import type { ResultRecord } from "../store/record.js";
 import { RunDir } from "../store/run-dir.js";
 import type { PlannedRow } from "./experiment-rows.js";
 import { packageVersion } from "./package-version.js";
+import { CALIBRATION_FILE, type CalibrationRecord } from "../sweep/calibration-stage.js";
 
 export interface ReportData {
   runDir: string;
@@ -33,6 +34,8 @@ export interface ReportData {
   /** Why there is no backtest, when the fit has none. */
   backtestNote: string;
   environment: Record<string, unknown>;
+  /** calibration.json of `training.lr: calibrate`, when it belongs to the current definition. */
+  calibration: CalibrationRecord | null;
 }
 
 export interface LoadOptions {
@@ -130,6 +133,11 @@ function environment(runDir: RunDir, config: Record<string, unknown> | null, rec
   };
 }
 
+function currentCalibration(runDir: RunDir, config: Record<string, unknown> | null): CalibrationRecord | null {
+  const calibration = record(readJson(join(runDir.root, CALIBRATION_FILE))) as CalibrationRecord | null;
+  return calibration && (!config?.fingerprint || calibration.fingerprint === config.fingerprint) ? calibration : null;
+}
+
 export function loadReportData(root: string, options: LoadOptions = {}): ReportData {
   const runDir = new RunDir(root);
   if (!existsSync(runDir.root) || !statSync(runDir.root).isDirectory()) throw new UserError(`no such run directory: ${runDir.root}`, "not_a_run_dir", { file: runDir.root });
@@ -151,5 +159,6 @@ export function loadReportData(root: string, options: LoadOptions = {}): ReportD
     records,
     ...withBacktest(loadFit(runDir, config, records, options), runDir),
     environment: environment(runDir, config, records),
+    calibration: currentCalibration(runDir, config),
   };
 }

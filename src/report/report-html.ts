@@ -12,6 +12,9 @@ import type { ReportData } from "./report-data.js";
 import { REPORT_CSS } from "./report-css.js";
 import { configHtml, environmentHtml } from "./settings-html.js";
 import { summaryHtml } from "./summary-html.js";
+import { lrCalibrationHtml } from "./lr-calibration-html.js";
+import { noiseFloor, rmsPct } from "./noise-floor.js";
+import { noiseFloorHtml } from "./noise-floor-html.js";
 
 export interface RenderedFigure {
   figure: Figure;
@@ -28,6 +31,11 @@ ${svg}
   return `<div class="figures">\n${items.join("\n")}\n</div>`;
 }
 
+function trainingOf(config: Record<string, unknown> | null): { lr_reference: number; lr_exponent: number } | null {
+  const training = config?.training as { lr_reference?: unknown; lr_exponent?: unknown } | undefined;
+  return typeof training?.lr_reference === "number" && typeof training.lr_exponent === "number" ? { lr_reference: training.lr_reference, lr_exponent: training.lr_exponent } : null;
+}
+
 export function reportHtml(data: ReportData, figures: RenderedFigure[]): string {
   const rows = experimentRows(data.records, data.planned);
   const counts = statusCounts(rows).map(([status, n]) => `${n} ${status}`).join(", ");
@@ -35,6 +43,8 @@ export function reportHtml(data: ReportData, figures: RenderedFigure[]): string 
     `<section id="summary"><h2>Summary</h2>${summaryHtml(data.fit ?? undefined, data.fitError, data.fitSource, data.planWarnings, data.fit ? chinchillaHtml(data.fit) : "")}</section>`,
     data.fit ? `<section id="backtest"><h2>Backtest</h2>${backtestHtml(data.fit.backtest, data.backtestNote)}</section>` : "",
     `<section id="figures"><h2>Figures</h2>${figuresHtml(figures)}</section>`,
+    noiseFloorHtml(noiseFloor(data.records), rmsPct((data.fit?.approaches["3"]?.residuals ?? []).map((r) => (100 * (r.loss - r.predicted)) / r.predicted))),
+    lrCalibrationHtml(data.calibration, trainingOf(data.config)),
     `<section id="experiments"><h2>Experiments</h2>${experimentsHtml(rows)}</section>`,
     `<section id="config"><h2>Resolved config</h2>${configHtml(data.config)}</section>`,
     `<section id="environment"><h2>Environment</h2>${environmentHtml(data.environment)}</section>`,
@@ -52,7 +62,7 @@ export function reportHtml(data: ReportData, figures: RenderedFigure[]): string 
 <main>
 <h1>flops-fit report: ${escapeHtml(data.name)}</h1>
 <p class="meta">Run directory <code>${escapeHtml(data.runDir)}</code> · generated ${escapeHtml(data.generatedAt)} · ${rows.length} experiments${counts ? `: ${escapeHtml(counts)}` : ""}</p>
-<nav><a href="#summary">Summary</a>${data.fit ? `<a href="#chinchilla">Chinchilla table</a><a href="#backtest">Backtest</a>` : ""}<a href="#figures">Figures</a><a href="#experiments">Experiments</a><a href="#config">Config</a><a href="#environment">Environment</a></nav>
+<nav><a href="#summary">Summary</a>${data.fit ? `<a href="#chinchilla">Chinchilla table</a><a href="#backtest">Backtest</a>` : ""}<a href="#figures">Figures</a>${data.calibration ? `<a href="#lr-calibration">LR calibration</a>` : ""}<a href="#experiments">Experiments</a><a href="#config">Config</a><a href="#environment">Environment</a></nav>
 ${sections.join("\n")}
 </main>
 </body>

@@ -48,6 +48,8 @@ export const ResultRecord = z
     /** The experiment's budget C (FLOPs) and size, as planned. */
     budget_flops: z.number(),
     size_value: z.number(),
+    /** The run's seed (planning.seeds repeats a point with seed, seed+1, …); absent in older records. */
+    seed: z.number().optional(),
     /** The planned token budget D (the result's n_tokens is what was trained: ± one step). */
     n_tokens_planned: z.number(),
     /** The worker that ran the attempt. */

@@ -7,6 +7,7 @@ import type { ResolvedPlugin } from "../plugins/registry.js";
 import { experimentId } from "../store/experiment-id.js";
 import { epochsOf } from "../fit/epochs.js";
 import { withoutSpeedOnly } from "../store/sweep-definition.js";
+import type { LrRule } from "../planning/lr-calibration.js";
 
 export interface Experiment extends PlannedExperiment {
   experiment_id: string;
@@ -15,6 +16,8 @@ export interface Experiment extends PlannedExperiment {
   training: TrainingHyper;
   /** Passes over the training data this run will make (null when the data does not say its size). */
   epochs: number | null;
+  /** The run's seed: the config's seed plus the repeat's index (planning.seeds). */
+  seed: number;
 }
 
 export interface ExperimentContext {
@@ -25,19 +28,23 @@ export interface ExperimentContext {
   mock: MockSurface | null;
   /** Tokens in one pass over the training data (probe), for each run's epochs. */
   trainTokens?: number | null;
+  /** The calibrated learning-rate rule of `training.lr: calibrate` (null: not calibrated yet). */
+  lrRule?: LrRule | null;
 }
 
 /** The experiments of planned budgets: a SweepPlan's, or a refinement round's (planning/refine.ts). */
 export function buildExperiments(plan: { budgets: ReadonlyArray<{ experiments: readonly PlannedExperiment[] }> }, context: ExperimentContext): Experiment[] {
   const { config, plugin } = context;
+  const seeds = [...Array(config.planning.seeds).keys()].map((i) => config.seed + i);
   return plan.budgets.flatMap((budget) =>
-    budget.experiments.map((planned) => {
+    budget.experiments.flatMap((planned) => seeds.map((seed) => {
       const nTokens = Math.round(planned.n_tokens);
       const training = resolveHyper(config.training, {
         nParams: planned.n_params_total,
         nTokens,
         tokensPerSample: context.tokensPerSample,
         threads: context.threadsPerWorker,
+        lrRule: context.lrRule ?? null,
       });
       // Threads, checkpoint cadence, micro-batches and compile change speed, not results (up
       // to float rounding): not part of the identity (store/sweep-definition.ts).
@@ -50,11 +57,11 @@ export function buildExperiments(plan: { budgets: ReadonlyArray<{ experiments: r
         budget_flops: planned.budget_flops,
         n_tokens: nTokens,
         training: identityHyper,
-        seed: config.seed,
+        seed,
         processes: config.scheduler.processes,
         mock: context.mock,
       });
-      return { ...planned, n_tokens: nTokens, experiment_id: id, training, epochs: epochsOf(nTokens, context.trainTokens ?? null) };
-    }),
+      return { ...planned, n_tokens: nTokens, experiment_id: id, training, epochs: epochsOf(nTokens, context.trainTokens ?? null), seed };
+    })),
   );
 }

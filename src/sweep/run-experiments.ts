@@ -52,6 +52,7 @@ function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Out
     attempt,
     budget_flops: experiment.budget_flops,
     size_value: experiment.size_value,
+    seed: experiment.seed,
     n_tokens_planned: experiment.n_tokens,
     mock: options.mock,
     finished_at: new Date().toISOString(),

@@ -31,6 +31,8 @@ import { assertSomeSizeBuilds, assertTrainable, unbuildableWarning } from "./pre
 import { LazyPool } from "./lazy-pool.js";
 import { probeSizes, type ProbeOutcome } from "./probe.js";
 import { refineSweep } from "./refine-sweep.js";
+import { calibrateLearningRate } from "./calibration-stage.js";
+import type { LrRule } from "../planning/lr-calibration.js";
 
 export interface SweepOptions {
   outDir: string;
@@ -184,6 +186,13 @@ function describeEnvironment(pool: WorkerPool, resources: Resources, processes: 
   };
 }
 
+/** The attempts already used per experiment in a journal. */
+function attemptsOf(records: readonly ResultRecord[]): Map<string, number> {
+  const attempts = new Map<string, number>();
+  for (const record of records) attempts.set(record.experiment_id, Math.max(attempts.get(record.experiment_id) ?? 0, record.attempt));
+  return attempts;
+}
+
 export function mockSurface(loaded: LoadedConfig, mock: boolean): MockSurface | null {
   return mock ? { ...loaded.config.mock } : null;
 }
@@ -247,24 +256,18 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
       if (options.signal?.aborted) return interrupted();
       throw error;
     }
-    const { plan, experiments, planOptions } = planned;
-    runDir.writeJson(runDir.plan, { ...plan, experiments });
+    const { plan, planOptions } = planned;
+    let { experiments } = planned;
     // Completed runs of this definition only (after --extend an experiment may recur in another).
     const ofDefinition = fingerprintOf(checked.definitions);
-    const completedIds = new Set(options.resume ? journal.existing.filter((r) => r.status === "completed" && ofDefinition(r) === fingerprint).map((r) => r.experiment_id) : []);
-    const previousAttempts = new Map<string, number>();
-    for (const record of journal.existing) previousAttempts.set(record.experiment_id, Math.max(previousAttempts.get(record.experiment_id) ?? 0, record.attempt));
-    // Largest budgets first: the long runs start early, so the sweep ends sooner.
-    const pending = experiments.filter((e) => !completedIds.has(e.experiment_id)).sort((a, b) => b.budget_flops - a.budget_flops || b.n_params - a.n_params);
-    const skipped = experiments.length - pending.length;
-    observer?.onPlan?.(plan, experiments, pending, resources);
+    const previousAttempts = attemptsOf(journal.existing);
     const task = (experiment: Experiment, attempt: number): TrainTask => ({
       type: "task",
       kind: "train",
       task_id: `${experiment.experiment_id}#${attempt}`,
       experiment_id: experiment.experiment_id,
       attempt,
-      seed: config.seed,
+      seed: experiment.seed,
       model: plugin.model,
       size_value: experiment.size_value,
       data: plugin.data,
@@ -298,10 +301,29 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
     };
     const run = async (list: Experiment[]): Promise<RunSummary> =>
       list.length === 0 ? { completed: 0, failed: 0, cancelled: 0, records: [] } : runExperiments(await pool.get(), list, journal, runOptions);
+    const experimentContext = { config, plugin, tokensPerSample: planned.probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock, trainTokens: planned.probe.trainTokens, lrRule: null as LrRule | null };
+    if (config.training.lr === "calibrate") {
+      experimentContext.lrRule = await calibrateLearningRate(plan, {
+        config, plugin, runDir, fingerprint, mock, probe: planned.probe, planOptions, threadsPerWorker: resources.threadsPerWorker, resume: options.resume,
+        sweepRecords: journal.existing, fingerprintOf: ofDefinition, sweepExperiments: experiments,
+        run: async (list, calibrationJournal, onRecord) =>
+          runExperiments(await pool.get(), list, calibrationJournal, { ...runOptions, previousAttempts: attemptsOf(calibrationJournal.existing), observer: { onRecord } }),
+        onMessage: (text) => observer?.onMessage?.(text),
+        aborted: () => options.signal?.aborted ?? false,
+      });
+      if (!experimentContext.lrRule) return interrupted();
+      experiments = buildExperiments(plan, experimentContext);
+    }
+    runDir.writeJson(runDir.plan, { ...plan, experiments });
+    const completedIds = new Set(options.resume ? journal.existing.filter((r) => r.status === "completed" && ofDefinition(r) === fingerprint).map((r) => r.experiment_id) : []);
+    // Largest budgets first: the long runs start early, so the sweep ends sooner.
+    const pending = experiments.filter((e) => !completedIds.has(e.experiment_id)).sort((a, b) => b.budget_flops - a.budget_flops || b.n_params - a.n_params);
+    const skipped = experiments.length - pending.length;
+    observer?.onPlan?.(plan, experiments, pending, resources);
     const summary = await run(pending);
     const refined = await refineSweep({
       rounds: config.planning.refine_rounds, records: [...journal.existing, ...summary.records], probe: planned.probe, planOptions,
-      context: { config, plugin, tokensPerSample: planned.probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock, trainTokens: planned.probe.trainTokens },
+      context: experimentContext,
       measure: (sizes) => probe(sizes, true),
       run: async (extra) => {
         observer?.onExtend?.(extra);

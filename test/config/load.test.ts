@@ -56,7 +56,7 @@ describe("loadConfig", () => {
 
   it("explains a union field with every accepted form", () => {
     const error = problems("planning:\n  budgets: [1e12]\ntraining:\n  lr: fast\n");
-    expect(error.message).toContain('training.lr: expected a number or "auto" (got "fast")');
+    expect(error.message).toContain('training.lr: expected a number or "auto" or "calibrate" (got "fast")');
   });
 
   it("reports YAML syntax errors with their line", () => {
