@@ -1,3 +1,4 @@
+import { fitRequestKey } from "../../src/sweep/stored-fit.js";
 import { describe, expect, it } from "vitest";
 import { FitJsonSchema, parseFitJson } from "../../src/fit/fit-json.js";
 import { fitRows } from "../../src/fit/fit-rows.js";
@@ -21,8 +22,9 @@ describe("fit.json (one schema for the fit the report draws)", () => {
 
   it("holds what fitRows makes, field for field, with the request that made it", () => {
     const rows = fixtureRecords().map((r) => ({ ...r, n_params: r.n_params!, n_tokens: r.n_tokens ?? r.n_tokens_planned }));
-    const fit = fitRows(rows, { approaches: [1, 2, 3], predict: [1e14], paramConvention: "total" });
-    const request = { definition: null, approaches: [1, 2, 3], bootstrap: 0, seed: 0, predict: [1e14], param_convention: "total", exclude_worst: 0 };
+    const fitRequest = { approaches: [1, 2, 3], predict: [1e14], paramConvention: "total" as const, holdout: "auto" as const };
+    const fit = fitRows(rows, fitRequest);
+    const request = fitRequestKey(fitRequest, null);
     const json = JSON.parse(JSON.stringify({ ...fit, request }));
     expect(FitJsonSchema.parse(json)).toEqual(json);
     expect(fit.left_out.map((l) => [l.experiment_id, l.reason])).toEqual([["c4s4", "run failed"]]);
