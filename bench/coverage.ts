@@ -1,5 +1,5 @@
 /**
- * How often the bootstrap intervals cover the truth (REFERENCE-style Monte Carlo check of
+ * How often the bootstrap intervals cover the truth (a Monte Carlo check of interval
  * calibration; Besiroglu et al. 2024 found Chinchilla's intervals far too narrow).
  *
  * Each replicate draws a synthetic IsoFLOP sweep from a known surface (Hoffmann et al.

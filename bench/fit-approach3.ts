@@ -1,5 +1,5 @@
 /**
- * Benchmark of Chinchilla Approach 3 on Epoch's 240 points (REFERENCE §3).
+ * Benchmark of Chinchilla Approach 3 on Epoch's 240 points (Besiroglu et al. 2024; docs/methods.md §3).
  *
  *   npx tsx bench/fit-approach3.ts                 # grid fit, 5-D cross-check, 1000-resample bootstrap
  *   npx tsx bench/fit-approach3.ts --resamples 4000 --no-full

@@ -73,7 +73,7 @@ function defaultRequest(previous: FitOutput | null, config: Record<string, unkno
 
 /**
  * The report backtests one budget when the fit has no backtest and at least 4 budgets
- * (REFERENCE §8: a law is trusted for what it predicts); fit.json is not changed.
+ * (a law is trusted for what it predicts: Choshen et al. 2024); fit.json is not changed.
  */
 function withBacktest(loaded: Pick<ReportData, "fit" | "fitSource" | "fitError">, runDir: RunDir): Pick<ReportData, "fit" | "fitSource" | "fitError" | "backtestNote"> {
   const fit = loaded.fit;

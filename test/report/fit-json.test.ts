@@ -1,7 +1,7 @@
-import { fitRequestKey } from "../../src/sweep/stored-fit.js";
 import { describe, expect, it } from "vitest";
 import { FitJsonSchema, parseFitJson } from "../../src/fit/fit-json.js";
-import { fitRows } from "../../src/fit/fit-rows.js";
+import { fitRows, type FitRequest } from "../../src/fit/fit-rows.js";
+import { fitRequestKey } from "../../src/sweep/stored-fit.js";
 import { fixtureFit, fixtureRecords } from "./fixture.js";
 
 describe("fit.json (one schema for the fit the report draws)", () => {
@@ -22,7 +22,7 @@ describe("fit.json (one schema for the fit the report draws)", () => {
 
   it("holds what fitRows makes, field for field, with the request that made it", () => {
     const rows = fixtureRecords().map((r) => ({ ...r, n_params: r.n_params!, n_tokens: r.n_tokens ?? r.n_tokens_planned }));
-    const fitRequest = { approaches: [1, 2, 3], predict: [1e14], paramConvention: "total" as const, holdout: "auto" as const };
+    const fitRequest: FitRequest = { approaches: [1, 2, 3], predict: [1e14], paramConvention: "total", holdout: "auto" };
     const fit = fitRows(rows, fitRequest);
     const request = fitRequestKey(fitRequest, null);
     const json = JSON.parse(JSON.stringify({ ...fit, request }));
