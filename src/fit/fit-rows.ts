@@ -5,7 +5,7 @@
  * excluded by the engine, is in the one list `left_out` with its reason, under one warning.
  * The input's notes (left-out definitions, re-runs, derived budgets) lead the fit's warnings.
  */
-import { runBacktest, type Backtest } from "../fitting/backtest.js";
+import { autoHoldout, runBacktest, type Backtest } from "../fitting/backtest.js";
 import { exclusionKind, exclusionWarning, fitScalingLaws, type FitOptions, type FitPoint, type ParamConvention } from "../fitting/index.js";
 import type { FitRow } from "../fit/fit-input.js";
 import { epochsWarning } from "./epochs.js";
@@ -22,33 +22,34 @@ export interface FitRequest extends FitOptions {
   holdout?: number | "auto";
 }
 
-/** The backtest alone (holding out the K largest budgets) of the rows fitRows would fit. */
-export function backtestRows(rows: FitRow[], request: FitRequest, holdout: number): Backtest {
-  const points = rows.flatMap((row) => {
-    if (row.left_out || row.status !== "completed" || row.loss === null || !Number.isFinite(row.loss)) return [];
-    const n = request.paramConvention === "non_embedding" ? row.n_params_non_embedding : row.n_params;
-    return n !== null && n > 0 ? [{ n_params: n, n_tokens: row.n_tokens, loss: row.loss, budget_flops: row.budget_flops, experiment_id: row.experiment_id }] : [];
-  });
-  const { paramConvention: _convention, holdout: _holdout, ...options } = request;
-  return runBacktest(points, options, holdout);
-}
-
-export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly string[] = []): FitOutput {
+/** The rows split into the points the engine fits and the runs left out before it, by kind. */
+function splitRows(rows: FitRow[], convention: ParamConvention): { points: FitPoint[]; leftOut: LeftOut[]; kinds: Map<string, number> } {
   const leftOut: LeftOut[] = [];
   const points: FitPoint[] = [];
   const kinds = new Map<string, number>();
-  const count = (kind: string) => kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   for (const row of rows) {
-    const n = request.paramConvention === "non_embedding" ? row.n_params_non_embedding : row.n_params;
+    const n = convention === "non_embedding" ? row.n_params_non_embedding : row.n_params;
     const leave = (reason: string, kind: string) => {
       leftOut.push({ experiment_id: row.experiment_id, status: row.status, reason, n_params: n, n_tokens: row.n_tokens, loss: row.loss });
-      count(kind);
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     };
     if (row.left_out) leave(row.left_out, "of another sweep definition");
     else if (row.status !== "completed" || row.loss === null || !Number.isFinite(row.loss)) leave(row.status === "completed" ? "no held-out loss" : `run ${row.status}`, row.status);
-    else if (n === null || !(n > 0)) leave(`no ${request.paramConvention} parameter count`, row.status);
+    else if (n === null || !(n > 0)) leave(`no ${convention} parameter count`, row.status);
     else points.push({ n_params: n, n_tokens: row.n_tokens, loss: row.loss, budget_flops: row.budget_flops, experiment_id: row.experiment_id });
   }
+  return { points, leftOut, kinds };
+}
+
+/** The backtest alone (holding out the K largest budgets) of the rows fitRows would fit. */
+export function backtestRows(rows: FitRow[], request: FitRequest, holdout: number): Backtest {
+  const { paramConvention, holdout: _holdout, ...options } = request;
+  return runBacktest(splitRows(rows, paramConvention).points, options, holdout);
+}
+
+export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly string[] = []): FitOutput {
+  const { points, leftOut, kinds } = splitRows(rows, request.paramConvention);
+  const count = (kind: string) => kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   const { paramConvention, holdout, ...options } = request;
   const { exclusions, ...result } = fitScalingLaws(points, options);
   // The engine's exclusions join the one list, and its warning the one warning.
@@ -58,8 +59,7 @@ export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly str
     leftOut.push({ ...exclusion, status: "completed" });
     count(exclusionKind(exclusion.reason));
   }
-  const minimum = (options.approach2?.minBudgets ?? 3) + 1;
-  const k = holdout === "auto" ? (result.n_budgets >= minimum ? 1 : 0) : (holdout ?? 0);
+  const k = holdout === "auto" ? autoHoldout(result.n_budgets, options.approach2?.minBudgets) : (holdout ?? 0);
   const backtest = k > 0 ? runBacktest(points, options, k) : undefined;
   const repeated = epochsWarning(rows.filter((r) => r.status === "completed"), null, "completed runs");
   if (repeated) result.warnings.push(repeated);

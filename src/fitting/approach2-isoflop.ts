@@ -22,10 +22,13 @@ import { vertexTokens } from "./vertex-tokens.js";
 
 export type ResolvedApproach2Options = Required<Omit<Approach2Options, "nearestPoints">> & { nearestPoints: number | null };
 
+/** Usable budgets Approach 2 needs for a law, unless the options say otherwise. */
+export const DEFAULT_MIN_BUDGETS = 3;
+
 export function resolveApproach2Options(options: Approach2Options = {}): ResolvedApproach2Options {
   return {
     minPointsPerBudget: options.minPointsPerBudget ?? 3,
-    minBudgets: options.minBudgets ?? 3,
+    minBudgets: options.minBudgets ?? DEFAULT_MIN_BUDGETS,
     nearestPoints: options.nearestPoints ?? null,
     maxVertexSEFraction: options.maxVertexSEFraction ?? 0.2,
     edgeFraction: options.edgeFraction ?? 0.1,

@@ -20,7 +20,7 @@
  * (N, D, C), which the plan fixes before training. Intervals are percentiles at `confidence`.
  */
 import { lossSurface, type LossSurface } from "./allocation.js";
-import { fitBudget, type ResolvedApproach2Options } from "./approach2-isoflop.js";
+import { DEFAULT_MIN_BUDGETS, fitBudget, type ResolvedApproach2Options } from "./approach2-isoflop.js";
 import { approach2Replicates, approach3Replicates, type Replicate } from "./bootstrap.js";
 import { groupByBudget, type BudgetGroup } from "./budget-groups.js";
 import { FitInputError } from "./fit-input-error.js";
@@ -40,6 +40,11 @@ export type { Backtest, BacktestPrediction };
 
 /** Resamples a backtest draws when the fit asks for none: its intervals need them. */
 export const BACKTEST_RESAMPLES = 200;
+
+/** `holdout: "auto"`: one budget held out when the runs have one more than a fit needs, else none. */
+export function autoHoldout(nBudgets: number, minBudgets: number = DEFAULT_MIN_BUDGETS): number {
+  return nBudgets >= minBudgets + 1 ? 1 : 0;
+}
 
 const are = (predicted: number, observed: number) => Math.abs(predicted - observed) / Math.abs(observed);
 const meanOf = (values: number[]) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : null);

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { UserError } from "../errors/user-error.js";
 import { parseFitJson, type FitOutput } from "../fit/fit-json.js";
 import { backtestRows, fitRows, type FitRequest } from "../fit/fit-rows.js";
+import { DEFAULT_MIN_BUDGETS } from "../fitting/approach2-isoflop.js";
+import { autoHoldout } from "../fitting/backtest.js";
 import { readFitInput } from "../fit/fit-input.js";
 import { readJournal } from "../store/journal.js";
 import { selectRunRecords } from "../store/run-definitions.js";
@@ -79,7 +81,7 @@ function withBacktest(loaded: Pick<ReportData, "fit" | "fitSource" | "fitError">
   const fit = loaded.fit;
   if (!fit) return { ...loaded, backtestNote: "No fit: no backtest." };
   if (fit.backtest) return { ...loaded, backtestNote: "" };
-  if (fit.n_budgets < 4) return { ...loaded, backtestNote: `No backtest: ${fit.n_budgets} budget${fit.n_budgets === 1 ? "" : "s"}; holding one out needs at least 4 (a fit needs 3).` };
+  if (autoHoldout(fit.n_budgets) === 0) return { ...loaded, backtestNote: `No backtest: ${fit.n_budgets} budget${fit.n_budgets === 1 ? "" : "s"}; holding one out needs at least ${DEFAULT_MIN_BUDGETS + 1} (a fit needs ${DEFAULT_MIN_BUDGETS}).` };
   try {
     const input = readFitInput(runDir.root);
     const approaches = (["1", "2", "3"] as const).filter((k) => fit.approaches[k]).map(Number) as Array<1 | 2 | 3>;
