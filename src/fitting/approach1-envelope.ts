@@ -1,7 +1,8 @@
 /**
  * Chinchilla Approach 1, the envelope (Hoffmann et al. 2022, §3.1; docs/methods.md §2): for each
- * FLOP level take the run with the lowest loss, then fit N* = k_n·C^a, D* = k_d·C^b and
- * L* = k_l·C^c by least squares in log-log space. Hoffmann et al. take the envelope of
+ * FLOP level take the run with the lowest loss, then fit N* = k_n·C^a and D* = k_d·C^b by
+ * least squares in log-log space, and L* = E + k_l·C^(−γ) above an irreducible loss
+ * (loss-floor-law.ts; a pure power law with fewer than 4 budgets, with a warning). Hoffmann et al. take the envelope of
  * training curves; with final losses only, the envelope at a budget is its best run.
  * D* is that run's own token count, so a and b are fitted independently.
  *
@@ -11,7 +12,7 @@
  */
 import type { BudgetGroup } from "./budget-groups.js";
 import { formatScientific } from "./format-number.js";
-import { fitOptimumLaws } from "./power-law.js";
+import { fitOptimumLaws, lossLawNote } from "./power-law.js";
 import type { Approach1Result } from "./types.js";
 
 export interface Approach1Options {
@@ -51,5 +52,7 @@ export function fitApproach1(groups: readonly BudgetGroup[], options: Approach1O
   }
   const laws = fitOptimumLaws(optima);
   if (!laws) return noLaw("approach 1: no law: the budgets do not span more than one compute level");
+  const note = lossLawNote(laws, optima.length);
+  if (note) warnings.push(`approach 1: ${note}`);
   return { status: "fitted", a: laws.n_opt.exponent, b: laws.d_opt.exponent, k_n: laws.n_opt.coefficient, k_d: laws.d_opt.coefficient, laws, optima, warnings };
 }

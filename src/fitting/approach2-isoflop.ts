@@ -3,8 +3,10 @@
  * per budget C a parabola of loss in ln N gives N*(C) at its vertex, D*(C) from the
  * budget's own runs (vertex-tokens.ts: D* = C/(6·N*) when every run has 6·N·D = C, and
  * C/(φ*·N*) with φ the runs' measured compute per parameter-token otherwise) and L*(C) at
- * the vertex; then N* = k_n·C^a, D* = k_d·C^b and L* = k_l·C^c by least squares in log-log
- * space. When the budgets are 6·N·D (or any constant multiple of N·D), b = 1 − a.
+ * the vertex; then N* = k_n·C^a and D* = k_d·C^b by least squares in log-log space, and
+ * L* = E + k_l·C^(−γ) above an irreducible loss (loss-floor-law.ts; a pure power law with
+ * fewer than 4 usable budgets, with a warning). When the budgets are 6·N·D (or any constant
+ * multiple of N·D), b = 1 − a.
  *
  * Guards (docs/methods.md §4, §5.2): a budget is refused, with its reason, when it has too few
  * points, a non-positive curvature, a vertex outside the sampled range, or a vertex whose
@@ -16,7 +18,7 @@
 import type { BudgetGroup } from "./budget-groups.js";
 import { formatScientific } from "./format-number.js";
 import { fitIsoFlopParabola } from "./isoflop-parabola.js";
-import { fitOptimumLaws } from "./power-law.js";
+import { fitOptimumLaws, lossLawNote } from "./power-law.js";
 import type { Approach2Options, Approach2Result, BudgetFit, FitPoint } from "./types.js";
 import { vertexTokens } from "./vertex-tokens.js";
 
@@ -124,5 +126,6 @@ export function fitApproach2(groups: readonly BudgetGroup[], options: ResolvedAp
     used.map((b) => ({ budget_flops: b.budget_flops, n_params: b.n_opt as number, n_tokens: b.d_opt as number, loss: b.loss_opt as number })),
   );
   if (!laws) return noLaw("approach 2: no law: the usable budgets do not span more than one compute level");
-  return { status: "fitted", a: laws.n_opt.exponent, b: laws.d_opt.exponent, laws, budgets, warnings };
+  const note = lossLawNote(laws, used.length);
+  return { status: "fitted", a: laws.n_opt.exponent, b: laws.d_opt.exponent, laws, budgets, warnings: note ? [...warnings, `approach 2: ${note}`] : warnings };
 }

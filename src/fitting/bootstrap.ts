@@ -61,9 +61,16 @@ export interface ApproachBootstrap {
 function summarise(replicates: Array<Replicate | null>, settings: BootstrapSettings): ApproachBootstrap {
   const ok = replicates.filter((r): r is Replicate => r !== null);
   const intervals: Record<string, Interval> = {};
-  const keys = ok[0] ? Object.keys(ok[0].values) : [];
+  // A refit with fewer budgets may lack a quantity (L*'s floor): each interval is over the refits that have it.
+  const keys = [...new Set(ok.flatMap((r) => Object.keys(r.values)))];
   for (const key of keys) {
-    const interval = percentileInterval(ok.map((r) => r.values[key] as number), settings.confidence);
+    const interval = percentileInterval(
+      ok.flatMap((r) => {
+        const value = r.values[key];
+        return value === undefined ? [] : [value];
+      }),
+      settings.confidence,
+    );
     if (interval) intervals[key] = interval;
   }
   const predictions = settings.predict.map((budget) => {
@@ -103,6 +110,7 @@ function lawReplicate(laws: OptimumLaws): Replicate {
       d_opt_coefficient: laws.d_opt.coefficient,
       loss_opt_coefficient: laws.loss_opt.coefficient,
       loss_opt_exponent: laws.loss_opt.exponent,
+      ...(laws.loss_opt.floor !== undefined ? { loss_opt_floor: laws.loss_opt.floor } : {}),
     },
     predict: (budget) => optimumFromLaws(laws, budget),
     laws,

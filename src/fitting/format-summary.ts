@@ -3,7 +3,7 @@
  * refused budgets with reasons, predictions, exclusions and warnings. Plain text, no colour.
  */
 import { formatScientific, formatSignificant } from "./format-number.js";
-import type { Approach1Result, Approach2Result, Approach3Result, Exclusion, FitResult, Interval, PowerLaw } from "./types.js";
+import type { Approach1Result, Approach2Result, Approach3Result, Exclusion, FitResult, Interval, LossLaw, PowerLaw } from "./types.js";
 
 const percent = (confidence: number) => `${Math.round(confidence * 1000) / 10}%`;
 
@@ -16,12 +16,19 @@ function lawLine(name: string, law: PowerLaw, exponent: Interval | undefined): s
   return `  ${name} = ${formatScientific(law.coefficient, 4)} · C^${withInterval(law.exponent, exponent)}`;
 }
 
+/** L*(C) = E + k·C^c, or k·C^c for a law without a floor (too few budgets, an older fit.json). */
+function lossLawLine(law: LossLaw, intervals: Record<string, Interval>): string {
+  const power = `${formatScientific(law.coefficient, 4)} · C^${withInterval(law.exponent, intervals.loss_opt_exponent)}`;
+  if (law.floor === undefined) return `  L*(C) = ${power}   (no floor: extrapolated, runs low)`;
+  return `  L*(C) = ${withInterval(law.floor, intervals.loss_opt_floor)} + ${power}`;
+}
+
 function lawsSection(result: Approach1Result | Approach2Result, lines: string[]): void {
   if (!result.laws) return;
   const iv = result.intervals ?? {};
   lines.push(lawLine("N*(C)", result.laws.n_opt, iv.a));
   lines.push(lawLine("D*(C)", result.laws.d_opt, iv.b));
-  lines.push(lawLine("L*(C)", result.laws.loss_opt, iv.loss_opt_exponent));
+  lines.push(lossLawLine(result.laws.loss_opt, iv));
 }
 
 function approach1Section(result: Approach1Result): string[] {

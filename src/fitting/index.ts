@@ -46,6 +46,7 @@ export type {
   FitPoint,
   FitResult,
   Interval,
+  LossLaw,
   OptimizerReport,
   OptimumLaws,
   ParabolaCoefficients,

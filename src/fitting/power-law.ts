@@ -1,7 +1,10 @@
 /**
  * Power laws y = coefficient · C^exponent fitted by least squares in log-log space
- * (docs/methods.md §2: not a linear-space fit with an offset, which biases N*).
+ * (docs/methods.md §2: not a linear-space fit with an offset, which biases N*), and the laws
+ * through per-budget optima: N*, D* as such power laws, L* as a power law above a floor
+ * (loss-floor-law.ts).
  */
+import { FLOOR_LAW_MIN_BUDGETS, fitFloorLaw } from "./loss-floor-law.js";
 import { fitLine } from "./small-linear-algebra.js";
 import type { OptimumLaws, PowerLaw } from "./types.js";
 
@@ -18,11 +21,22 @@ export function evaluatePowerLaw(law: PowerLaw, budgetFlops: number): number {
   return law.coefficient * budgetFlops ** law.exponent;
 }
 
-/** N*, D*, L* laws through per-budget optima; null when any of the three cannot be fitted. */
+/**
+ * N*, D* and L* laws through per-budget optima; null when any of the three cannot be fitted.
+ * L* = E + k·C^(−γ) from FLOOR_LAW_MIN_BUDGETS distinct budgets on; with fewer, the pure
+ * power law L* = k·C^c (no `floor`; lossLawNote says why and what it means).
+ */
 export function fitOptimumLaws(optima: ReadonlyArray<{ budget_flops: number; n_params: number; n_tokens: number; loss: number }>): OptimumLaws | null {
   const budgets = optima.map((o) => o.budget_flops);
+  const losses = optima.map((o) => o.loss);
   const nOpt = fitPowerLaw(budgets, optima.map((o) => o.n_params));
   const dOpt = fitPowerLaw(budgets, optima.map((o) => o.n_tokens));
-  const lossOpt = fitPowerLaw(budgets, optima.map((o) => o.loss));
+  const lossOpt = new Set(budgets).size >= FLOOR_LAW_MIN_BUDGETS ? fitFloorLaw(budgets, losses) : fitPowerLaw(budgets, losses);
   return nOpt && dOpt && lossOpt ? { n_opt: nOpt, d_opt: dOpt, loss_opt: lossOpt } : null;
+}
+
+/** The warning for laws whose L* has no floor (too few budgets), or null. */
+export function lossLawNote(laws: OptimumLaws, budgetCount: number): string | null {
+  if (laws.loss_opt.floor !== undefined) return null;
+  return `L*(C) is a pure power law (no irreducible loss): ${budgetCount} budgets are too few for L* = E + k·C^(−γ) (needs ${FLOOR_LAW_MIN_BUDGETS}); extrapolated, it runs low and its interval is too narrow`;
 }

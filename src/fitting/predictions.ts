@@ -1,9 +1,10 @@
 /**
  * Compute-optimal predictions N*(C), D*(C), L*(C) from a fitted approach: the closed form
- * of the loss surface for Approach 3 (allocation.ts), the fitted power laws for
- * Approaches 1 and 2.
+ * of the loss surface for Approach 3 (allocation.ts), the fitted laws for Approaches 1 and 2
+ * (power laws for N*, D*; a power law above a floor for L*).
  */
 import { chinchillaAllocation } from "./allocation.js";
+import { evaluateLossLaw } from "./loss-floor-law.js";
 import { measuredAllocation } from "./measured-allocation.js";
 import { evaluatePowerLaw } from "./power-law.js";
 import type { Approach1Result, Approach2Result, Approach3Result, FitResult, OptimumLaws } from "./types.js";
@@ -19,7 +20,7 @@ export function optimumFromLaws(laws: OptimumLaws, budgetFlops: number): Optimum
   return {
     n_params: evaluatePowerLaw(laws.n_opt, budgetFlops),
     n_tokens: evaluatePowerLaw(laws.d_opt, budgetFlops),
-    loss: evaluatePowerLaw(laws.loss_opt, budgetFlops),
+    loss: evaluateLossLaw(laws.loss_opt, budgetFlops),
   };
 }
 

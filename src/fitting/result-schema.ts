@@ -30,8 +30,16 @@ export const ExclusionSchema = z.object({
   reason: z.string(),
 });
 
+/**
+ * L*(C) = floor + coefficient · C^exponent (loss-floor-law.ts): a power law above an
+ * irreducible loss. Without `floor` it is a pure power law, L* = coefficient · C^exponent:
+ * what a fit with fewer than 4 usable budgets gives (and every fit.json written before the
+ * floor existed); extrapolated, such a law runs low.
+ */
+export const LossLawSchema = z.object({ coefficient: z.number(), exponent: z.number(), floor: z.number().optional() });
+
 /** The three laws N*(C), D*(C), L*(C) of Approaches 1 and 2. */
-export const OptimumLawsSchema = z.object({ n_opt: PowerLawSchema, d_opt: PowerLawSchema, loss_opt: PowerLawSchema });
+export const OptimumLawsSchema = z.object({ n_opt: PowerLawSchema, d_opt: PowerLawSchema, loss_opt: LossLawSchema });
 
 /** Approach 1: the lowest loss per budget (the envelope) and log-log laws through it. */
 export const Approach1ResultSchema = z.object({

@@ -17,6 +17,7 @@ import type {
   ExclusionSchema,
   FitResultSchema,
   IntervalSchema,
+  LossLawSchema,
   OptimizerReportSchema,
   OptimumLawsSchema,
   ParamConventionSchema,
@@ -125,6 +126,7 @@ export interface Approach3Options {
 }
 
 export type PowerLaw = z.infer<typeof PowerLawSchema>;
+export type LossLaw = z.infer<typeof LossLawSchema>;
 export type Interval = z.infer<typeof IntervalSchema>;
 export type Exclusion = z.infer<typeof ExclusionSchema>;
 export type OptimumLaws = z.infer<typeof OptimumLawsSchema>;

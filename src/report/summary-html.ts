@@ -4,6 +4,7 @@
  * warning. Pure.
  */
 import type { FitOutput } from "../fit/fit-json.js";
+import type { LossLaw } from "../fitting/index.js";
 import { APPROACH_KEYS, APPROACH_NAME, type ApproachKey } from "./approach-style.js";
 import { valueWithInterval } from "./format-interval.js";
 import { escapeHtml, formatNumber, htmlTable } from "./html.js";
@@ -42,7 +43,11 @@ function approachesHtml(fit: FitOutput): string {
   }
   const law = (k: ApproachKey, which: "n_opt" | "d_opt" | "loss_opt") => {
     const l = k === "3" ? null : fit.approaches[k]!.laws?.[which];
-    return l ? escapeHtml(`${formatNumber(l.coefficient, 4)} · C^${formatNumber(l.exponent, 4)}`) : "";
+    if (!l) return "";
+    const power = `${formatNumber(l.coefficient, 4)} · C^${formatNumber(l.exponent, 4)}`;
+    // L*(C) has a floor E (the irreducible loss) unless too few budgets were fitted, or the fit.json predates it.
+    const floor = which === "loss_opt" ? (l as LossLaw).floor : undefined;
+    return escapeHtml(floor === undefined ? power : `${formatNumber(floor, 4)} + ${power}`);
   };
   for (const [label, which] of [["N*(C)", "n_opt"], ["D*(C)", "d_opt"], ["L*(C)", "loss_opt"]] as const) {
     const cells = keys.map((k) => law(k, which));
