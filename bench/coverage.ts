@@ -11,6 +11,7 @@
  *
  *   npx tsx bench/coverage.ts                        # 200 replicates × 200 resamples, 0.5% noise
  *   npx tsx bench/coverage.ts --replicates 400 --resamples 400 --noise 0.01 --sizes 7
+ *   npx tsx bench/coverage.ts --approach2-resampling residual   # approach 2 by residual bootstrap
  *
  * Prints coverage per approach, quantity and level with its binomial standard error, the
  * median relative bias of the bootstrap median against the truth, and flags a level more
@@ -20,6 +21,7 @@ import { cpus, loadavg } from "node:os";
 import { fitApproach2 } from "../src/fitting/approach2-isoflop.js";
 import { fitApproach3 } from "../src/fitting/approach3-parametric.js";
 import { approach2Replicates, approach3Replicates, type Replicate } from "../src/fitting/bootstrap.js";
+import { approach2ResidualReplicates } from "./approach2-residual-bootstrap.js";
 import { groupByBudget } from "../src/fitting/budget-groups.js";
 import { resolveFitOptions } from "../src/fitting/fit-options.js";
 import { chinchillaAllocation, lossSurface, type FitPoint, type LossSurface } from "../src/fitting/index.js";
@@ -35,6 +37,9 @@ const resamples = option("--resamples", 200);
 const noise = option("--noise", 0.005);
 const sizesPerBudget = option("--sizes", 5);
 const span = option("--span", 4);
+// "stratified": runs drawn within budgets, as flops-fit does; "residual": bench/approach2-residual-bootstrap.ts.
+const resampling2 = args.includes("--approach2-resampling") ? args[args.indexOf("--approach2-resampling") + 1] : "stratified";
+if (resampling2 !== "stratified" && resampling2 !== "residual") throw new Error(`--approach2-resampling: ${resampling2} (stratified or residual)`);
 const LEVELS = [0.8, 0.9, 0.95];
 const BUDGETS = [0, 1, 2, 3, 4].map((i) => 1e18 * 4 ** i);
 const EXTRAPOLATED = 10 * BUDGETS[BUDGETS.length - 1]!;
@@ -84,7 +89,8 @@ for (let r = 0; r < replicates; r++) {
   } else failed3++;
   const groups = groupByBudget(points, settings.budgetTolerance);
   if (fitApproach2(groups, settings.approach2).status === "fitted") {
-    const reps = approach2Replicates(groups, settings.approach2, boot).filter((x): x is Replicate => x !== null);
+    const all = resampling2 === "residual" ? approach2ResidualReplicates(groups, settings.approach2, resamples, r) : approach2Replicates(groups, settings.approach2, boot);
+    const reps = all.filter((x): x is Replicate => x !== null);
     score(2, "a", reps.map((x) => x.values.a as number), TRUE_A);
     score(2, "L*", reps.map((x) => x.predict(EXTRAPOLATED).loss), TRUE_LOSS);
   } else failed2++;
@@ -93,7 +99,7 @@ for (let r = 0; r < replicates; r++) {
 
 console.log(`Coverage of percentile bootstrap intervals: ${replicates} synthetic sweeps × ${resamples} resamples`);
 console.log(`surface E=1.69 A=406.4 B=410.7 α=0.34 β=0.28 (a = ${TRUE_A.toFixed(4)}); ${noise * 100}% log-normal noise; budgets ${BUDGETS.map((b) => b.toExponential(2)).join(", ")}; ${sizesPerBudget} sizes per budget over ×${span} each side of N*`);
-console.log(`L* at C = ${EXTRAPOLATED.toExponential(2)} (10× the largest budget; truth ${TRUE_LOSS.toFixed(4)}). No law: approach 3 ${failed3}, approach 2 ${failed2} sweeps.`);
+console.log(`L* at C = ${EXTRAPOLATED.toExponential(2)} (10× the largest budget; truth ${TRUE_LOSS.toFixed(4)}). No law: approach 3 ${failed3}, approach 2 ${failed2} sweeps. Approach 2 resampling: ${resampling2}.`);
 console.log(`machine: ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}; ${((Date.now() - start) / 1000).toFixed(0)} s\n`);
 console.log("| approach | quantity | level | coverage | ± (1 SE) | median width | median bias | verdict |");
 console.log("|---|---|---:|---:|---:|---:|---:|---|");
