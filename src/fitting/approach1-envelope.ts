@@ -2,8 +2,9 @@
  * Chinchilla Approach 1, the envelope (Hoffmann et al. 2022, §3.1; docs/methods.md §2): for each
  * FLOP level take the run with the lowest loss, then fit N* = k_n·C^a and D* = k_d·C^b by
  * least squares in log-log space, and L* = E + k_l·C^(−γ) above an irreducible loss
- * (loss-floor-law.ts; a pure power law with fewer than 4 budgets, with a warning). Hoffmann et al. take the envelope of
- * training curves; with final losses only, the envelope at a budget is its best run.
+ * (loss-floor-law.ts; a pure power law with fewer than 4 budgets, with a warning).
+ * Hoffmann et al. take the envelope of training curves; with final losses only, the envelope
+ * at a budget is its best run.
  * D* is that run's own token count, so a and b are fitted independently.
  *
  * Guards: a budget needs minPointsPerBudget runs to have an envelope at all; a best run

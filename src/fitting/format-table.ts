@@ -120,7 +120,7 @@ function notes(rows: Row[], result: TabulatedFit): string[] {
     // Measured by bench/coverage.ts (docs/fitting.md, "Do the intervals cover the truth?"): a law without a floor
     // (fewer than 4 usable budgets, or a fit.json from before the floor) runs low.
     if (approach === 2 && result.approaches["2"]?.laws && result.approaches["2"].laws.loss_opt.floor === undefined) {
-      lines.push("Approach 2's L*(C) is a pure power law (no irreducible loss; too few budgets for one): extrapolated it runs low (−6% at 10× the largest budget on the Chinchilla surface) and its interval is too narrow.");
+      lines.push("Approach 2's L*(C) is a pure power law (no irreducible loss: fewer than 4 budgets, or an older fit.json): extrapolated it runs low (−6% at 10× the largest budget on the Chinchilla surface) and its interval is too narrow.");
     }
   }
   if (rows.some((r) => r.intervals)) lines.push("Brackets: bootstrap percentile intervals.");

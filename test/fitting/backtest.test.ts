@@ -52,7 +52,7 @@ describe("runBacktest with the largest budget held out", () => {
     expect(four).not.toContain("pure power law");
     const three = points.filter((p) => p.budget_flops <= 1e19);
     const table = formatChinchillaTable(fitScalingLaws(three, { approaches: [2], predict: [1e22] }), "markdown");
-    expect(table).toContain("Approach 2's L*(C) is a pure power law (no irreducible loss; too few budgets for one): extrapolated it runs low");
+    expect(table).toContain("Approach 2's L*(C) is a pure power law (no irreducible loss: fewer than 4 budgets, or an older fit.json): extrapolated it runs low");
     expect(formatChinchillaTable(fitScalingLaws(three, { approaches: [3], predict: [1e22] }), "markdown")).not.toContain("pure power law");
   });
 
