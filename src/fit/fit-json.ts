@@ -36,6 +36,8 @@ export const FitRequestKeySchema = z.object({
   exclude_worst: z.number(),
   confidence: z.number(),
   holdout: z.union([z.number(), z.literal("auto")]),
+  /** The fitting methods' version (fitting/fitter-version.ts); absent in fits made before it was recorded. */
+  fitter: z.number().optional(),
 });
 
 /** fit.json: the fit and the request that made it (absent from a fit.json written elsewhere, which is never reused). */

@@ -1,7 +1,8 @@
 /**
  * A sweep that recorded nothing new need not fit and draw again: fit.json is the fit when it
  * is at least as new as results.jsonl and was made for the same sweep definition and the same
- * request (approaches, bootstrap, seed, budgets, convention, confidence, backtest), which fit.json records under
+ * request (approaches, bootstrap, seed, budgets, convention, confidence, backtest) by the same
+ * fitting methods (FITTER_VERSION), which fit.json records under
  * `request`; report/ is current when its index.html is at least as new as fit.json. A no-op
  * resume of thousands of experiments then costs what reading them costs.
  */
@@ -9,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseFitJson, type FitOutput, type FitRequestKey } from "../fit/fit-json.js";
 import type { FitRequest } from "../fit/fit-rows.js";
+import { FITTER_VERSION } from "../fitting/fitter-version.js";
 import { canonicalJson } from "../store/experiment-id.js";
 import type { RunDir } from "../store/run-dir.js";
 
@@ -24,6 +26,7 @@ export function fitRequestKey(request: FitRequest, definition: string | null): F
     exclude_worst: request.excludeWorst ?? 0,
     confidence: request.confidence ?? 0.95,
     holdout: request.holdout ?? 0,
+    fitter: FITTER_VERSION,
   };
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fitRows } from "../../src/fit/fit-rows.js";
+import { FITTER_VERSION } from "../../src/fitting/fitter-version.js";
 import { RunDir } from "../../src/store/run-dir.js";
 import { fitRequestKey, storedFit, storedReport } from "../../src/sweep/stored-fit.js";
 
@@ -39,6 +40,22 @@ describe("a sweep that recorded nothing new", () => {
     expect(storedFit(dir, key)).toBeNull();
     dir.writeJson(dir.fit, { n_points: 25 }); // written before fit.json recorded its request
     expect(storedFit(dir, key)).toBeNull();
+  });
+
+  it("fits again when fit.json was made by earlier fitting methods", () => {
+    const dir = runDir();
+    const key = fitRequestKey(request, "abc123abc123");
+    const fit = fitRows([], request);
+    const { fitter: _current, ...olderKey } = key;
+    dir.writeJson(dir.fit, { ...fit, request: olderKey }); // a fit.json from before FITTER_VERSION
+    age(dir.results, 10);
+    expect(storedFit(dir, key)).toBeNull();
+    dir.writeJson(dir.fit, { ...fit, request: { ...key, fitter: FITTER_VERSION - 1 } });
+    age(dir.results, 10);
+    expect(storedFit(dir, key)).toBeNull();
+    dir.writeJson(dir.fit, { ...fit, request: key });
+    age(dir.results, 10);
+    expect(storedFit(dir, key)).not.toBeNull();
   });
 
   it("reuses report/ only when it is at least as new as fit.json", () => {
