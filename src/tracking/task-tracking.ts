@@ -19,6 +19,11 @@ export function tensorboardRoot(runDir: string): string {
   return join(runDir, "tensorboard");
 }
 
+/** The sweep's name as trackers show it: config `name`, else the run directory's folder name. */
+export function sweepName(name: string | undefined, runDir: string): string {
+  return name ?? basename(runDir);
+}
+
 /** The W&B group of a sweep: the configured one, else the run directory's folder name. */
 export function wandbGroup(tracking: TrackingConfig, runDir: string): string {
   return tracking.wandb?.group ?? basename(runDir);
