@@ -201,17 +201,18 @@ class _Wandb:
                             "(pip install 'flops-fit-worker[tracking]' or wandb)") from exc
         self._wandb = wandb
         directory = os.environ.get("WANDB_DIR") or settings["dir"]
+        mode = os.environ.get("WANDB_MODE") or settings["mode"]  # the environment wins, as for W&B's own folder
         os.makedirs(directory, exist_ok=True)
         try:
             self._run = wandb.init(
                 project=settings["project"], entity=settings["entity"], group=settings["group"],
-                tags=list(settings["tags"]), mode=settings["mode"], id=settings["run_id"], resume="allow",
+                tags=list(settings["tags"]), mode=mode, id=settings["run_id"], resume="allow",
                 name=experiment_id, job_type=identity["stage"], dir=directory, reinit="create_new",
                 settings=wandb.Settings(init_timeout=float(settings["init_timeout_s"]), console="off",
                                         save_code=False, disable_git=True, x_disable_stats=True, silent=True),
             )
         except Exception as exc:  # noqa: BLE001 — no login, unreachable server, bad project: train without W&B
-            raise _Unusable(f"W&B: not logging ({settings['mode']} mode): {_line(exc)}") from exc
+            raise _Unusable(f"W&B: not logging ({mode} mode): {_line(exc)}") from exc
         # Steps below the resumed run's current step are already there (online); skipping
         # them avoids W&B's "steps must increase" warnings.
         self._next_step = int(getattr(self._run, "step", 0) or 0)

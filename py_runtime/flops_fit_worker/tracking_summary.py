@@ -71,10 +71,11 @@ def log_wandb(request: dict[str, Any]) -> None:
         raise RuntimeError("the wandb package is not installed in the workers' Python") from exc
     settings = request["wandb"]
     directory = os.environ.get("WANDB_DIR") or settings["dir"]
+    mode = os.environ.get("WANDB_MODE") or settings["mode"]  # the environment wins, as for W&B's own folder
     os.makedirs(directory, exist_ok=True)
     run = wandb.init(
         project=settings["project"], entity=settings["entity"], group=settings["group"], tags=list(settings["tags"]),
-        mode=settings["mode"], id=settings["run_id"], resume="allow", name=f"{request['sweep']} fit", job_type="fit",
+        mode=mode, id=settings["run_id"], resume="allow", name=f"{request['sweep']} fit", job_type="fit",
         dir=directory, reinit="create_new",
         settings=wandb.Settings(init_timeout=float(settings["init_timeout_s"]), console="off", save_code=False,
                                 disable_git=True, x_disable_stats=True, silent=True),

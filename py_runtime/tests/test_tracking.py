@@ -121,6 +121,7 @@ def test_wandb_offline_leaves_one_run_per_experiment_resumed_by_a_retry(corpus_f
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("wandb", reason="the wandb extra is not installed in this environment")
     monkeypatch.delenv("WANDB_DIR", raising=False)
+    monkeypatch.setenv("WANDB_MODE", "offline")
     settings = {**WANDB_OFFLINE, "dir": str(tmp_path)}
     for attempt in (1, 2):
         task = make_task(corpus_file, attempt=attempt, tracking=tracking_settings(tmp_path, tensorboard=False, wandb=settings))
