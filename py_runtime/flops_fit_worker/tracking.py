@@ -184,7 +184,7 @@ class _TensorBoard:
         # The HParams dashboard: one row per run, filterable by budget, size, N, D.
         simple = {key: value for key, value in shown.items() if isinstance(value, (int, float, str, bool))}
         for part in hparams(simple, {"eval/loss": values["loss"] if values["loss"] is not None else math.nan}):
-            self._writer.file_writer.add_summary(part)
+            self._writer._get_file_writer().add_summary(part)
         self._writer.close()
 
 

@@ -59,7 +59,7 @@ def log_tensorboard(request: dict[str, Any]) -> None:
             height, width = _png_size(data)
             # The report's PNG as it is: TensorBoard's image summary holds encoded PNG bytes.
             image = Summary.Image(height=height, width=width, colorspace=4, encoded_image_string=data)
-            writer.file_writer.add_summary(Summary(value=[Summary.Value(tag=f"fit/{name}", image=image)]), global_step=step)
+            writer._get_file_writer().add_summary(Summary(value=[Summary.Value(tag=f"fit/{name}", image=image)]), global_step=step)
     finally:
         writer.close()
 

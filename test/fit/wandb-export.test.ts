@@ -40,7 +40,7 @@ function csvExport(records: ResultRecord[]): string {
   const keys = [...new Set(runs.flatMap((run) => [...Object.keys(run.config), ...Object.keys(run.summary)]))];
   const cell = (value: unknown) => (value === undefined || value === null ? "" : typeof value === "string" && value.includes(",") ? `"${value}"` : String(value));
   const header = ["Name", "State", "Notes", "User", "Tags", "Created", "Runtime", "Sweep", ...keys];
-  const lines = runs.map((run) => [run.name, run.state, "", "someone", "", "2026-11-30T07:00:00.000Z", "12", "", ...keys.map((k) => cell({ ...run.config, ...run.summary }[k]))].join(","));
+  const lines = runs.map((run) => [run.name, run.state, "", "someone", "", "2026-11-30T07:00:00.000Z", "12", "", ...keys.map((k) => cell(({ ...run.config, ...run.summary } as Record<string, unknown>)[k]))].join(","));
   return [header.join(","), ...lines].join("\n") + "\n";
 }
 
