@@ -20,9 +20,12 @@ if (process.env.FLOPS_FIT_PYTHON && !force) {
   process.exit(0);
 }
 
-// The worker package with its test tools, the optional Hugging Face `datasets` reader and the
-// real model families the tests sweep (transformers, timm).
-const target = ".[dev,hf,models]";
+// The worker package with its test tools, the optional Hugging Face `datasets` reader, the
+// real model families the tests sweep (transformers, timm) and TensorBoard. W&B (the `wandb`
+// extra) is tried afterwards on its own: where its dependencies cannot be installed, setup
+// goes on without it (runs then log no W&B, and its tests skip).
+const target = ".[dev,hf,models,tensorboard]";
+const optional = ".[wandb]";
 const want = createHash("sha256").update(readFileSync(join(root, "pyproject.toml"))).update(target).digest("hex");
 if (!force && existsSync(python) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === want) {
   process.exit(0);
@@ -37,6 +40,11 @@ try {
   }
   console.error(`flops-fit: installing the worker package ${target} and its dependencies (torch, accelerate, pyzmq, ...)`);
   run(python, ["-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target]);
+  try {
+    run(python, ["-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", optional]);
+  } catch {
+    console.error("flops-fit: W&B (wandb) could not be installed here; sweeps run without W&B logging (docs/tracking.md)");
+  }
   writeFileSync(stamp, want + "\n");
 } catch (error) {
   console.error(`flops-fit: setting up the Python worker failed: ${error.message}`);

@@ -68,6 +68,25 @@ class MockSurface(TypedDict):
     lr_optimum: NotRequired[LrOptimum]      # the mock's known learning-rate optimum (training.lr: calibrate)
 
 
+class WandbSettings(TypedDict):
+    project: str
+    entity: str | None
+    mode: Literal["online", "offline", "disabled"]
+    group: str                      # the sweep's W&B group
+    tags: list[str]
+    dir: str                        # where W&B keeps its files (WANDB_DIR wins)
+    run_id: str                     # the experiment's W&B run: every attempt resumes it
+    init_timeout_s: float
+
+
+class TrackingSettings(TypedDict):
+    sweep: str                      # the sweep's name, shown with every run
+    fingerprint: str                # the sweep definition's fingerprint
+    stage: Literal["sweep", "lr_calibration"]  # runs fitted, or the learning-rate calibration's
+    tensorboard_dir: str | None     # this run's event-file folder (RUN_DIR/tensorboard/<experiment_id>)
+    wandb: WandbSettings | None
+
+
 class ProbeTask(TypedDict):
     type: Literal["task"]
     kind: Literal["probe"]
@@ -99,6 +118,7 @@ class TrainTask(TypedDict):
     sys_path: list[str]
     progress_interval_s: float
     checkpoint_dir: str | None
+    tracking: NotRequired[TrackingSettings | None]  # trackers the run logs to (tracking.py)
 
 
 Task = ProbeTask | TrainTask
@@ -200,6 +220,7 @@ class TrainResult(TypedDict):
     engine: NotRequired[TrainEngine | None]
     error: str | None
     epochs: float | None
+    tracking_warnings: NotRequired[list[str]]  # trackers that could not log this run (the run itself is fine)
 
 
 TaskErrorCode = Literal["import_error", "bad_target", "misaligned_targets", "exception"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 from . import mock
 from .context import RunContext
 from .messages import ProbeResult, ProbeSize, ProbeTask, TrainResult, TrainTask, UnbuildableSize, probe_result, train_result
@@ -16,6 +17,7 @@ from .data_utils import epochs_seen, train_tokens
 from .params import count_parameters
 from .preflight import check_target_alignment
 from .targets import TargetError, extend_sys_path
+from .tracking import RunTracker
 
 
 def run_probe(task: ProbeTask) -> ProbeResult:
@@ -87,13 +89,29 @@ def run_mock_train(task: TrainTask, ctx: RunContext) -> TrainResult:
     finished = mock.simulate(surface, total_steps, batch_tokens, report, lambda: ctx.is_cancelled())
     n_for_surface = counts.total
     loss = mock.noisy_loss(surface, n_for_surface, n_tokens, task["experiment_id"], task["training"]["lr"]) if finished else None
-    return train_result(
+    result = train_result(
         task, status="completed" if finished else "cancelled", n_params=counts.total,
         n_params_embedding=counts.embedding, n_tokens=n_tokens, steps=total_steps, tokens_per_step=batch_tokens,
         loss=loss, train_loss=loss, flops_measured=None, tokens_per_s=None, wall_s=time.monotonic() - started,
         curve=mock.mock_curve(surface, n_for_surface, n_tokens) if finished else [], device="mock", world_size=1,
         resumed_from_step=None, engine=None, error=None, epochs=epochs_seen(n_tokens, train_tokens(data)),
     )
+    _track_mock(task, result, counts)
+    return result
+
+
+def _track_mock(task: TrainTask, result: TrainResult, counts: Any) -> None:
+    """Log a --mock run like a real one (its surface's curve, its loss), so trackers can be tried in seconds."""
+    tracker = RunTracker.open(task)
+    tracker.describe({"n_params": counts.total, "n_params_embedding": counts.embedding,
+                      "n_params_non_embedding": counts.non_embedding, "total_steps": result["steps"],
+                      "tokens_per_step": result["tokens_per_step"]})
+    for point in result["curve"]:  # the mock curve's points are numbered 1..20: log them at their optimiser step
+        step = max(1, round(point["tokens"] / result["tokens_per_step"]))
+        tracker.log_point(step, point["train_loss"], None, point["tokens"], None)
+    warnings = tracker.finish(result)
+    if warnings:
+        result["tracking_warnings"] = warnings
 
 
 def run_train(task: TrainTask, ctx: RunContext) -> TrainResult:

@@ -55,6 +55,7 @@ from .models import build_data, build_loss, build_model
 from .params import count_parameters
 from .step_watch import StepWatch, Window
 from .targets import TargetError, extend_sys_path
+from .tracking import RunTracker
 
 
 CURVE_POINTS = 50  # points of the training curve kept in the result
@@ -132,6 +133,8 @@ class RunRecord:
     world_size: int = 1
     train_tokens: int | None = None               # tokens in one pass over the training data, if the data says
     engine: TrainEngine | None = None             # how the run was executed (engine.describe)
+    tracker: RunTracker = field(default_factory=RunTracker.none)  # W&B / TensorBoard, rank 0 only (tracking.py)
+    curve_tracked: int = 0                        # curve points already handed to the tracker
 
     def add_window(self, window: Window, curve_every: int, cfg: TrainConfig) -> tuple[bool, bool]:
         """Take in the training losses of a window of steps (a non-finite one is divergence,
@@ -170,7 +173,11 @@ def train(task: TrainTask, ctx: RunContext) -> TrainResult:
         status = "oom" if _is_out_of_memory(exc) else "failed"
         error = traceback.format_exc()
     _release_memory()  # the traceback is gone; free what the run held before the next task
-    return _result(task, record, status, error, time.monotonic() - started)
+    result = _result(task, record, status, error, time.monotonic() - started)
+    warnings = record.tracker.finish(result)  # the final held-out loss and the summary; never raises
+    if warnings:
+        result["tracking_warnings"] = warnings
+    return result
 
 
 def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord) -> RunStatus:
@@ -216,6 +223,12 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
     if resumed is not None:
         record.losses, record.curve = list(resumed["losses"]), list(resumed["curve"])
         start_step = record.step = record.resumed_from_step = int(resumed["step"])
+    if rank == 0:  # the other ranks train the same run: one tracker run per experiment
+        record.tracker = RunTracker.open(task, record.resumed_from_step)
+        record.tracker.describe({"n_params": counts.total, "n_params_embedding": counts.embedding,
+                                 "n_params_non_embedding": counts.non_embedding, "total_steps": total_steps,
+                                 "tokens_per_step": record.tokens_per_step, "flops_per_token": record.flops_per_token})
+        record.curve_tracked = len(record.curve)  # a resumed run's earlier points were logged by that attempt
     batches = data.train_batches(cfg.batch_size, seed)
     for skipped in range(start_step):  # the same data order as an uninterrupted run
         next_batch(batches, skipped, total_steps, record.tokens_per_step)
@@ -235,6 +248,10 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
             tokens_per_s = record.steps_this_attempt * record.tokens_per_step / max(record.train_seconds, 1e-9)
             ctx.progress(record.step, total_steps, record.step * record.tokens_per_step, record.losses[-1],
                          tokens_per_s, force=record.step == total_steps)
+            for point in record.curve[record.curve_tracked:]:  # the tracker logs at the curve's cadence
+                record.tracker.log_point(point["step"], point["train_loss"], get_lr(point["step"] - 1, total_steps, cfg),
+                                         point["tokens"], tokens_per_s)
+            record.curve_tracked = len(record.curve)
         return any(cancel for cancel, _ in votes), any(save for _, save in votes)
 
     model.train()

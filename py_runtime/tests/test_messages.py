@@ -60,6 +60,8 @@ CASES = [
     (messages.ProbeTask, PROBE_TASK),
     (messages.TrainingHyper, _nested(TRAIN_TASK, "training")),
     (messages.MockSurface, _nested(TRAIN_TASK, "mock")),
+    (messages.TrackingSettings, _nested(TRAIN_TASK, "tracking")),
+    (messages.WandbSettings, _nested(TRAIN_TASK, "tracking", "wandb")),
     (messages.ModelSpec, _nested(TRAIN_TASK, "model")),
     (messages.DataSpec, _nested(TRAIN_TASK, "data")),
     (messages.LossSpec, _nested(TRAIN_TASK, "loss")),

@@ -14,14 +14,14 @@ import { fitRequestKey } from "../sweep/stored-fit.js";
 
 export default class Fit extends BaseCommand {
   static override summary = "Fit scaling laws (Chinchilla approaches 1-3) to a run directory, a results.jsonl or a CSV.";
-  static override description = `Approach 1 takes the lowest loss per budget; approach 2 fits a parabola of loss in log N per budget (refusing budgets without an interior minimum, and saying why) and power laws N*(C), D*(C), L*(C) in log-log space; approach 3 fits L(N, D) = E + A/N^alpha + B/D^beta by a Huber loss on log L from a grid of starts. A CSV needs the columns n_params,n_tokens,loss and optionally budget_flops (default 6·N·D). Results of a run directory are written to its fit.json.`;
+  static override description = `Approach 1 takes the lowest loss per budget; approach 2 fits a parabola of loss in log N per budget (refusing budgets without an interior minimum, and saying why) and power laws N*(C), D*(C), L*(C) in log-log space; approach 3 fits L(N, D) = E + A/N^alpha + B/D^beta by a Huber loss on log L from a grid of starts. A CSV needs the columns n_params,n_tokens,loss and optionally budget_flops (default 6·N·D). A W&B runs-table export of a sweep (CSV or JSON with the config and summary its runs logged; docs/tracking.md) is recognised by its experiment_id and stage columns. Results of a run directory are written to its fit.json.`;
   static override examples = [
     "<%= config.bin %> fit runs/quickstart",
     "<%= config.bin %> fit runs/quickstart --approach all --bootstrap 1000 --predict 1e21,1e23",
     "<%= config.bin %> fit my-runs.csv --approach 3 --json",
     "<%= config.bin %> fit runs/quickstart --holdout 1 --confidence 0.9",
   ];
-  static override args = { input: Args.string({ description: "run directory, results.jsonl, or CSV (n_params,n_tokens,loss[,budget_flops])", required: false, default: "runs/quickstart" }) };
+  static override args = { input: Args.string({ description: "run directory, results.jsonl, CSV (n_params,n_tokens,loss[,budget_flops]), or a W&B runs export (.csv/.json)", required: false, default: "runs/quickstart" }) };
   static override flags = {
     ...fitFlags,
     convention: Flags.string({ description: "which parameter count is N (total or non-embedding; docs/methods.md §5.5)", options: ["total", "non_embedding"], default: "total" }),

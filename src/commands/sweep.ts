@@ -8,6 +8,9 @@ import { runSweep } from "../sweep/run-sweep.js";
 import { defaultRunDir } from "../store/run-dir.js";
 import { createProgress } from "../progress/create.js";
 import { fitProgress } from "../progress/fit-progress.js";
+import { choosePython } from "../scheduler/python.js";
+import { sweepName } from "../tracking/task-tracking.js";
+import { withTrackingWarnings } from "../tracking/tracking-warnings.js";
 
 export default class Sweep extends BaseCommand {
   static override summary = "Run an IsoFLOP sweep end to end: plan, train every run on persistent workers, fit, report.";
@@ -38,7 +41,7 @@ Running it again on the same config re-runs nothing that completed (experiments 
     const predict = parseBudgets(flags.predict);
     const confidence = parseConfidence(flags.confidence);
     const outDir = flags.out ?? defaultRunDir(loaded.config.name ?? "sweep", flags.mock);
-    const progress = createProgress({ json: this.jsonEnabled() });
+    const progress = withTrackingWarnings(createProgress({ json: this.jsonEnabled() }));
     const controller = new AbortController();
     // Ctrl-C, SIGTERM and SIGHUP (the terminal went away) all stop the sweep the same way.
     const interrupt = (signal: NodeJS.Signals) => {
@@ -58,6 +61,9 @@ Running it again on the same config re-runs nothing that completed (experiments 
         // The fit backtests its largest budget whenever it has one to spare (≥ 4 budgets).
         holdout: "auto",
         ...(this.jsonEnabled() ? {} : { onProgress: fitting.onProgress }),
+      }, {
+        tracking: loaded.config.tracking, python: choosePython(loaded.config.python).executable,
+        runDir: outcome.runDir.root, sweep: sweepName(loaded.config.name, outcome.runDir.root), fingerprint: outcome.fingerprint,
       });
       fitting.done();
       this.say(result.text);

@@ -187,6 +187,39 @@ export const SchedulerConfig = z.strictObject({
   accelerate_config: z.string().min(1).optional(),
 });
 
+/**
+ * Weights & Biases logging of every run (docs/tracking.md). Credentials never go in a config:
+ * W&B reads them from its own login (`wandb login`) or WANDB_API_KEY in the environment.
+ */
+export const WandbConfig = z.strictObject({
+  /** The W&B project the runs land in. */
+  project: z.string().trim().min(1, "give the W&B project name"),
+  /** The team or user owning the project (default: the login's default entity). */
+  entity: z.string().trim().min(1, "entity cannot be empty").optional(),
+  /** `online` logs to the server, `offline` writes run files to sync later (`wandb sync`), `disabled` logs nothing. */
+  mode: z.enum(["online", "offline", "disabled"]).default("online"),
+  /** The W&B group of the sweep's runs (default: the run directory's name). */
+  group: z.string().trim().min(1, "group cannot be empty").optional(),
+  /** Tags on every run of the sweep. */
+  tags: z.array(z.string().min(1)).default([]),
+  /** Seconds a run waits for W&B to start (an unreachable server) before it trains without it. */
+  init_timeout_s: z.number().positive().default(60),
+  /** Refused with the reason: an API key in a config ends up in config.json and in version control. */
+  api_key: z.unknown().refine((value) => value === undefined,
+    "W&B credentials never go in a config (config.json keeps the config): run `wandb login` or set WANDB_API_KEY in the environment").optional(),
+});
+
+/**
+ * Trackers that every run logs to besides the run directory, which stays the source of
+ * truth (docs/tracking.md). Not part of the sweep definition or of experiment ids: they
+ * change where results are shown, not the results.
+ */
+export const TrackingConfig = z.strictObject({
+  wandb: WandbConfig.optional(),
+  /** TensorBoard event files under RUN_DIR/tensorboard/<experiment_id>/ (and the fit under tensorboard/fit/). */
+  tensorboard: z.boolean().default(false),
+});
+
 export const SweepConfig = z.strictObject({
   /** Shown in reports and names the default run directory runs/<name>; defaults to the config file's name. */
   name: RunName.optional(),
@@ -203,6 +236,8 @@ export const SweepConfig = z.strictObject({
   training: TrainingConfig.default(() => TrainingConfig.parse({})),
   scheduler: SchedulerConfig.default(() => SchedulerConfig.parse({})),
   mock: MockConfig.default(() => MockConfig.parse({})),
+  /** Weights & Biases and TensorBoard logging (docs/tracking.md). */
+  tracking: TrackingConfig.default(() => TrackingConfig.parse({})),
   seed: z.number().int().min(0).default(0),
   /** Python interpreter for the workers (else env FLOPS_FIT_PYTHON, else the project's .venv). */
   python: z.string().optional(),
@@ -213,4 +248,5 @@ export type SweepConfigInput = z.input<typeof SweepConfig>;
 export type MockConfig = z.infer<typeof MockConfig>;
 export type TrainingConfig = z.infer<typeof TrainingConfig>;
 export type PlanningConfig = z.infer<typeof PlanningConfig>;
+export type TrackingConfig = z.infer<typeof TrackingConfig>;
 export type LrCalibrationConfig = z.infer<typeof LrCalibrationConfig>;

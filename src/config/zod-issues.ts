@@ -48,6 +48,9 @@ function describeExpected(issue: z.core.$ZodIssue | undefined): string | undefin
   return undefined;
 }
 
+/** Keys whose values are credentials: named in errors, never shown. */
+const SECRET_KEY = /(^|_)(api_key|key|token|secret|password)$/i;
+
 /** Keys allowed at `path` in the schema, for "did you mean". */
 export type KnownKeys = (path: readonly PathSegment[]) => string[];
 
@@ -74,7 +77,9 @@ export function locateIssues(
       continue;
     }
     const value = valueAt(issue.path);
-    const shown = value === undefined || typeof value === "object" ? "" : ` (got ${JSON.stringify(value)})`;
+    // A credential put where it does not belong is never echoed back (consoles end up in logs).
+    const secret = SECRET_KEY.test(String(issue.path.at(-1) ?? ""));
+    const shown = value === undefined || typeof value === "object" || secret ? "" : ` (got ${JSON.stringify(value)})`;
     located.push({ field: formatPath(issue.path), message: issue.message + shown, ...locate(issue.path) });
   }
   return located.sort((x, y) => (x.line ?? Infinity) - (y.line ?? Infinity));

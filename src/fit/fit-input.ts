@@ -17,6 +17,7 @@ import type { ResultRecord } from "../store/record.js";
 import { selectRecords, type RecordSelection } from "../store/record-selection.js";
 import { selectRunRecords } from "../store/run-definitions.js";
 import { RunDir } from "../store/run-dir.js";
+import { isRunsExportHeader, jsonExportRuns, readRunsExport, splitCsvLine } from "./wandb-export.js";
 
 /** One run as the fit sees it, whatever file it came from. */
 export interface FitRow {
@@ -37,7 +38,8 @@ export interface FitRow {
 
 export interface FitInput {
   source: string;
-  kind: "run_dir" | "jsonl" | "csv";
+  /** `wandb_export`: a W&B runs-table export of a sweep, CSV or JSON (wandb-export.ts). */
+  kind: "run_dir" | "jsonl" | "csv" | "wandb_export";
   rows: FitRow[];
   /** The run directory, when the input was one (fit.json is written there). */
   runDir?: string;
@@ -48,24 +50,6 @@ export interface FitInput {
 }
 
 const REQUIRED_CSV = ["n_params", "n_tokens", "loss"] as const;
-
-function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cell += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") { cells.push(cell); cell = ""; }
-    else cell += ch;
-  }
-  cells.push(cell);
-  return cells.map((c) => c.trim());
-}
 
 /** Runs whose derived 6·N·D lie within this fraction of their neighbour's share a budget. */
 export const DERIVED_BUDGET_GAP = 0.2;
@@ -160,11 +144,18 @@ export function readFitInput(path: string): FitInput {
     return { source, kind: "run_dir", rows, runDir: source, notes, definition };
   }
   const extension = extname(source).toLowerCase();
-  if (extension === ".csv") return { source, kind: "csv", ...readFitCsv(source), definition: null };
+  if (extension === ".csv") {
+    const header = splitCsvLine(readFileSync(source, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "");
+    if (isRunsExportHeader(header)) return { source, kind: "wandb_export", ...readRunsExport(source, "csv"), definition: null };
+    return { source, kind: "csv", ...readFitCsv(source), definition: null };
+  }
+  if (extension === ".json" && jsonExportRuns(readFileSync(source, "utf8"))) {
+    return { source, kind: "wandb_export", ...readRunsExport(source, "json"), definition: null };
+  }
   if (extension === ".jsonl" || extension === ".json") {
     const { rows, notes, definition } = readResults(source, enclosingRunDir(source));
     if (rows.length === 0) throw new UserError(`${source}: no results`, "empty_results", { file: source });
     return { source, kind: "jsonl", rows, notes, definition };
   }
-  throw new UserError(`cannot fit ${source}: give a run directory, a results.jsonl, or a .csv with n_params,n_tokens,loss`, "bad_input_kind", { file: source });
+  throw new UserError(`cannot fit ${source}: give a run directory, a results.jsonl, a .csv with n_params,n_tokens,loss, or a W&B runs export (.csv or .json)`, "bad_input_kind", { file: source });
 }

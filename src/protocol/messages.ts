@@ -74,6 +74,34 @@ export const MockSurface = z.object({
   lr_optimum: z.object({ c: z.number(), k: z.number(), weight: z.number() }).optional(),
 });
 
+/** W&B settings of one run (config `tracking.wandb`, docs/tracking.md); never credentials. */
+export const WandbSettings = z.object({
+  project: z.string(),
+  entity: z.string().nullable(),
+  mode: z.enum(["online", "offline", "disabled"]),
+  /** The sweep's W&B group. */
+  group: z.string(),
+  tags: z.array(z.string()),
+  /** Where W&B keeps its files (the worker's WANDB_DIR, when set, wins). */
+  dir: z.string(),
+  /** The experiment's W&B run id: every attempt resumes the same run. */
+  run_id: z.string(),
+  init_timeout_s: z.number().positive(),
+});
+
+/** Where one run logs besides the run directory (config `tracking`). */
+export const TrackingSettings = z.object({
+  /** The sweep's name, shown with every run. */
+  sweep: z.string(),
+  /** The sweep definition's fingerprint, shown with every run. */
+  fingerprint: z.string(),
+  /** `sweep` for the runs fitted, `lr_calibration` for the learning-rate calibration's runs. */
+  stage: z.enum(["sweep", "lr_calibration"]),
+  /** This run's TensorBoard folder (RUN_DIR/tensorboard/<experiment_id>), null for none. */
+  tensorboard_dir: z.string().nullable(),
+  wandb: WandbSettings.nullable(),
+});
+
 export const TrainTask = z.object({
   type: z.literal("task"),
   kind: z.literal("train"),
@@ -97,6 +125,8 @@ export const TrainTask = z.object({
   progress_interval_s: z.number().positive(),
   /** Folder for this run's checkpoint (resume after a crash), or null for none. */
   checkpoint_dir: z.string().nullable(),
+  /** Trackers the run logs to (absent or null: none). Not part of the run's identity. */
+  tracking: TrackingSettings.nullable().optional(),
 });
 
 export const OrchestratorHeartbeat = z.object({ type: z.literal("heartbeat") });
@@ -220,6 +250,8 @@ export const TrainResult = z.object({
   error: z.string().nullable(),
   /** Passes over the training data: n_tokens / the data's train_tokens (null when the data does not say). */
   epochs: z.number().nullable(),
+  /** Trackers that could not log this run (a missing library, an unreachable W&B); the run itself is unaffected. */
+  tracking_warnings: z.array(z.string()).optional(),
 });
 
 /** Why a task could not run at all (a run that fails inside training is a TrainResult with a status). */
@@ -261,6 +293,8 @@ export type LossSpec = z.infer<typeof LossSpec>;
 export type ProbeTask = z.infer<typeof ProbeTask>;
 export type TrainTask = z.infer<typeof TrainTask>;
 export type TrainingHyper = z.infer<typeof TrainingHyper>;
+export type TrackingSettings = z.infer<typeof TrackingSettings>;
+export type WandbSettings = z.infer<typeof WandbSettings>;
 export type TrainEngine = z.infer<typeof TrainEngine>;
 export type MockSurface = z.infer<typeof MockSurface>;
 export type ToWorker = z.infer<typeof ToWorker>;

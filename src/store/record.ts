@@ -58,6 +58,8 @@ export const ResultRecord = z
     finished_at: z.string(),
     /** The sweep definition the run belongs to (store/sweep-definition.ts); absent in records written before it was recorded. */
     fingerprint: z.string().optional(),
+    /** Trackers (W&B, TensorBoard) that could not log this run; absent when all did, or none was asked for. */
+    tracking_warnings: TrainResult.shape.tracking_warnings,
   })
   .partial(RECORDED_LATER)
   .loose();

@@ -10,6 +10,9 @@ import { WriteFailure } from "../store/write-failure.js";
 import type { SweepOutcome } from "./run-sweep.js";
 import { fitRequestKey, storedFit, storedReport } from "./stored-fit.js";
 import { formatVerdict, sweepVerdict, type FailedRun } from "./sweep-verdict.js";
+import { fitSummary } from "../tracking/fit-summary.js";
+import { logFitSummary, type SummaryRunOptions } from "../tracking/summary-run.js";
+import { trackingWarnings } from "../tracking/tracking-warnings.js";
 
 export interface SweepJson {
   run_dir: string;
@@ -29,9 +32,12 @@ export interface SweepJson {
   failures: FailedRun[];
   /** Why the sweep failed (exit 1): a budget without a completed run, or no usable fit. Empty on success. */
   problems: string[];
+  /** What W&B or TensorBoard could not log (each distinct warning once; docs/tracking.md). Empty when all logged. */
+  tracking_warnings: string[];
 }
 
-export async function finishSweep(outcome: SweepOutcome, request: FitRequest): Promise<{ json: SweepJson; text: string; failed: boolean }> {
+/** `tracking`: log a new fit to the sweep's summary run (config `tracking`). */
+export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tracking?: SummaryRunOptions): Promise<{ json: SweepJson; text: string; failed: boolean }> {
   const runDir = outcome.runDir;
   const key = fitRequestKey(request, outcome.fingerprint);
   const nothingNew = outcome.records.length === 0 && !outcome.interrupted;
@@ -66,6 +72,10 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest): P
   } catch (error) {
     report = { error: (error as Error).message };
   }
+  // A fit reused as it was is already in the summary run: a resumed sweep with nothing new logs nothing.
+  const summaryWarnings = tracking && !reused && !("error" in fit)
+    ? await logFitSummary(fitSummary(fit, "error" in report ? [] : report.files), tracking)
+    : [];
   const records = readJournal(runDir.results).records;
   const verdict = sweepVerdict(records, new Set(outcome.experimentIds), outcome.budgets, fit, runDir);
   // An interrupted sweep is incomplete by choice (exit 130), not a failure.
@@ -84,11 +94,14 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest): P
     report,
     failures: verdict.failures,
     problems,
+    tracking_warnings: [...new Set([...trackingWarnings(outcome.records), ...summaryWarnings])],
   };
   const head = `sweep ${outcome.interrupted ? "interrupted" : "finished"}: ${outcome.completed} completed, ${outcome.failed} failed, ` +
     `${outcome.cancelled} cancelled, ${outcome.skipped} skipped (already done) on ${outcome.workers} workers\nrun directory: ${runDir.root}`;
   const planText = outcome.planWarnings.length > 0 ? `\n\nPlan warnings:\n${outcome.planWarnings.map((w) => `  - ${w}`).join("\n")}` : "";
   const reportText = "error" in report ? `no report: ${report.error}` : `report: ${report.files[0]}`;
   const verdictText = formatVerdict({ failures: verdict.failures, problems }, runDir.root);
-  return { json, text: `${head}${planText}\n\n${fitText}\n\n${reportText}${verdictText ? `\n\n${verdictText}` : ""}`, failed: problems.length > 0 };
+  // The runs' tracking warnings were shown as they came (tracking-warnings.ts); the summary run's are new.
+  const trackingText = summaryWarnings.map((warning) => `\n\ntracking: ${warning}`).join("");
+  return { json, text: `${head}${planText}\n\n${fitText}\n\n${reportText}${trackingText}${verdictText ? `\n\n${verdictText}` : ""}`, failed: problems.length > 0 };
 }

@@ -33,6 +33,7 @@ import { probeSizes, type ProbeOutcome } from "./probe.js";
 import { refineSweep } from "./refine-sweep.js";
 import { calibrateLearningRate } from "./calibration-stage.js";
 import type { LrRule } from "../planning/lr-calibration.js";
+import { sweepName, taskTracking } from "../tracking/task-tracking.js";
 
 export interface SweepOptions {
   outDir: string;
@@ -261,6 +262,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
     // Completed runs of this definition only (after --extend an experiment may recur in another).
     const ofDefinition = fingerprintOf(checked.definitions);
     const previousAttempts = attemptsOf(journal.existing);
+    const tracking = { tracking: config.tracking, runDir: runDir.root, sweep: sweepName(config.name, runDir.root), fingerprint };
     const task = (experiment: Experiment, attempt: number): TrainTask => ({
       type: "task",
       kind: "train",
@@ -280,6 +282,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
       sys_path: plugin.sysPath,
       progress_interval_s: 1,
       checkpoint_dir: mock ? null : join(runDir.checkpoints, experiment.experiment_id),
+      tracking: taskTracking(tracking, experiment.experiment_id),
     });
     const runOptions = {
       maxAttempts: config.scheduler.max_attempts,
@@ -307,7 +310,10 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
         config, plugin, runDir, fingerprint, mock, probe: planned.probe, planOptions, threadsPerWorker: resources.threadsPerWorker, resume: options.resume,
         sweepRecords: journal.existing, fingerprintOf: ofDefinition, sweepExperiments: experiments,
         run: async (list, calibrationJournal, onRecord) =>
-          runExperiments(await pool.get(), list, calibrationJournal, { ...runOptions, previousAttempts: attemptsOf(calibrationJournal.existing), observer: { onRecord } }),
+          runExperiments(await pool.get(), list, calibrationJournal, {
+            ...runOptions, previousAttempts: attemptsOf(calibrationJournal.existing), observer: { onRecord },
+            task: (experiment, attempt) => ({ ...task(experiment, attempt), tracking: taskTracking(tracking, experiment.experiment_id, "lr_calibration") }),
+          }),
         onMessage: (text) => observer?.onMessage?.(text),
         aborted: () => options.signal?.aborted ?? false,
       });

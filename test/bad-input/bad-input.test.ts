@@ -127,7 +127,7 @@ const cases: Case[] = [
   { name: "results.jsonl with a corrupt middle line", args: () => ["fit", file("corrupt/results.jsonl", '{"a":1}\n{oops\n')], expect: /results\.jsonl:1: invalid results record/ },
   { name: "folder that is not a run directory", args: () => { mkdirSync(join(dir, "notrun"), { recursive: true }); return ["fit", join(dir, "notrun")]; }, expect: /notrun is not a run directory \(no results\.jsonl\)/ },
   { name: "fit input that does not exist", args: () => ["fit", join(dir, "nothing-here")], expect: /no such file or directory: .*nothing-here/ },
-  { name: "fit input of an unknown kind", args: () => ["fit", file("notes.txt", "hello")], expect: /cannot fit .*notes\.txt: give a run directory, a results\.jsonl, or a \.csv/ },
+  { name: "fit input of an unknown kind", args: () => ["fit", file("notes.txt", "hello")], expect: /cannot fit .*notes\.txt: give a run directory, a results\.jsonl, a \.csv with n_params,n_tokens,loss, or a W&B runs export \(\.csv or \.json\)/ },
   { name: "--predict that is not a number", args: () => ["fit", file("ok.csv", "n_params,n_tokens,loss\n1e6,2e7,3\n"), "--predict", "1e21,lots"], expect: /--predict: not a positive FLOP count: "lots"/ },
   { name: "run name that climbs out of runs/", args: named("escape", "../../x"), expect: /escape\.yaml:1:1 +name: a run name is one folder name, without \/ or \\ \(use --out to choose a directory\) \(got "\.\.\/\.\.\/x"\)/ },
   { name: "empty run name", args: named("emptyname", ""), expect: /emptyname\.yaml:1:1 +name: a run name cannot be empty/ },
