@@ -57,6 +57,7 @@ export function z85Encode(data: Uint8Array): string {
  */
 export class ZapAuthenticator {
   private static instance?: Promise<ZapAuthenticator>;
+  private static current?: ZapAuthenticator;
   private readonly socket = new Reply();
   private readonly registrations = new Map<symbol, { key: string; onRefused: (address: string, reason: string) => void }>();
 
@@ -65,6 +66,7 @@ export class ZapAuthenticator {
     ZapAuthenticator.instance ??= (async () => {
       const handler = new ZapAuthenticator();
       await handler.socket.bind("inproc://zeromq.zap.01");
+      ZapAuthenticator.current = handler;
       void handler.loop();
       return handler;
     })();
@@ -75,10 +77,26 @@ export class ZapAuthenticator {
   register(clientKey: string, onRefused: (address: string, reason: string) => void): () => void {
     const id = Symbol("zap-registration");
     this.registrations.set(id, { key: clientKey, onRefused });
-    return () => this.registrations.delete(id);
+    return () => {
+      this.registrations.delete(id);
+      // Nobody left to admit: close the handler, so its socket does not keep the process alive.
+      if (this.registrations.size === 0 && ZapAuthenticator.current === this) {
+        ZapAuthenticator.instance = undefined;
+        ZapAuthenticator.current = undefined;
+        this.socket.close();
+      }
+    };
   }
 
   private async loop(): Promise<void> {
+    try {
+      await this.serve();
+    } catch {
+      // closed while waiting for a request
+    }
+  }
+
+  private async serve(): Promise<void> {
     for await (const frames of this.socket) {
       const [version, requestId, , address, , mechanism, credential] = frames;
       const curve = mechanism?.toString() === "CURVE";
