@@ -2,13 +2,14 @@
  * Sweeps through SLURM pilot jobs on a real cluster (CI starts a one-node SLURM with two
  * fake GPUs: .ci/run). Skipped, saying so, where no SLURM answers.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readJournal } from "../../src/store/journal.js";
 import type { ResultRecord } from "../../src/store/record.js";
 import { runCli } from "./cli.js";
 import { waitFor } from "./processes.js";
-import { activePilotJobs, scancel, slurmAvailable } from "./slurm.js";
+import { activePilotJobs, scancel, signalRunningPilots, slurmAvailable } from "./slurm.js";
 import { sweepDir } from "./sweep-dir.js";
 
 const SLURM = slurmAvailable();
@@ -112,4 +113,45 @@ describe.skipIf(!SLURM)("sweeps through SLURM pilots", () => {
     expect(new Set(after).size).toBe(9);
     expect(activePilotJobs()).toEqual([]);
   }, 300_000);
+
+  it("a real training sweep on pilots: warned of their time limit (SIGUSR1), pilots checkpoint and leave, replacements resume the runs from their checkpoints", async () => {
+    const { config, out } = sweepDir("pilots-real", [
+      "name: pilots-real",
+      "plugin: gpt",
+      "planning:",
+      "  budgets: [2e11]",
+      "  sizes_per_budget: 3",
+      "  refine_rounds: 0",
+      "  tokens_per_param: 60",
+      "  size_values: [16, 24, 32, 48, 64]",
+      "training:",
+      "  checkpoint_interval_s: 1",
+      "  eval_tokens: 4096",
+      "scheduler:",
+      "  backend: slurm",
+      "  workers: 2",
+      "  slurm:",
+      '    time: "00:10:00"',
+    ]);
+    const checkpointed = () => existsSync(join(out, "checkpoints")) && readdirSync(join(out, "checkpoints")).some((id) => readdirSync(join(out, "checkpoints", id)).some((f) => !f.endsWith(".tmp")));
+    let signalled: string[] = [];
+    const warner = setInterval(() => {
+      if (signalled.length === 0 && checkpointed()) signalled = signalRunningPilots("USR1");
+    }, 200);
+    const run = await runCli(["sweep", config, "--json", "--out", out, "--bootstrap", "0"]);
+    clearInterval(warner);
+    // One budget gives no law (exit 1, said in problems); the runs are what this tests.
+    expect(run.code, run.stdout.slice(0, 1500) + run.stderr).toBe(1);
+    expect(signalled.length).toBeGreaterThanOrEqual(1);
+    const records = readJournal(join(out, "results.jsonl")).records;
+    expect(new Set(completed(records)).size).toBe(3);
+    expect(completed(records)).toHaveLength(3);
+    const stopped = records.filter((r) => r.status === "failed" && /stopped the run at step/.test(r.error ?? ""));
+    expect(stopped.length).toBeGreaterThanOrEqual(1);
+    const resumed = records.filter((r) => r.status === "completed" && typeof r.resumed_from_step === "number" && r.resumed_from_step > 0);
+    expect(resumed.length).toBeGreaterThanOrEqual(1);
+    // The runs that resumed ran on a replacement pilot, not on the one that was warned.
+    for (const record of resumed) expect(signalled).not.toContain(record.slurm_job_id);
+    expect(activePilotJobs()).toEqual([]);
+  }, 400_000);
 });

@@ -20,3 +20,10 @@ export function activePilotJobs(): string[] {
 export function scancel(jobId: string): void {
   execFileSync("scancel", [jobId], { timeout: 10_000 });
 }
+
+/** Sends `signal` to the batch shell of every running flops-fit pilot, as SLURM's --signal=B:SIG@T does before a time limit. */
+export function signalRunningPilots(signal: string): string[] {
+  const running = activePilotJobs().filter((line) => line.split(" ")[1] === "RUNNING").map((line) => line.split(" ")[0]!);
+  for (const id of running) execFileSync("scancel", [`--signal=${signal}`, "--batch", id], { timeout: 10_000 });
+  return running;
+}
