@@ -32,6 +32,8 @@ export function workerEnvironment(credentials: CurveCredentials): Record<string,
   };
 }
 
+const ZAP_ENDPOINT = "inproc://zeromq.zap.01";
+
 const Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 
 /** Z85 encoding (ZeroMQ RFC 32) of a buffer whose length is a multiple of 4. */
@@ -58,14 +60,16 @@ export function z85Encode(data: Uint8Array): string {
 export class ZapAuthenticator {
   private static instance?: Promise<ZapAuthenticator>;
   private static current?: ZapAuthenticator;
+  private static closing: Promise<void> = Promise.resolve();
   private readonly socket = new Reply();
   private readonly registrations = new Map<symbol, { key: string; onRefused: (address: string, reason: string) => void }>();
 
   /** The process-wide handler, bound on first use. */
   static shared(): Promise<ZapAuthenticator> {
     ZapAuthenticator.instance ??= (async () => {
+      await ZapAuthenticator.closing;
       const handler = new ZapAuthenticator();
-      await handler.socket.bind("inproc://zeromq.zap.01");
+      await handler.socket.bind(ZAP_ENDPOINT);
       ZapAuthenticator.current = handler;
       void handler.loop();
       return handler;
@@ -83,7 +87,8 @@ export class ZapAuthenticator {
       if (this.registrations.size === 0 && ZapAuthenticator.current === this) {
         ZapAuthenticator.instance = undefined;
         ZapAuthenticator.current = undefined;
-        this.socket.close();
+        // The next handler binds the same inproc name: it waits until this one has let go of it.
+        ZapAuthenticator.closing = this.socket.unbind(ZAP_ENDPOINT).catch(() => undefined).then(() => this.socket.close());
       }
     };
   }
