@@ -55,7 +55,7 @@ export function startPilotPool(loaded: LoadedConfig, resources: Resources, runDi
     throw new UserError(`the worker environment is missing (${python.executable}); run: npm run setup:python (or set FLOPS_FIT_PYTHON)`, "python_missing", {});
   }
   const address = scheduler.slurm.address ?? hostname();
-  return WorkerPool.start({
+  const started = WorkerPool.start({
     backend: "slurm",
     python: python.executable,
     workers: resources.workers,
@@ -73,6 +73,11 @@ export function startPilotPool(loaded: LoadedConfig, resources: Resources, runDi
       slurm: scheduler.slurm, python: python.executable, dir: join(runDir.root, "pilots"), logDir: runDir.logs,
       heartbeatIntervalS: scheduler.heartbeat_interval_s, heartbeatTimeoutS: scheduler.heartbeat_timeout_s, onError,
     }),
+  });
+  return started.then((pool) => {
+    pool.on("exit", (workerId: string, how: string) => onError?.(`pilot ${workerId}: ${how}`));
+    pool.on("fatal", (error: Error) => onError?.(`pilots: ${error.message}`));
+    return pool;
   });
 }
 
