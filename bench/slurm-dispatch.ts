@@ -19,7 +19,6 @@ import { mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SlurmConfig } from "../src/config/schema.js";
-import type { TrainTask } from "../src/protocol/messages.js";
 import { WorkerPool, type Outcome, type PoolOptions } from "../src/scheduler/pool.js";
 import { choosePython } from "../src/scheduler/python.js";
 import { PilotLauncher } from "../src/scheduler/slurm/pilot-launcher.js";

@@ -26,7 +26,7 @@ async function firstLine(command: string, args: string[]): Promise<string | null
 
 export async function checkSlurm(): Promise<SlurmCheck> {
   const sbatch = await firstLine("sbatch", ["--version"]).catch(() => null);
-  let squeue = false;
+  let squeue: boolean;
   let reachable = false;
   let detail = "";
   try {
@@ -34,6 +34,7 @@ export async function checkSlurm(): Promise<SlurmCheck> {
     reachable = squeue;
     if (!squeue) detail = "squeue not found";
   } catch (error) {
+    // squeue is there but reaches no controller: its own words say why.
     squeue = true;
     detail = ((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split("\n")[0] ?? "";
   }
