@@ -130,6 +130,11 @@ export class WorkerPool extends EventEmitter implements Executor {
     });
   }
 
+  /** True once shutdown has begun (workers ending then are expected). */
+  get shuttingDown(): boolean {
+    return this.stopping;
+  }
+
   get backend(): Backend {
     return this.options.backend ?? "local";
   }

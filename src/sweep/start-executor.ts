@@ -75,7 +75,9 @@ export function startPilotPool(loaded: LoadedConfig, resources: Resources, runDi
     }),
   });
   return started.then((pool) => {
-    pool.on("exit", (workerId: string, how: string) => onError?.(`pilot ${workerId}: ${how}`));
+    pool.on("exit", (workerId: string, how: string) => {
+      if (!pool.shuttingDown) onError?.(`pilot ${workerId}: ${how}`);
+    });
     pool.on("fatal", (error: Error) => onError?.(`pilots: ${error.message}`));
     return pool;
   });
