@@ -6,7 +6,8 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
-import { UserError } from "../errors/user-error.js";
+import { execFileSync } from "node:child_process";
+import { RuntimeFailure, UserError } from "../errors/user-error.js";
 import type { Backend } from "../scheduler/executor.js";
 import { WorkerPool } from "../scheduler/pool.js";
 import { choosePython, pythonIsInstalled } from "../scheduler/python.js";
@@ -53,6 +54,11 @@ export function startPilotPool(loaded: LoadedConfig, resources: Resources, runDi
   const python = choosePython(loaded.config.python);
   if (!pythonIsInstalled(python)) {
     throw new UserError(`the worker environment is missing (${python.executable}); run: npm run setup:python (or set FLOPS_FIT_PYTHON)`, "python_missing", {});
+  }
+  try {
+    execFileSync("sbatch", ["--version"], { stdio: "ignore", timeout: 10_000 });
+  } catch (error) {
+    throw new RuntimeFailure(`scheduler.backend: slurm needs sbatch and squeue on the PATH (${(error as Error).message.split("\n")[0]}); flops-fit doctor checks them`, "slurm_missing");
   }
   const address = scheduler.slurm.address ?? hostname();
   const started = WorkerPool.start({

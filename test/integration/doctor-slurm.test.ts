@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "./cli.js";
 import { slurmAvailable } from "./slurm.js";
+import { sweepDir } from "./sweep-dir.js";
 
 interface DoctorJson {
   ok: boolean;
@@ -23,5 +24,14 @@ describe("doctor and SLURM", () => {
     expect(report.ok).toBe(true);
     const text = await runCli(["doctor"], { env: { PATH: "/nonexistent" } });
     expect(text.stdout).toMatch(/^slurm: not available here \(sbatch not found/m);
+  });
+
+  it("sweep --backend slurm without sbatch exits 1 saying what is missing; --backend takes only local or slurm (exit 2)", async () => {
+    const { config, out } = sweepDir("no-sbatch", ["name: no-sbatch", "planning:", "  budgets: [1e11]", "scheduler:", "  workers: 1"]);
+    const run = await runCli(["sweep", config, "--mock", "--out", out, "--backend", "slurm"], { env: { PATH: "/nonexistent" } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/backend: slurm needs sbatch and squeue on the PATH/);
+    const bad = await runCli(["sweep", config, "--mock", "--out", out, "--backend", "kubernetes"]);
+    expect(bad.code).toBe(2);
   });
 });
