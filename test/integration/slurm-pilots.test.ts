@@ -69,6 +69,8 @@ describe.skipIf(!SLURM)("sweeps through SLURM pilots", () => {
     for (const gpu of gpus) expect(gpu).toMatch(/^\d+$/);
     if (gpuOfJob.size === 2) expect(new Set(gpus).size).toBe(2);
     expect(activePilotJobs()).toEqual([]);
+    // The sweep's credentials were in a private file while it ran, and are gone now.
+    expect(readdirSync(join(out, "pilots")).filter((f) => f.endsWith(".env"))).toEqual([]);
   }, 240_000);
 
   it("a pilot scancelled mid-sweep loses nothing: every experiment completes exactly once, a replacement is submitted, squeue ends empty", async () => {

@@ -10,7 +10,7 @@
  * running and waits until squeue shows nothing of the sweep; a process exit does the same.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, openSync, closeSync, readSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { mkdirSync, openSync, closeSync, readSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import type { SlurmConfig } from "../../config/schema.js";
 import { PROJECT_ROOT } from "../../config/load.js";
@@ -91,6 +91,7 @@ export class PilotLauncher implements WorkerLauncher {
   /** Unique per sweep, so squeue/scancel by name touch only this sweep's pilots. */
   readonly jobName = `flops-fit-${randomBytes(4).toString("hex")}`;
   private readonly pilots: Pilot[] = [];
+  private readonly envFiles: string[] = [];
   private submissions = 0;
   private timer?: NodeJS.Timeout;
   private polling = false;
@@ -121,6 +122,7 @@ export class PilotLauncher implements WorkerLauncher {
     const o = this.options;
     // Secrets and environment: a private file, sourced by the job, never on a command line.
     const envFile = join(o.dir, `pilot-${n}.env`);
+    this.envFiles.push(envFile);
     const env = requests[0]?.env ?? {};
     writeFileSync(envFile, Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}\n`).join(""), { mode: 0o600 });
     chmodSync(envFile, 0o600);
@@ -189,6 +191,8 @@ export class PilotLauncher implements WorkerLauncher {
     }
     if (this.timer) clearInterval(this.timer);
     for (const pilot of this.pilots) pilot.end(`${pilot.describe()} cancelled (sweep over)`, true);
+    // The sweep's credentials die with it: no copy stays on disk.
+    for (const file of this.envFiles) rmSync(file, { force: true });
     process.off("exit", this.onProcessExit);
   }
 }
