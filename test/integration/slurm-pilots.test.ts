@@ -86,9 +86,10 @@ describe.skipIf(!SLURM)("sweeps through SLURM pilots", () => {
     const done = completed(records);
     expect(done.length).toBe(9);
     expect(new Set(done).size).toBe(9);
-    // Nothing ran on the cancelled pilot after it was cancelled except what it was told to stop.
     const jobs = new Set(records.map((r) => r.slurm_job_id));
     expect(jobs.has(victim)).toBe(true);
+    // A replacement pilot was submitted (the second batch script).
+    expect(existsSync(join(out, "pilots", "pilot-1.sh"))).toBe(true);
     expect(activePilotJobs()).toEqual([]);
   }, 300_000);
 
