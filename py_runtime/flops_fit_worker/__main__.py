@@ -35,6 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     # Ctrl-C in a terminal reaches the whole process group; the orchestrator decides what a
     # worker does about it (cancel the run, record it, shut down), so the worker ignores it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # SLURM's --signal=B:USR1@T warns a pilot before its time limit: checkpoint the running
+    # run, answer it, and stop taking runs (the orchestrator retries it elsewhere). A pilot
+    # (no parent to watch) treats SIGTERM — scancel, preemption — the same way; locally the
+    # orchestrator owns the worker's lifetime and SIGTERM keeps its default.
+    signal.signal(signal.SIGUSR1, lambda _signum, _frame: channel.drain())
+    if not channel.watch_stdin:
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: channel.drain())
     # Worker output must never reach the CLI's stdout: the orchestrator points stdout at a log.
     return serve(channel)
 

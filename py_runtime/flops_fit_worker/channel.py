@@ -61,6 +61,14 @@ class Channel:
             self._push_local.socket = push
         push.send(encode(message))
 
+    def drain(self) -> None:
+        """Stop taking tasks: the running one checkpoints and stops (as if cancelled), then the worker says goodbye.
+
+        Safe to call from a signal handler (SLURM's --signal before the time limit, or a pilot's SIGTERM).
+        """
+        self.stopping.set()
+        self.tasks.put(None)
+
     def is_cancelled(self, task_id: str) -> bool:
         return task_id in self.cancelled or self.stopping.is_set()
 

@@ -137,6 +137,9 @@ class Hello(TypedDict):
     devices: list[str]
     world_size: int
     token: str | None
+    host: NotRequired[str | None]
+    slurm_job_id: NotRequired[str | None]
+    cuda_visible_devices: NotRequired[str | None]
 
 
 class Progress(TypedDict):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import platform
 import queue
+import socket
 import sys
 import traceback
 from typing import Callable
@@ -48,7 +49,15 @@ def hello(worker_id: str, world_size: int) -> Hello:
         "python_version": platform.python_version(), "torch_version": torch_version,
         "accelerate_version": accelerate_version, "devices": devices, "world_size": world_size,
         "token": os.environ.get("FLOPS_FIT_TOKEN"),
+        "host": socket.gethostname(), "slurm_job_id": slurm_job_id(),
+        "cuda_visible_devices": os.environ.get("CUDA_VISIBLE_DEVICES"),
     }
+
+
+def slurm_job_id() -> str | None:
+    """The SLURM job this worker runs in (`<array job>_<index>` for an array element); None outside SLURM."""
+    array_job, array_task = os.environ.get("SLURM_ARRAY_JOB_ID"), os.environ.get("SLURM_ARRAY_TASK_ID")
+    return f"{array_job}_{array_task}" if array_job and array_task else os.environ.get("SLURM_JOB_ID")
 
 
 def execute(task: Task, channel: Channel, progress_interval_s: float = 1.0) -> ProbeResult | TrainResult | TaskError:

@@ -30,6 +30,7 @@ Running it again on the same config re-runs nothing that completed (experiments 
     workers: Flags.integer({ description: "worker processes (default: one per GPU, else one per CPU core, up to 8)", min: 1 }),
     mock: Flags.boolean({ description: "loss from a known Chinchilla surface instead of training (see description)", default: false }),
     resume: Flags.boolean({ description: "skip experiments already completed in the run directory (--no-resume re-runs them; the fit then uses the new results)", default: true, allowNo: true }),
+    backend: Flags.string({ description: "where runs execute: local worker processes, or slurm pilot jobs (default: config scheduler.backend; docs/slurm.md)", options: ["local", "slurm"] }),
     extend: Flags.boolean({ description: "add this config's sweep definition to a run directory that holds another (refused without it); fit and report then use this one and list the earlier runs as left out", default: false }),
     ...fitFlags,
     bootstrap: bootstrapFlag(100, "bootstrap resamples for the fit's intervals"),
@@ -53,7 +54,7 @@ Running it again on the same config re-runs nothing that completed (experiments 
     const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
     for (const signal of signals) process.on(signal, interrupt);
     try {
-      const outcome = await runSweep(loaded, { outDir, workers: flags.workers, mock: flags.mock, resume: flags.resume, extend: flags.extend, observer: progress, signal: controller.signal });
+      const outcome = await runSweep(loaded, { outDir, workers: flags.workers, mock: flags.mock, resume: flags.resume, extend: flags.extend, backend: flags.backend as "local" | "slurm" | undefined, observer: progress, signal: controller.signal });
       progress.close?.();
       const fitting = fitProgress();
       const result = await finishSweep(outcome, {

@@ -164,7 +164,33 @@ export const MockConfig = z.strictObject({
   }).optional(),
 });
 
+/** SLURM pilot jobs (docs/slurm.md): what each pilot asks SLURM for, and how many may be replaced. */
+export const SlurmConfig = z.strictObject({
+  /** The partition (`sbatch --partition`); the cluster's default when absent. */
+  partition: z.string().min(1).optional(),
+  /** Each pilot's time limit (`sbatch --time`, e.g. "04:00:00"); the partition's default when absent. */
+  time: z.string().regex(/^(\d+-)?\d+(:\d{1,2}){0,2}$/, "a SLURM time such as 04:00:00, 30:00 or 1-12:00:00").optional(),
+  /** GPUs per pilot (`--gres=gpu:N`); SLURM sets each pilot's CUDA_VISIBLE_DEVICES. */
+  gpus_per_worker: z.number().int().min(0).default(0),
+  /** CPU cores per pilot (`--cpus-per-task`; also its torch threads). */
+  cpus_per_worker: z.number().int().positive().default(1),
+  account: z.string().min(1).optional(),
+  qos: z.string().min(1).optional(),
+  constraint: z.string().min(1).optional(),
+  /** More sbatch arguments, each one word (e.g. ["--mem=16G"]). */
+  extra_args: z.array(z.string().min(1)).default([]),
+  /** Pilots that may be submitted to replace ones that ended (cancelled, preempted, timed out, crashed). */
+  max_replacements: z.number().int().min(0).default(4),
+  /** Seconds before the time limit at which SLURM warns a pilot (SIGUSR1): it checkpoints its run and takes no more. */
+  signal_before_s: z.number().int().positive().default(120),
+  /** The address pilots connect back to (this machine as the compute nodes see it); default: this machine's host name. */
+  address: z.string().min(1).optional(),
+});
+
 export const SchedulerConfig = z.strictObject({
+  /** Where runs execute: `local` worker processes, or `slurm` pilot jobs that connect back (docs/slurm.md). */
+  backend: z.enum(["local", "slurm"]).default("local"),
+  slurm: SlurmConfig.default(() => SlurmConfig.parse({})),
   /** Number of worker processes; `auto` = one per GPU (per `processes` GPUs), else one per CPU core up to 8 (scheduler/resources.ts). */
   workers: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
   /** Ranks per run (Accelerate); >1 runs each experiment as a gloo/NCCL process group. */
@@ -246,6 +272,7 @@ export const SweepConfig = z.strictObject({
 export type SweepConfig = z.infer<typeof SweepConfig>;
 export type SweepConfigInput = z.input<typeof SweepConfig>;
 export type MockConfig = z.infer<typeof MockConfig>;
+export type SlurmConfig = z.infer<typeof SlurmConfig>;
 export type TrainingConfig = z.infer<typeof TrainingConfig>;
 export type PlanningConfig = z.infer<typeof PlanningConfig>;
 export type TrackingConfig = z.infer<typeof TrackingConfig>;

@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { choosePython, workerPythonPath } from "../scheduler/python.js";
 import { PROJECT_ROOT } from "../config/load.js";
+import { checkSlurm, formatSlurmCheck, type SlurmCheck } from "./slurm-check.js";
 
 const run = promisify(execFile);
 
@@ -18,6 +19,8 @@ export interface Diagnosis {
   python: { executable: string; source: string };
   checks: Check[];
   devices: string[];
+  /** sbatch/squeue for backend: slurm (optional: never makes `ok` false). */
+  slurm: SlurmCheck;
 }
 
 const PROBE = `
@@ -54,7 +57,8 @@ export async function diagnose(): Promise<Diagnosis> {
   } catch (error) {
     checks.push({ name: "python", ok: false, version: null, fix: `${fixEnv}  (${python.executable}: ${(error as Error).message.split("\n")[0]})` });
   }
-  return { ok: checks.every((c) => c.ok), python: { executable: python.executable, source: python.source }, checks, devices };
+  const slurm = await checkSlurm();
+  return { ok: checks.every((c) => c.ok), python: { executable: python.executable, source: python.source }, checks, devices, slurm };
 }
 
 export function formatDiagnosis(report: Diagnosis): string {
@@ -63,6 +67,7 @@ export function formatDiagnosis(report: Diagnosis): string {
     lines.push(`  ${check.ok ? "ok     " : "MISSING"} ${check.name.padEnd(18)} ${check.version ?? ""}${check.ok || !check.fix ? "" : `   fix: ${check.fix}`}`);
   }
   lines.push(`devices: ${report.devices.join(", ") || "(unknown)"}`);
+  lines.push(formatSlurmCheck(report.slurm));
   lines.push(report.ok ? "everything needed is installed" : "some pieces are missing: run the fix shown");
   return lines.join("\n");
 }

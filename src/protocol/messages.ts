@@ -155,6 +155,10 @@ export const Hello = z.object({
   world_size: z.number().int().positive(),
   /** The sweep's shared secret (required when workers connect over the network). */
   token: z.string().nullable(),
+  /** Where the worker runs: its host name, its SLURM job (`<array job>_<index>`, null outside SLURM), its CUDA_VISIBLE_DEVICES. */
+  host: z.string().nullable().optional(),
+  slurm_job_id: z.string().nullable().optional(),
+  cuda_visible_devices: z.string().nullable().optional(),
 });
 
 export const WorkerHeartbeat = z.object({ type: z.literal("heartbeat"), task_id: z.string().nullable() });

@@ -6,9 +6,14 @@
  * silent (no heartbeats: stopped, or a loop holding the GIL) or stopped reporting progress.
  * A lost worker is killed and replaced; the caller decides whether to retry. Results are
  * matched by task id, so a late answer from a replaced worker is dropped.
+ *
+ * Where workers run is the launcher's business (launcher.ts): local child processes on a
+ * private ipc:// socket by default, or SLURM pilot jobs connecting back over tcp with CURVE
+ * (slurm/pilot-launcher.ts). A worker that stops a run by itself (a pilot warned of its time
+ * limit checkpoints it and stops taking runs) has lost that run: the caller retries it
+ * elsewhere, from the checkpoint.
  */
 import { EventEmitter } from "node:events";
-import { join } from "node:path";
 import { RuntimeFailure } from "../errors/user-error.js";
 import { PROTOCOL_VERSION, type FromWorker, type Hello, type ProbeTask, type Progress, type TaskError, type TrainTask } from "../protocol/messages.js";
 import type { ProbeResult, TrainResult } from "../protocol/messages.js";
@@ -16,17 +21,22 @@ import type { AccelerateSetup } from "./accelerate-launch.js";
 import { ipcEndpoint, isLoopbackOrIpc, type Endpoint } from "./endpoint.js";
 import { generateCredentials, workerEnvironment, ZapAuthenticator, type CurveCredentials } from "./security.js";
 import { Wire } from "./wire.js";
-import { describeExit, WorkerProcess } from "./worker-process.js";
+import type { Backend, Executor } from "./executor.js";
+import { LocalLauncher, type WorkerHandle, type WorkerLauncher } from "./launcher.js";
 
 export type PoolTask = ProbeTask | TrainTask;
 
-/** Signals that mean someone stopped the process, rather than it failing by itself. */
-const EXTERNAL_KILLS = new Set<string>(["SIGKILL", "SIGTERM", "SIGINT", "SIGHUP"]);
+/** Where a worker runs, as it said in its hello (null when unknown, or outside SLURM). */
+export interface Placement {
+  host: string | null;
+  slurm_job_id: string | null;
+  cuda_visible_devices: string | null;
+}
 
 export type Outcome =
-  | { kind: "result"; workerId: string; message: ProbeResult | TrainResult }
-  | { kind: "task_error"; workerId: string; message: TaskError }
-  | { kind: "lost"; workerId: string; reason: string; logTail: string }
+  | { kind: "result"; workerId: string; message: ProbeResult | TrainResult; where?: Placement }
+  | { kind: "task_error"; workerId: string; message: TaskError; where?: Placement }
+  | { kind: "lost"; workerId: string; reason: string; logTail: string; where?: Placement }
   | { kind: "cancelled"; reason: string };
 
 export interface PoolOptions {
@@ -49,6 +59,14 @@ export interface PoolOptions {
   maxStartFailures?: number;
   /** CURVE keys and token; required (generated when absent) for a non-loopback endpoint. */
   credentials?: CurveCredentials;
+  /** Where workers are started (default: local child processes). */
+  launcher?: WorkerLauncher;
+  /** The endpoint workers are given, when it differs from the bound one (tcp://0.0.0.0 → this host's name). */
+  advertise?: (bound: string) => string;
+  /** Workers that may be started to replace ones that ended (default: no limit). */
+  maxReplacements?: number;
+  /** Which backend the launcher is (reported by `sweep --json`); default local. */
+  backend?: Backend;
 }
 
 interface Job {
@@ -61,9 +79,10 @@ interface Job {
 export interface WorkerState {
   id: string;
   slot: number;
-  process: WorkerProcess;
+  process: WorkerHandle;
   hello?: Hello;
-  status: "starting" | "idle" | "busy" | "dead";
+  /** draining: takes no more runs (retired, or stopping on its own before a time limit). */
+  status: "starting" | "idle" | "busy" | "draining" | "dead";
   job?: Job;
   spawnedAt: number;
   lastHeardAt: number;
@@ -71,9 +90,11 @@ export interface WorkerState {
   lastProgress?: Progress;
   /** Why the pool killed this worker (reported instead of "killed by SIGKILL"). */
   lostReason?: string;
+  /** Retired: finishes its run, then shuts down and is not replaced. */
+  retiring?: boolean;
 }
 
-export class WorkerPool extends EventEmitter {
+export class WorkerPool extends EventEmitter implements Executor {
   readonly workers = new Map<string, WorkerState>();
   private readonly queue: Job[] = [];
   private readonly wire: Wire;
@@ -85,6 +106,8 @@ export class WorkerPool extends EventEmitter {
   private stopped?: Promise<void>;
   private fatal?: RuntimeFailure;
   private readonly startFailures = new Map<number, number>();
+  private readonly launcher: WorkerLauncher;
+  private replacements = 0;
   private readonly generations = new Map<number, number>();
   private readyWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private receiving?: Promise<void>;
@@ -98,12 +121,22 @@ export class WorkerPool extends EventEmitter {
     this.endpoint = options.endpoint ?? ipcEndpoint();
     // Anything not on this machine must authenticate: CURVE keys plus a token.
     this.credentials = options.credentials ?? (isLoopbackOrIpc(this.endpoint.bind) ? undefined : generateCredentials());
+    this.launcher = options.launcher ?? new LocalLauncher(options);
     this.wire = new Wire({
       endpoint: this.endpoint.bind,
       curveSecretKey: this.credentials?.serverSecret,
       onHandshakeError: (address, reason) => this.refuse(address, reason),
       onInvalid: (id, problem) => this.emit("invalid", id, problem),
     });
+  }
+
+  /** True once shutdown has begun (workers ending then are expected). */
+  get shuttingDown(): boolean {
+    return this.stopping;
+  }
+
+  get backend(): Backend {
+    return this.options.backend ?? "local";
   }
 
   /** The endpoint workers connect to (tcp port resolved). */
@@ -127,9 +160,10 @@ export class WorkerPool extends EventEmitter {
       const zap = await ZapAuthenticator.shared();
       pool.unregisterZap = zap.register(pool.credentials.clientPublic, (address, reason) => pool.refuse(address, reason));
     }
-    pool.boundEndpoint = await pool.wire.bind();
+    const bound = await pool.wire.bind();
+    pool.boundEndpoint = options.advertise ? options.advertise(bound) : bound;
     pool.receiving = pool.receiveLoop();
-    for (let slot = 0; slot < options.workers; slot++) pool.spawn(slot);
+    pool.spawn(Array.from({ length: options.workers }, (_, slot) => slot));
     pool.timer = setInterval(() => pool.watch(), 250);
     return pool;
   }
@@ -155,6 +189,27 @@ export class WorkerPool extends EventEmitter {
     });
   }
 
+  /** Stops giving `workerId` runs; it finishes the one it holds, then is shut down (and not replaced). */
+  retire(workerId: string): void {
+    const worker = this.workers.get(workerId);
+    if (!worker || worker.status === "dead") return;
+    worker.retiring = true;
+    if (worker.status === "idle" || worker.status === "starting") {
+      worker.status = "draining";
+      void this.wire.send(worker.id, { type: "shutdown", reason: "retired" });
+    }
+  }
+
+  /** Where `workerId` runs, from its hello. */
+  placement(workerId: string): Placement {
+    const hello = this.workers.get(workerId)?.hello ?? this.departed.get(workerId);
+    return { host: hello?.host ?? null, slurm_job_id: hello?.slurm_job_id ?? null, cuda_visible_devices: hello?.cuda_visible_devices ?? null };
+  }
+
+  /** Every worker's hello so far, in the order they said it (placement checks, environment.json). */
+  readonly hellos: Hello[] = [];
+  private readonly departed = new Map<string, Hello>();
+
   /** Live view for progress displays. */
   snapshot(): Array<{ id: string; status: WorkerState["status"]; task?: PoolTask; progress?: Progress; pid?: number }> {
     return [...this.workers.values()].map((w) => ({ id: w.id, status: w.status, task: w.job?.task, progress: w.lastProgress, pid: w.process.pid }));
@@ -171,26 +226,22 @@ export class WorkerPool extends EventEmitter {
 
   // ------------------------------------------------------------------ lifecycle
 
-  private spawn(slot: number): void {
-    const generation = (this.generations.get(slot) ?? -1) + 1;
-    this.generations.set(slot, generation);
-    const id = generation === 0 ? `w${slot}` : `w${slot}.${generation}`;
-    const process = new WorkerProcess({
-      python: this.options.python,
-      workerId: id,
-      endpoint: this.boundEndpoint,
-      logFile: join(this.options.logDir, `worker-${slot}.log`),
-      heartbeatIntervalS: this.options.heartbeatIntervalS,
-      heartbeatTimeoutS: this.options.heartbeatTimeoutS,
-      processes: this.options.processes,
-      accelerate: this.options.accelerate,
-      env: { ...this.options.env, ...this.workerEnvironment(), ...this.options.envForSlot?.(slot) },
+  private spawn(slots: number[]): void {
+    const requests = slots.map((slot) => {
+      const generation = (this.generations.get(slot) ?? -1) + 1;
+      this.generations.set(slot, generation);
+      const workerId = generation === 0 ? `w${slot}` : `w${slot}.${generation}`;
+      return { slot, workerId, env: { ...this.options.env, ...this.workerEnvironment(), ...this.options.envForSlot?.(slot) } };
     });
-    const now = Date.now();
-    const state: WorkerState = { id, slot, process, status: "starting", spawnedAt: now, lastHeardAt: now, lastProgressAt: now };
-    this.workers.set(id, state);
-    void process.exited.then((exit) => this.onExit(state, describeExit(exit), EXTERNAL_KILLS.has(exit.signal ?? "")));
-    this.emit("spawn", id, process.pid);
+    const handles = this.launcher.launch(requests, this.boundEndpoint);
+    requests.forEach(({ slot, workerId: id }, i) => {
+      const process = handles[i]!;
+      const now = Date.now();
+      const state: WorkerState = { id, slot, process, status: "starting", spawnedAt: now, lastHeardAt: now, lastProgressAt: now };
+      this.workers.set(id, state);
+      void process.ended.then((end) => this.onExit(state, end.how, end.killedFromOutside));
+      this.emit("spawn", id, process.pid);
+    });
   }
 
   /** `killedFromOutside`: a signal someone sent (an operator, a scheduler), not a failure to start. */
@@ -200,13 +251,14 @@ export class WorkerPool extends EventEmitter {
     worker.status = "dead";
     this.workers.delete(worker.id);
     const tail = worker.process.logTail();
+    if (worker.hello) this.departed.set(worker.id, worker.hello);
     if (worker.job) {
-      const reason = worker.lostReason ?? `worker ${worker.id} (pid ${worker.process.pid}) ${how}`;
-      worker.job.resolve({ kind: "lost", workerId: worker.id, reason, logTail: tail });
+      const reason = worker.lostReason ?? `worker ${worker.id} (${worker.process.describe()}) ${how}`;
+      worker.job.resolve({ kind: "lost", workerId: worker.id, reason, logTail: tail, where: this.placement(worker.id) });
       worker.job = undefined;
     }
     this.emit("exit", worker.id, how);
-    if (this.stopping || this.fatal) return;
+    if (this.stopping || this.fatal || worker.retiring) return;
     // A worker that cannot start (bad interpreter, import error, crash on import) would fail
     // forever: after a few tries in a row the pool gives up. Being killed is not that.
     if (wasStarting && !(killedFromOutside && !worker.lostReason)) {
@@ -214,11 +266,24 @@ export class WorkerPool extends EventEmitter {
       this.startFailures.set(worker.slot, failures);
       if (failures >= (this.options.maxStartFailures ?? 3)) {
         const why = worker.lostReason ?? how;
-        this.fail(new RuntimeFailure(`workers cannot start (${this.options.python}): ${why}\n--- worker log (${worker.process.launch.logFile}) ---\n${tail}`, "worker_start_failed"));
+        this.fail(new RuntimeFailure(`workers cannot start (${this.options.python}): ${why}\n--- worker log (${worker.process.logFile}) ---\n${tail}`, "worker_start_failed"));
         return;
       }
     }
-    this.spawn(worker.slot);
+    if (this.options.maxReplacements !== undefined && this.replacements >= this.options.maxReplacements) {
+      this.emit("exhausted", worker.id, this.replacements);
+      if (![...this.workers.values()].some((w) => w.status !== "dead" && w.status !== "draining")) {
+        this.fail(new RuntimeFailure(`every worker has ended and the replacement limit (${this.options.maxReplacements}) is reached; the last one ${how}`, "workers_exhausted"));
+      }
+      return;
+    }
+    this.replacements += 1;
+    this.spawn([worker.slot]);
+  }
+
+  /** Workers started to replace ones that ended. */
+  get replaced(): number {
+    return this.replacements;
   }
 
   private fail(error: RuntimeFailure): void {
@@ -233,7 +298,7 @@ export class WorkerPool extends EventEmitter {
 
   private lose(worker: WorkerState, reason: string): void {
     worker.lostReason = reason;
-    worker.process.kill("SIGKILL");
+    worker.process.kill();
   }
 
   // ------------------------------------------------------------------ messages
@@ -271,6 +336,12 @@ export class WorkerPool extends EventEmitter {
           return;
         }
         worker.hello = message;
+        this.hellos.push(message);
+        if (worker.retiring) {
+          worker.status = "draining";
+          void this.wire.send(worker.id, { type: "shutdown", reason: "retired" });
+          return;
+        }
         worker.status = "idle";
         this.startFailures.set(worker.slot, 0);
         for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
@@ -278,7 +349,10 @@ export class WorkerPool extends EventEmitter {
         this.assign();
         return;
       case "heartbeat":
+        return;
       case "goodbye":
+        // It stops by itself (a pilot near its time limit): no more runs for it.
+        if (worker.status === "idle") worker.status = "draining";
         return;
       case "progress":
         if (!this.owns(worker, message.task_id, message.experiment_id, message.attempt)) return;
@@ -293,9 +367,19 @@ export class WorkerPool extends EventEmitter {
         const job = worker.job!;
         worker.job = undefined;
         worker.lastProgress = undefined;
-        worker.status = "idle";
-        if (message.type === "result") job.resolve({ kind: "result", workerId: worker.id, message });
-        else job.resolve({ kind: "task_error", workerId: worker.id, message });
+        const where = this.placement(worker.id);
+        if (message.type === "result" && message.kind === "train" && message.status === "cancelled" && !this.stopping) {
+          // Nobody asked: the worker stopped the run itself (SIGUSR1 before a SLURM time
+          // limit, or SIGTERM), checkpointed it, and takes no more runs. Another worker resumes it.
+          worker.status = "draining";
+          job.resolve({ kind: "lost", workerId: worker.id, reason: `worker ${worker.id} (${worker.process.describe()}) stopped the run at step ${message.steps ?? "?"} (signalled: time limit near, preempted or cancelled); it resumes elsewhere from its checkpoint`, logTail: "", where });
+          this.assign();
+          return;
+        }
+        worker.status = worker.retiring ? "draining" : "idle";
+        if (worker.retiring) void this.wire.send(worker.id, { type: "shutdown", reason: "retired" });
+        if (message.type === "result") job.resolve({ kind: "result", workerId: worker.id, message, where });
+        else job.resolve({ kind: "task_error", workerId: worker.id, message, where });
         this.assign();
         return;
       }
@@ -332,10 +416,12 @@ export class WorkerPool extends EventEmitter {
     const now = Date.now();
     const o = this.options;
     for (const worker of this.workers.values()) {
+      // A pilot waiting in SLURM's queue has not started: its start-up clock runs from when it does.
+      if (worker.status === "starting" && worker.process.waiting()) worker.spawnedAt = now;
       if (worker.status === "starting" && now - worker.spawnedAt > o.startupTimeoutS * 1000) {
         this.lose(worker, `worker ${worker.id} did not start within ${o.startupTimeoutS}s`);
       } else if ((worker.status === "idle" || worker.status === "busy") && now - worker.lastHeardAt > o.heartbeatTimeoutS * 1000) {
-        this.lose(worker, `worker ${worker.id} (pid ${worker.process.pid}) sent no heartbeat for ${o.heartbeatTimeoutS}s (stopped, or blocked holding the GIL)`);
+        this.lose(worker, `worker ${worker.id} (${worker.process.describe()}) sent no heartbeat for ${o.heartbeatTimeoutS}s (stopped, or blocked holding the GIL)`);
       } else if (worker.status === "busy" && worker.job?.task.kind === "train" && now - worker.lastProgressAt > o.progressTimeoutS * 1000) {
         this.lose(worker, `run ${worker.job.task.experiment_id} on worker ${worker.id} reported no progress for ${o.progressTimeoutS}s (stuck)`);
       }
@@ -375,11 +461,12 @@ export class WorkerPool extends EventEmitter {
     for (const worker of this.workers.values()) {
       if (worker.status !== "dead") void this.wire.send(worker.id, { type: "shutdown", reason: "sweep finished" });
     }
-    const exits = [...this.workers.values()].map((w) => w.process.exited);
+    const exits = [...this.workers.values()].map((w) => w.process.ended);
     const timeout = new Promise((r) => setTimeout(r, graceMs));
     await Promise.race([Promise.all(exits), timeout]);
-    for (const worker of this.workers.values()) worker.process.kill("SIGKILL");
+    for (const worker of this.workers.values()) worker.process.kill();
     await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 2000))]);
+    await this.launcher.close();
     if (this.timer) clearInterval(this.timer);
     this.wire.close();
     await this.receiving?.catch(() => undefined);

@@ -32,6 +32,8 @@ export function workerEnvironment(credentials: CurveCredentials): Record<string,
   };
 }
 
+const ZAP_ENDPOINT = "inproc://zeromq.zap.01";
+
 const Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 
 /** Z85 encoding (ZeroMQ RFC 32) of a buffer whose length is a multiple of 4. */
@@ -57,14 +59,18 @@ export function z85Encode(data: Uint8Array): string {
  */
 export class ZapAuthenticator {
   private static instance?: Promise<ZapAuthenticator>;
+  private static current?: ZapAuthenticator;
+  private static closing: Promise<void> = Promise.resolve();
   private readonly socket = new Reply();
   private readonly registrations = new Map<symbol, { key: string; onRefused: (address: string, reason: string) => void }>();
 
   /** The process-wide handler, bound on first use. */
   static shared(): Promise<ZapAuthenticator> {
     ZapAuthenticator.instance ??= (async () => {
+      await ZapAuthenticator.closing;
       const handler = new ZapAuthenticator();
-      await handler.socket.bind("inproc://zeromq.zap.01");
+      await handler.socket.bind(ZAP_ENDPOINT);
+      ZapAuthenticator.current = handler;
       void handler.loop();
       return handler;
     })();
@@ -75,10 +81,27 @@ export class ZapAuthenticator {
   register(clientKey: string, onRefused: (address: string, reason: string) => void): () => void {
     const id = Symbol("zap-registration");
     this.registrations.set(id, { key: clientKey, onRefused });
-    return () => this.registrations.delete(id);
+    return () => {
+      this.registrations.delete(id);
+      // Nobody left to admit: close the handler, so its socket does not keep the process alive.
+      if (this.registrations.size === 0 && ZapAuthenticator.current === this) {
+        ZapAuthenticator.instance = undefined;
+        ZapAuthenticator.current = undefined;
+        // The next handler binds the same inproc name: it waits until this one has let go of it.
+        ZapAuthenticator.closing = this.socket.unbind(ZAP_ENDPOINT).catch(() => undefined).then(() => this.socket.close());
+      }
+    };
   }
 
   private async loop(): Promise<void> {
+    try {
+      await this.serve();
+    } catch {
+      // closed while waiting for a request
+    }
+  }
+
+  private async serve(): Promise<void> {
     for await (const frames of this.socket) {
       const [version, requestId, , address, , mechanism, credential] = frames;
       const curve = mechanism?.toString() === "CURVE";

@@ -54,6 +54,10 @@ export const ResultRecord = z
     n_tokens_planned: z.number(),
     /** The worker that ran the attempt. */
     worker: z.string().nullable().optional(),
+    /** Where it ran: the worker's host, its SLURM job (null outside SLURM), its CUDA_VISIBLE_DEVICES; absent in older records. */
+    host: z.string().nullable().optional(),
+    slurm_job_id: z.string().nullable().optional(),
+    cuda_visible_devices: z.string().nullable().optional(),
     mock: z.boolean().optional(),
     finished_at: z.string(),
     /** The sweep definition the run belongs to (store/sweep-definition.ts); absent in records written before it was recorded. */

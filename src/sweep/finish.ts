@@ -23,6 +23,8 @@ export interface SweepJson {
   cancelled: number;
   skipped: number;
   workers: number;
+  /** Where the runs executed: local workers or SLURM pilots. */
+  backend: "local" | "slurm";
   interrupted: boolean;
   plan_warnings: string[];
   fit: FitOutput | { error: string };
@@ -88,6 +90,7 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tr
     cancelled: outcome.cancelled,
     skipped: outcome.skipped,
     workers: outcome.workers,
+    backend: outcome.backend,
     interrupted: outcome.interrupted,
     plan_warnings: outcome.planWarnings,
     fit,

@@ -8,7 +8,8 @@
  * every running experiment has come back.
  */
 import type { Progress, TrainTask } from "../protocol/messages.js";
-import type { Outcome, WorkerPool } from "../scheduler/pool.js";
+import type { Executor } from "../scheduler/executor.js";
+import type { Outcome } from "../scheduler/pool.js";
 import type { Journal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
 import type { Experiment } from "./experiments.js";
@@ -63,21 +64,24 @@ function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Out
     n_params_non_embedding: experiment.n_params_total - experiment.n_params_embedding,
     n_tokens: null, flops_6nd: null, flops_measured: null, loss: null, train_loss: null, wall_s: null,
   };
+  const where = outcome.kind === "cancelled" ? null : {
+    host: outcome.where?.host ?? null, slurm_job_id: outcome.where?.slurm_job_id ?? null, cuda_visible_devices: outcome.where?.cuda_visible_devices ?? null,
+  };
   switch (outcome.kind) {
     case "result": {
       const m = outcome.message;
-      if (m.kind !== "train") return { ...base, ...empty, status: "failed", error: "worker answered a train task with a probe result", worker: outcome.workerId };
+      if (m.kind !== "train") return { ...base, ...empty, status: "failed", error: "worker answered a train task with a probe result", worker: outcome.workerId, ...where };
       const { type: _type, kind: _kind, task_id: _task, ...result } = m;
-      return { ...base, ...result, engine: m.engine ?? null, worker: outcome.workerId };
+      return { ...base, ...result, engine: m.engine ?? null, worker: outcome.workerId, ...where };
     }
     case "task_error": {
       const m = outcome.message;
       const error = `${m.code}: ${m.message}` + (m.traceback ? `\n${m.traceback.split("\n").slice(-12).join("\n")}` : "");
-      return { ...base, ...empty, status: "failed", error, worker: outcome.workerId };
+      return { ...base, ...empty, status: "failed", error, worker: outcome.workerId, ...where };
     }
     case "lost": {
       const tail = outcome.logTail.split("\n").slice(-8).join("\n");
-      return { ...base, ...empty, status: "failed", error: outcome.reason + (tail ? `\nworker log tail:\n${tail}` : ""), worker: outcome.workerId };
+      return { ...base, ...empty, status: "failed", error: outcome.reason + (tail ? `\nworker log tail:\n${tail}` : ""), worker: outcome.workerId, ...where };
     }
     case "cancelled":
       return null; // never started: nothing ran, nothing to record
@@ -91,7 +95,7 @@ function isRetryable(outcome: Outcome): boolean {
   return false;
 }
 
-export async function runExperiments(pool: WorkerPool, experiments: Experiment[], journal: Journal, options: RunOptions): Promise<RunSummary> {
+export async function runExperiments(pool: Executor, experiments: Experiment[], journal: Journal, options: RunOptions): Promise<RunSummary> {
   const summary: RunSummary = { completed: 0, failed: 0, cancelled: 0, records: [] };
   let fatal: { error: unknown } | null = null;
   const runOne = async (experiment: Experiment): Promise<void> => {

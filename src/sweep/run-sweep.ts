@@ -8,15 +8,17 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
-import { UserError } from "../errors/user-error.js";
 import { candidateSizeValues } from "../planning/size-grid.js";
 import { planIsoFlopSweep, type SweepPlan } from "../planning/iso-flop.js";
 import { resolvePlugin, type ResolvedPlugin } from "../plugins/registry.js";
 import type { MockSurface, TrainTask } from "../protocol/messages.js";
 import { accelerateSetup } from "../scheduler/accelerate-launch.js";
 import { WorkerPool } from "../scheduler/pool.js";
-import { choosePython, pythonIsInstalled } from "../scheduler/python.js";
-import { gpusOfSlot, planResources, type Resources } from "../scheduler/resources.js";
+import { pilotResources, planResources, type Resources } from "../scheduler/resources.js";
+import type { Backend } from "../scheduler/executor.js";
+import { startExecutor } from "./start-executor.js";
+
+export { workerPool } from "./start-executor.js";
 import { runExperiments, type RunObserver, type RunSummary } from "./run-experiments.js";
 import { Journal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
@@ -42,6 +44,8 @@ export interface SweepOptions {
   resume: boolean;
   /** Add this definition to a run directory holding another (else refused). */
   extend?: boolean;
+  /** Where runs execute (default: config scheduler.backend). */
+  backend?: Backend;
   observer?: SweepObserver;
   signal?: AbortSignal;
 }
@@ -63,33 +67,13 @@ export interface SweepOutcome extends RunSummary {
   fingerprint: string;
   skipped: number;
   workers: number;
+  backend: Backend;
   planWarnings: string[];
   interrupted: boolean;
 }
 
 const DEFAULT_SIZE_VALUES = { min: 16, max: 512, count: 24, multiple_of: 8 };
 
-export function workerPool(loaded: LoadedConfig, resources: Resources, logDir: string): Promise<WorkerPool> {
-  const { scheduler } = loaded.config;
-  const python = choosePython(loaded.config.python);
-  if (!pythonIsInstalled(python)) {
-    throw new UserError(`the worker environment is missing (${python.executable}); run: npm run setup:python (or set FLOPS_FIT_PYTHON)`, "python_missing", {});
-  }
-  const accelerate = accelerateSetup(loaded, resources.device);
-  return WorkerPool.start({
-    python: python.executable,
-    workers: resources.workers,
-    processes: scheduler.processes,
-    accelerate,
-    logDir,
-    heartbeatIntervalS: scheduler.heartbeat_interval_s,
-    heartbeatTimeoutS: scheduler.heartbeat_timeout_s,
-    progressTimeoutS: scheduler.progress_timeout_s,
-    startupTimeoutS: scheduler.startup_timeout_s,
-    env: { OMP_NUM_THREADS: String(resources.threadsPerWorker), MKL_NUM_THREADS: String(resources.threadsPerWorker) },
-    envForSlot: resources.device === "cuda" ? (slot) => ({ CUDA_VISIBLE_DEVICES: gpusOfSlot(slot, scheduler.processes) }) : undefined,
-  });
-}
 
 /**
  * How a run's compute is counted. Under --mock the loss surface's closed-form optimum
@@ -177,6 +161,8 @@ function describeEnvironment(pool: WorkerPool, resources: Resources, processes: 
     torch: hello?.torch_version ?? null,
     accelerate: hello?.accelerate_version ?? null,
     devices: hello?.devices ?? [],
+    backend: pool.backend,
+    hosts: [...new Set(pool.hellos.map((h) => h.host ?? "?"))],
     device: resources.device,
     workers: resources.workers,
     processes_per_run: processes,
@@ -201,7 +187,9 @@ export function mockSurface(loaded: LoadedConfig, mock: boolean): MockSurface | 
 export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Promise<SweepOutcome> {
   const { config } = loaded;
   const plugin = await resolvePlugin(loaded);
-  const resources = planResources(options.workers ?? config.scheduler.workers, config.scheduler.device, config.scheduler.processes);
+  const backend = options.backend ?? config.scheduler.backend;
+  const requested = options.workers ?? config.scheduler.workers;
+  const resources = backend === "slurm" ? pilotResources(requested, config.scheduler.slurm) : planResources(requested, config.scheduler.device, config.scheduler.processes);
   accelerateSetup(loaded, resources.device); // a bad scheduler.accelerate_config stops here, before anything is written
   const runDir = new RunDir(options.outDir);
   runDir.create();
@@ -209,7 +197,7 @@ export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Pro
   try {
     const journal = new Journal(runDir.results);
     try {
-      return await sweepLocked(loaded, options, plugin, resources, runDir, journal);
+      return await sweepLocked(loaded, { ...options, backend }, plugin, resources, runDir, journal);
     } finally {
       journal.close();
     }
@@ -233,7 +221,8 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
 
   // Workers start when first needed; Ctrl-C / SIGTERM / SIGHUP cancel running tasks
   // (recorded `cancelled`) and drop queued ones.
-  const pool = new LazyPool(() => workerPool(loaded, resources, runDir.logs), (started) => {
+  const backend = options.backend ?? "local";
+  const pool = new LazyPool(() => startExecutor(backend, loaded, resources, runDir, (text) => observer?.onMessage?.(text)), (started) => {
     observer?.onPool?.(started);
     started.ready().then(() => {
       try {
@@ -245,7 +234,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
   });
   const stop = () => pool.stop();
   options.signal?.addEventListener("abort", stop, { once: true });
-  const interrupted = (): SweepOutcome => ({ completed: 0, failed: 0, cancelled: 0, records: [], runDir, fingerprint, budgets: [], experimentIds: [], skipped: 0, workers: resources.workers, planWarnings: [], interrupted: true });
+  const interrupted = (): SweepOutcome => ({ completed: 0, failed: 0, cancelled: 0, records: [], runDir, fingerprint, budgets: [], experimentIds: [], skipped: 0, workers: resources.workers, backend, planWarnings: [], interrupted: true });
   try {
     const cache = new ProbeCache(runDir.probeCache, plugin, options.resume);
     const probe = cachedProbe(cache, poolProbe(() => pool.get(), plugin));
@@ -348,7 +337,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
     }
     runDir.writeJson(runDir.plan, { ...plan, experiments, refinements: refined.refinements });
     return {
-      ...summary, runDir, fingerprint, skipped: skipped + refined.skipped, workers: resources.workers,
+      ...summary, runDir, fingerprint, skipped: skipped + refined.skipped, workers: resources.workers, backend,
       budgets: plan.budgets.map((b) => b.budget_flops),
       experimentIds: [...experiments.map((e) => e.experiment_id), ...refined.refinements.flatMap((r) => r.experiment_ids)],
       planWarnings: [...plan.warnings, ...refined.refinements.map((r) => r.note)], interrupted: options.signal?.aborted ?? false,
