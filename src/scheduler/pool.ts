@@ -36,7 +36,11 @@ export interface Placement {
 export type Outcome =
   | { kind: "result"; workerId: string; message: ProbeResult | TrainResult; where?: Placement }
   | { kind: "task_error"; workerId: string; message: TaskError; where?: Placement }
-  | { kind: "lost"; workerId: string; reason: string; logTail: string; where?: Placement }
+  /**
+   * The worker died, hung or went silent; or (`handedBack`) it stopped the run itself after
+   * checkpointing it, because its job was signalled (time limit, preemption, scancel).
+   */
+  | { kind: "lost"; workerId: string; reason: string; logTail: string; where?: Placement; handedBack?: boolean }
   | { kind: "cancelled"; reason: string };
 
 export interface PoolOptions {
@@ -372,7 +376,7 @@ export class WorkerPool extends EventEmitter implements Executor {
           // Nobody asked: the worker stopped the run itself (SIGUSR1 before a SLURM time
           // limit, or SIGTERM), checkpointed it, and takes no more runs. Another worker resumes it.
           worker.status = "draining";
-          job.resolve({ kind: "lost", workerId: worker.id, reason: `worker ${worker.id} (${worker.process.describe()}) stopped the run at step ${message.steps ?? "?"} (signalled: time limit near, preempted or cancelled); it resumes elsewhere from its checkpoint`, logTail: "", where });
+          job.resolve({ kind: "lost", workerId: worker.id, reason: `worker ${worker.id} (${worker.process.describe()}) stopped the run at step ${message.steps ?? "?"} (signalled: time limit near, preempted or cancelled); it resumes elsewhere from its checkpoint`, logTail: "", where, handedBack: true });
           this.assign();
           return;
         }

@@ -1,7 +1,10 @@
 /**
  * Runs experiments on the pool until each has a final record: a completed run, a run that
  * failed as data (diverged, oom, failed inside training), or `max_attempts` lost attempts
- * (worker crash, hang, no progress). Every finished attempt is appended to the journal
+ * (worker crash, hang, no progress). A run that its worker handed back after checkpointing it
+ * (the job was signalled: time limit, preemption, scancel) is not the run's fault: it resumes
+ * elsewhere without using up an attempt (how often is bounded by the executor's replacement
+ * limit). Every finished attempt is appended to the journal
  * before anything else happens (and before anyone is told), so a crash of the
  * orchestrator loses nothing recorded. When the journal cannot record (a full disk), the
  * run stops: `onFatal` is called, no further attempt starts, and the error is thrown once
@@ -90,7 +93,7 @@ function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Out
 
 /** Whether another attempt could succeed: crashes and hangs yes, a diverged or OOM run no. */
 function isRetryable(outcome: Outcome): boolean {
-  if (outcome.kind === "lost") return true;
+  if (outcome.kind === "lost") return true; // handed back or crashed: either may succeed elsewhere
   if (outcome.kind === "task_error") return outcome.message.code === "exception";
   return false;
 }
@@ -104,7 +107,6 @@ export async function runExperiments(pool: Executor, experiments: Experiment[], 
     for (;;) {
       if (options.signal?.aborted || fatal) return;
       attempt += 1;
-      attemptsHere += 1;
       const outcome = await pool.run(
         options.task(experiment, attempt),
         (progress) => options.observer?.onProgress?.(experiment, progress),
@@ -112,6 +114,7 @@ export async function runExperiments(pool: Executor, experiments: Experiment[], 
       );
       const record = recordFromOutcome(experiment, attempt, outcome, options);
       if (!record || fatal) return;
+      if (!(outcome.kind === "lost" && outcome.handedBack)) attemptsHere += 1;
       const willRetry = record.status === "failed" && isRetryable(outcome) && attemptsHere < options.maxAttempts && !options.signal?.aborted;
       try {
         journal.append(record);

@@ -38,7 +38,7 @@ describe("the executor interface", () => {
     const pid = pidOf(pool, worker);
     process.kill(pid, "SIGUSR1");
     const outcome = await running;
-    expect(outcome).toMatchObject({ kind: "lost", workerId: worker, reason: expect.stringMatching(/stopped the run at step \d+/) });
+    expect(outcome).toMatchObject({ kind: "lost", workerId: worker, handedBack: true, reason: expect.stringMatching(/stopped the run at step \d+/) });
     expect(await waitFor(() => !isAlive(pid), 10_000)).toBe(true);
     // The replacement takes the retry.
     expect(await pool.run(mockTrainTask())).toMatchObject({ kind: "result", workerId: `${worker}.1` });

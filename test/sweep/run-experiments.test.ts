@@ -1,0 +1,64 @@
+/**
+ * runExperiments' retry rule, on a scripted executor (a unit test of failure paths): a run
+ * its worker handed back after checkpointing it (time limit, preemption, scancel) resumes
+ * without using up an attempt; a crashed worker's run uses one.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SweepConfig } from "../../src/config/schema.js";
+import type { Executor } from "../../src/scheduler/executor.js";
+import type { Outcome } from "../../src/scheduler/pool.js";
+import { Journal, readJournal } from "../../src/store/journal.js";
+import { buildExperiments } from "../../src/sweep/experiments.js";
+import { runExperiments } from "../../src/sweep/run-experiments.js";
+import { plan, plugin } from "../planning/one-experiment-fixture.js";
+import { mockTrainTask } from "../scheduler/helpers.js";
+
+const handedBack: Outcome = { kind: "lost", workerId: "w0", reason: "stopped the run at step 7 (signalled)", logTail: "", handedBack: true };
+const crashed: Outcome = { kind: "lost", workerId: "w1", reason: "worker w1 exited with signal SIGKILL", logTail: "" };
+
+function scriptedExecutor(outcomes: Outcome[]): Executor & { calls: number } {
+  return {
+    backend: "local", helloInfo: undefined, calls: 0,
+    ready: () => Promise.resolve(),
+    retire: () => undefined,
+    shutdown: () => Promise.resolve(),
+    run(_task, _onProgress, onStart) {
+      onStart?.("w0");
+      const outcome = outcomes[this.calls++];
+      if (!outcome) throw new Error("the executor was asked for more attempts than scripted");
+      return Promise.resolve(outcome);
+    },
+  };
+}
+
+async function attemptsOf(outcomes: Outcome[], maxAttempts: number) {
+  const journal = new Journal(join(mkdtempSync(join(tmpdir(), "ff-run-exp-")), "results.jsonl"));
+  const experiments = buildExperiments(plan, { config: SweepConfig.parse({ planning: { budgets: [1e12] } }), plugin, tokensPerSample: 128, threadsPerWorker: 1, mock: null });
+  const executor = scriptedExecutor(outcomes);
+  const summary = await runExperiments(executor, experiments, journal, {
+    maxAttempts, previousAttempts: new Map(), mock: false,
+    task: (experiment, attempt) => mockTrainTask({ experimentId: experiment.experiment_id, attempt }),
+  });
+  return { summary, executor, records: readJournal(journal.file).records };
+}
+
+describe("runExperiments: which lost runs use up an attempt", () => {
+  it("runs handed back by their worker are resumed without counting: two hand-backs and two crashes under max_attempts 2", async () => {
+    const { summary, executor, records } = await attemptsOf([handedBack, handedBack, crashed, crashed], 2);
+    expect(executor.calls).toBe(4);
+    expect(records.map((r) => r.attempt)).toEqual([1, 2, 3, 4]);
+    expect(records.every((r) => r.status === "failed")).toBe(true);
+    expect(records[0]!.error).toMatch(/stopped the run at step 7/);
+    expect(summary.failed).toBe(1);
+  });
+
+  it("crashes count: max_attempts 2 stops after two crashed attempts", async () => {
+    const { summary, executor, records } = await attemptsOf([crashed, crashed, handedBack], 2);
+    expect(executor.calls).toBe(2);
+    expect(records.map((r) => r.attempt)).toEqual([1, 2]);
+    expect(summary.failed).toBe(1);
+  });
+});
