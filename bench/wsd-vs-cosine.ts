@@ -99,7 +99,7 @@ function sweepAndFit(label: string, config: string, runDir: string) {
 console.error(`wsd-vs-cosine: ${mock ? "--mock" : "real training"}, cooldown ${cooldown}, ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 const cosine = sweepAndFit("cosine", quickstart, option("--cosine") ? resolve(option("--cosine")!) : join(out, "cosine"));
 const wsd = sweepAndFit("wsd", configs.wsd, join(out, `wsd-${cooldown}`));
-const densePlan = cliJson("dense wsd plan", ["plan", configs.dense, ...(mock ? ["--mock"] : [])]) as { cost?: { train_flops: number; cosine_equivalent_flops: number } };
+const densePlan = cliJson("dense wsd plan", ["plan", configs.dense]) as { cost?: { train_flops: number; cosine_equivalent_flops: number } };
 
 const fmt = (x: number | null | undefined, digits = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "—");
 const show = (e: { a: number | null; interval: Interval | null }) => `${fmt(e.a)}${e.interval ? ` [${fmt(e.interval.lo)}, ${fmt(e.interval.hi)}]` : ""}`;

@@ -9,6 +9,8 @@ import { readJournal } from "../store/journal.js";
 import { WriteFailure } from "../store/write-failure.js";
 import type { SweepOutcome } from "./run-sweep.js";
 import { fitRequestKey, storedFit, storedReport } from "./stored-fit.js";
+import { runDirCost, type SweepCost } from "./sweep-cost.js";
+import { formatCost } from "./format-trunks.js";
 import { formatVerdict, sweepVerdict, type FailedRun } from "./sweep-verdict.js";
 
 export interface SweepJson {
@@ -29,6 +31,8 @@ export interface SweepJson {
   failures: FailedRun[];
   /** Why the sweep failed (exit 1): a budget without a completed run, or no usable fit. Empty on success. */
   problems: string[];
+  /** Training FLOPs this sweep definition's runs trained, measured, and a cosine sweep of the same points' (sweep/sweep-cost.ts). */
+  cost: SweepCost;
 }
 
 export async function finishSweep(outcome: SweepOutcome, request: FitRequest): Promise<{ json: SweepJson; text: string; failed: boolean }> {
@@ -41,7 +45,7 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest): P
   try {
     if (!reused) {
       const input = readFitInput(runDir.root);
-      fit = fitRows(input.rows, request, input.notes);
+      fit = { ...fitRows(input.rows, request, input.notes), cost: runDirCost(runDir, outcome.fingerprint) };
       runDir.writeJson(runDir.fit, { ...fit, request: key });
     } else fit = reused;
     fitText = `${formatFitSummary(fit)}\n\n${formatChinchillaTable(fit, "markdown")}`;
@@ -67,6 +71,7 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest): P
     report = { error: (error as Error).message };
   }
   const records = readJournal(runDir.results).records;
+  const cost = runDirCost(runDir, outcome.fingerprint);
   const verdict = sweepVerdict(records, new Set(outcome.experimentIds), outcome.budgets, fit, runDir);
   // An interrupted sweep is incomplete by choice (exit 130), not a failure.
   const problems = outcome.interrupted ? [] : verdict.problems;
@@ -84,11 +89,13 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest): P
     report,
     failures: verdict.failures,
     problems,
+    cost,
   };
   const head = `sweep ${outcome.interrupted ? "interrupted" : "finished"}: ${outcome.completed} completed, ${outcome.failed} failed, ` +
     `${outcome.cancelled} cancelled, ${outcome.skipped} skipped (already done) on ${outcome.workers} workers\nrun directory: ${runDir.root}`;
+  const costText = `\n${formatCost(cost, true)}`;
   const planText = outcome.planWarnings.length > 0 ? `\n\nPlan warnings:\n${outcome.planWarnings.map((w) => `  - ${w}`).join("\n")}` : "";
   const reportText = "error" in report ? `no report: ${report.error}` : `report: ${report.files[0]}`;
   const verdictText = formatVerdict({ failures: verdict.failures, problems }, runDir.root);
-  return { json, text: `${head}${planText}\n\n${fitText}\n\n${reportText}${verdictText ? `\n\n${verdictText}` : ""}`, failed: problems.length > 0 };
+  return { json, text: `${head}${costText}${planText}\n\n${fitText}\n\n${reportText}${verdictText ? `\n\n${verdictText}` : ""}`, failed: problems.length > 0 };
 }

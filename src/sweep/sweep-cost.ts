@@ -8,7 +8,10 @@
  * records; a cosine record that resumed its own checkpoint is counted the same way). An
  * attempt that produced no result (a lost worker) has no measurement and adds nothing.
  */
+import { existsSync } from "node:fs";
+import { readJournal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
+import type { RunDir } from "../store/run-dir.js";
 import type { SweepCost } from "../planning/wsd.js";
 
 export type { SweepCost } from "../planning/wsd.js";
@@ -42,4 +45,11 @@ export function measuredCost(records: readonly ResultRecord[], trunks: readonly 
   }
   const cosine = [...pointFlops.values()].reduce((sum, flops) => sum + flops, 0);
   return { train_flops: train, cosine_equivalent_flops: cosine };
+}
+
+/** The measured cost of a run directory's runs of one sweep definition (null: every record). */
+export function runDirCost(runDir: RunDir, definition: string | null): SweepCost {
+  const belongs = (record: ResultRecord) => definition === null || record.fingerprint === definition;
+  const trunks = existsSync(runDir.trunks) ? readJournal(runDir.trunks).records : [];
+  return measuredCost(readJournal(runDir.results).records, trunks, belongs);
 }

@@ -74,6 +74,15 @@ function flopsPerStep(experiment: Experiment): number {
   return experiment.flops_per_token * experiment.wsd!.tokens_per_step;
 }
 
+/** The trunks for `plan --json`: id, size, steps and each branch's experiment, budget and steps. */
+export function trunkSummaries(experiments: readonly Experiment[]) {
+  return trunksOf(experiments).map((trunk) => ({
+    trunk_id: trunk.trunk_id, size_value: trunk.size_value, seed: trunk.seed, steps: trunk.steps,
+    tokens: trunk.steps * trunk.branches[0]!.wsd!.tokens_per_step,
+    branches: trunk.branches.map((b) => ({ experiment_id: b.experiment_id, budget_flops: b.budget_flops, branch_step: b.wsd!.branch_step, total_steps: b.wsd!.total_steps, branch_tokens: b.wsd!.branch_tokens })),
+  }));
+}
+
 /** The planned cost of experiments: under WSD trunks plus cooldowns; a cosine sweep pays every point in full. */
 export function plannedCost(experiments: readonly Experiment[]): SweepCost {
   const cosineOnly = experiments.filter((e) => !e.wsd);
