@@ -59,6 +59,7 @@ CASES = [
     (messages.TrainTask, TRAIN_TASK),
     (messages.ProbeTask, PROBE_TASK),
     (messages.TrainingHyper, _nested(TRAIN_TASK, "training")),
+    (messages.WsdTask, _nested(TRAIN_TASK, "wsd")),
     (messages.MockSurface, _nested(TRAIN_TASK, "mock")),
     (messages.ModelSpec, _nested(TRAIN_TASK, "model")),
     (messages.DataSpec, _nested(TRAIN_TASK, "data")),
