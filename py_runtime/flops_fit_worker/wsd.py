@@ -59,8 +59,7 @@ def latest_trunk_state(task: TrainTask) -> tuple[str, dict[str, Any]] | None:
     wsd = task.get("wsd")
     assert wsd is not None and wsd["role"] == "trunk"
     fingerprint = trunk_fingerprint(task)
-    missing = [step for step in wsd["branch_steps"]
-               if checkpoint.read_state_in(branch_root(wsd, step), fingerprint, lambda saved, at=step: saved == at) is None]
+    missing = [step for step in wsd["branch_steps"] if not _saved_at(wsd, fingerprint, step)]
     limit = min(missing, default=max(wsd["branch_steps"]))
     roots = [os.path.join(wsd["trunk_dir"], "periodic")]
     if os.path.isdir(wsd["trunk_dir"]):
@@ -71,6 +70,12 @@ def latest_trunk_state(task: TrainTask) -> tuple[str, dict[str, Any]] | None:
         if found is not None and (best is None or int(found[1]["step"]) > int(best[1]["step"])):
             best = found
     return best
+
+
+def _saved_at(wsd: WsdTask, fingerprint: dict[str, Any], step: int) -> bool:
+    def at_step(saved: int) -> bool:
+        return saved == step
+    return checkpoint.read_state_in(branch_root(wsd, step), fingerprint, at_step) is not None
 
 
 def branch_state(task: TrainTask) -> tuple[str, dict[str, Any]]:
