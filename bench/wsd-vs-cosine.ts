@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/wsd-vs-cosine.ts --out bench-runs/wsd      # real training, ~10 min idle on 2 cores
  *   npx tsx bench/wsd-vs-cosine.ts --out DIR --cooldown 0.3  # another cooldown fraction
+ *   npx tsx bench/wsd-vs-cosine.ts --out DIR --batch 8       # one fixed batch size for both sweeps
  *   npx tsx bench/wsd-vs-cosine.ts --out DIR --mock          # the plumbing, in seconds
  *
  * Sweeps resume: run it again on the same --out and finished runs are reused (an existing
@@ -30,17 +31,23 @@ const out = resolve(option("--out") ?? "bench-runs/wsd-vs-cosine");
 const cooldown = Number(option("--cooldown") ?? "0.2");
 const bootstrap = option("--bootstrap") ?? "200";
 const mock = args.includes("--mock");
+// A WSD trunk trains with its shortest point's batch size (batch_size: auto scales with D), so
+// its longer points take smaller batches than their cosine runs would: --batch fixes one for both.
+const batch = option("--batch");
 mkdirSync(out, { recursive: true });
 
 const base = readFileSync(quickstart, "utf8");
 const QUICKSTART_BUDGETS = "[3e10, 6e10, 1.2e11, 2.5e11, 5e11]";
 if (!base.includes(QUICKSTART_BUDGETS)) throw new Error(`configs/quickstart.yaml no longer plans the budgets ${QUICKSTART_BUDGETS}; update this bench`);
-const withWsd = (text: string) => `${text.trimEnd()}\ntraining:\n  schedule: wsd\n  cooldown_fraction: ${cooldown}\n`;
+const training = (schedule: string) => `training:\n  schedule: ${schedule}\n  cooldown_fraction: ${cooldown}\n${batch ? `  batch_size: ${batch}\n` : ""}`;
+const withWsd = (text: string) => `${text.trimEnd()}\n${training("wsd")}`;
 const denseBudgets = Array.from({ length: 10 }, (_, i) => Number((3e10 * (5e11 / 3e10) ** (i / 9)).toPrecision(3)));
 const configs = {
+  cosine: join(out, "quickstart-cosine.yaml"),
   wsd: join(out, "quickstart-wsd.yaml"),
   dense: join(out, "quickstart-wsd-dense.yaml"),
 };
+writeFileSync(configs.cosine, batch ? `${base.trimEnd()}\n${training("cosine")}` : base);
 writeFileSync(configs.wsd, withWsd(base));
 writeFileSync(configs.dense, withWsd(base.replace(QUICKSTART_BUDGETS, `[${denseBudgets.join(", ")}]`)));
 
@@ -97,7 +104,7 @@ function sweepAndFit(label: string, config: string, runDir: string) {
 }
 
 console.error(`wsd-vs-cosine: ${mock ? "--mock" : "real training"}, cooldown ${cooldown}, ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-const cosine = sweepAndFit("cosine", quickstart, option("--cosine") ? resolve(option("--cosine")!) : join(out, "cosine"));
+const cosine = sweepAndFit("cosine", configs.cosine, option("--cosine") ? resolve(option("--cosine")!) : join(out, "cosine"));
 const wsd = sweepAndFit("wsd", configs.wsd, join(out, `wsd-${cooldown}`));
 const densePlan = cliJson("dense wsd plan", ["plan", configs.dense]) as { cost?: { train_flops: number; cosine_equivalent_flops: number } };
 
@@ -115,6 +122,6 @@ console.log(`wsd spent / cosine spent: ${fmt(spentRatio)} (target <= 0.65); cosi
 console.log(`a (wsd - cosine): approach 2 ${fmt(deltaA2)}, approach 3 ${fmt(deltaA3)} (target |Δa2| <= 0.03)`);
 const dense = densePlan.cost;
 if (dense) console.log(`denser plan (10 budgets, wsd): planned ${dense.train_flops.toExponential(3)} FLOPs = ${fmt(dense.train_flops / cosine.cost.train_flops)} × the cosine quickstart's spend (target <= 1); a cosine sweep of it: ${dense.cosine_equivalent_flops.toExponential(3)}`);
-const summary = { mock, cooldown_fraction: cooldown, bootstrap: Number(bootstrap), cosine, wsd, spent_ratio: spentRatio, delta_a2: deltaA2, delta_a3: deltaA3, dense_plan: { budgets: denseBudgets, cost: dense ?? null } };
+const summary = { mock, cooldown_fraction: cooldown, batch_size: batch ? Number(batch) : "auto", bootstrap: Number(bootstrap), cosine, wsd, spent_ratio: spentRatio, delta_a2: deltaA2, delta_a3: deltaA3, dense_plan: { budgets: denseBudgets, cost: dense ?? null } };
 writeFileSync(join(out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
 console.log(JSON.stringify(summary));
