@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from typing import Any
+from typing import Any, Callable
 
 from .messages import CurvePoint, TrainTask
 
@@ -36,7 +36,12 @@ def save(accelerator: Any, task: TrainTask, step: int, losses: list[float], curv
     """Write the run's state at optimiser step `step` (collective: every rank calls it)."""
     if not task["checkpoint_dir"]:
         return
-    root = task["checkpoint_dir"]
+    save_in(accelerator, task["checkpoint_dir"], fingerprint(task), step, losses, curve)
+
+
+def save_in(accelerator: Any, root: str, run_fingerprint: dict[str, Any], step: int, losses: list[float],
+            curve: list[CurvePoint]) -> None:
+    """Write a checkpoint into `root` (as `root`/checkpoint/), stamped with `run_fingerprint`."""
     tmp, final, old = (os.path.join(root, name) for name in (TMP, FOLDER, OLD))
     if accelerator.is_main_process:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -45,7 +50,7 @@ def save(accelerator: Any, task: TrainTask, step: int, losses: list[float], curv
     accelerator.save_state(tmp)
     if accelerator.is_main_process:
         with open(os.path.join(tmp, RUN_FILE), "w") as f:
-            json.dump({"fingerprint": fingerprint(task), "step": step, "losses": losses, "curve": curve}, f)
+            json.dump({"fingerprint": run_fingerprint, "step": step, "losses": losses, "curve": curve}, f)
     accelerator.wait_for_everyone()
     if accelerator.is_main_process:
         if os.path.exists(final):
@@ -59,14 +64,19 @@ def read_run_state(task: TrainTask, total_steps: int) -> tuple[str, dict[str, An
     """The checkpoint folder and its run.json if it belongs to this very run and is unfinished."""
     if not task["checkpoint_dir"]:
         return None
+    return read_state_in(task["checkpoint_dir"], fingerprint(task), lambda step: 0 < step < total_steps)
+
+
+def read_state_in(root: str, run_fingerprint: dict[str, Any], usable: Callable[[int], bool]) -> tuple[str, dict[str, Any]] | None:
+    """The checkpoint folder under `root` and its run.json, if stamped `run_fingerprint` at a usable step."""
     for name in (FOLDER, OLD):  # checkpoint.old survives only a crash between the two renames
-        folder = os.path.join(task["checkpoint_dir"], name)
+        folder = os.path.join(root, name)
         try:
             with open(os.path.join(folder, RUN_FILE)) as f:
                 state = json.load(f)
         except (OSError, ValueError):
             continue
-        if state.get("fingerprint") == fingerprint(task) and 0 < int(state["step"]) < total_steps:
+        if state.get("fingerprint") == run_fingerprint and usable(int(state["step"])):
             return folder, state
         return None  # another run's, or a finished one: start afresh (it is overwritten later)
     return None
@@ -81,3 +91,16 @@ def load(accelerator: Any, task: TrainTask, total_steps: int) -> dict[str, Any] 
     folder, state = found
     accelerator.load_state(folder)
     return state
+
+
+def write_state_only(root: str, run_fingerprint: dict[str, Any], step: int) -> None:
+    """A checkpoint with no weights (run.json alone), for `--mock` runs, which train nothing."""
+    folder = os.path.join(root, FOLDER)
+    os.makedirs(root, exist_ok=True)
+    tmp = os.path.join(root, TMP)
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    with open(os.path.join(tmp, RUN_FILE), "w") as f:
+        json.dump({"fingerprint": run_fingerprint, "step": step, "losses": [], "curve": []}, f)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(tmp, folder)

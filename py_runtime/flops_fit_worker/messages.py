@@ -49,6 +49,8 @@ class TrainingHyper(TypedDict):
     mixed_precision: NotRequired[Literal["auto", "no", "bf16", "fp16"]]  # read by engine.EngineSettings
     micro_batch_size: NotRequired[int | None]                          # read by engine.EngineSettings
     compile: NotRequired[bool]                                         # read by engine.EngineSettings
+    schedule: NotRequired[Literal["cosine", "wsd"]]  # the sweep's LR schedule; the task's `wsd` says the run's part
+    cooldown_fraction: NotRequired[float]            # wsd: the cooldown's share of each point's steps
 
 
 class LrOptimum(TypedDict):
@@ -99,6 +101,15 @@ class ProbeTask(TypedDict):
     sys_path: list[str]
 
 
+class WsdTask(TypedDict):
+    """A trunk or branch run of a warmup-stable-decay sweep (training.py, docs/training.md)."""
+    trunk_id: str
+    role: Literal["trunk", "branch"]
+    warmup_steps: int               # linear warmup steps, the same on the trunk and its branches
+    branch_steps: list[int]         # trunk: where it saves branch checkpoints; branch: [its branch step]
+    trunk_dir: str                  # the trunk's checkpoints: branch-<step>/ per branch point
+
+
 class TrainTask(TypedDict):
     type: Literal["task"]
     kind: Literal["train"]
@@ -119,6 +130,7 @@ class TrainTask(TypedDict):
     progress_interval_s: float
     checkpoint_dir: str | None
     tracking: NotRequired[TrackingSettings | None]  # trackers the run logs to (tracking.py)
+    wsd: NotRequired[WsdTask | None]  # set on the trunk and branch runs of training.schedule: wsd
 
 
 Task = ProbeTask | TrainTask

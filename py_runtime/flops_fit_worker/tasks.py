@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 import time
 from typing import Any
-from . import mock
+
+from . import checkpoint, mock, wsd as wsd_runs
 from .context import RunContext
-from .messages import ProbeResult, ProbeSize, ProbeTask, TrainResult, TrainTask, UnbuildableSize, probe_result, train_result
+from .messages import RunStatus, ProbeResult, ProbeSize, ProbeTask, TrainResult, TrainTask, UnbuildableSize, probe_result, train_result
 from .models import build_data, build_loss, build_model
 from .data_utils import epochs_seen, train_tokens
 from .params import count_parameters
@@ -114,7 +115,65 @@ def _track_mock(task: TrainTask, result: TrainResult, counts: Any) -> None:
         result["tracking_warnings"] = warnings
 
 
+def run_mock_wsd(task: TrainTask, ctx: RunContext) -> TrainResult:
+    """A `--mock` WSD trunk or branch: the real plumbing (checkpoints at branch points, stamped
+    with the trunk's fingerprint, found and checked by the branch) without training. A trunk
+    writes a weightless checkpoint at each branch step it has not reached before; a branch
+    needs its trunk's, then evaluates the surface at its own N and D."""
+    started = time.monotonic()
+    wsd = task.get("wsd")
+    surface = task["mock"]
+    assert wsd is not None and surface is not None
+    extend_sys_path(task["sys_path"])
+    data = build_data(task["data"], seed=task["seed"])
+    counts = count_parameters(build_model(task["model"], task["size_value"], data))
+    batch_tokens = task["training"]["batch_size"] * int(data.tokens_per_sample)
+    delay = float(surface.get("delay_s", 0.0))
+    fingerprint = wsd_runs.trunk_fingerprint(task)
+    loss: float | None = None
+    if wsd["role"] == "trunk":
+        total_steps = max(wsd["branch_steps"])
+        found = wsd_runs.latest_trunk_state(task)
+        done = int(found[1]["step"]) if found else 0
+        resumed_from = done or None
+        for step in sorted(wsd["branch_steps"]):
+            if step <= done:
+                continue
+            if ctx.is_cancelled():
+                return _mock_wsd_result(task, counts, done, batch_tokens, "cancelled", None, started, resumed_from, data)
+            time.sleep(delay * (step - done) / total_steps)
+            checkpoint.write_state_only(wsd_runs.branch_root(wsd, step), fingerprint, step)
+            done = step
+            ctx.progress(step, total_steps, step * batch_tokens, None, None, force=True)
+        return _mock_wsd_result(task, counts, total_steps, batch_tokens, "completed", None, started, resumed_from, data)
+    branch_step = wsd["branch_steps"][0]
+    wsd_runs.branch_state(task)  # the trunk's checkpoint at the branch step, or a clear failure
+    total_steps = max(1, math.ceil(task["n_tokens"] / batch_tokens))
+    time.sleep(delay * (total_steps - branch_step) / total_steps)
+    if ctx.is_cancelled():
+        return _mock_wsd_result(task, counts, branch_step, batch_tokens, "cancelled", None, started, branch_step, data)
+    ctx.progress(total_steps, total_steps, total_steps * batch_tokens, None, None, force=True)
+    loss = mock.noisy_loss(surface, counts.total, total_steps * batch_tokens, task["experiment_id"], task["training"]["lr"])
+    return _mock_wsd_result(task, counts, total_steps, batch_tokens, "completed", loss, started, branch_step, data)
+
+
+def _mock_wsd_result(task: TrainTask, counts: Any, steps: int, batch_tokens: int, status: RunStatus, loss: float | None,
+                     started: float, resumed_from: int | None, data: Any) -> TrainResult:
+    n_tokens = steps * batch_tokens
+    surface = task["mock"]
+    assert surface is not None
+    return train_result(
+        task, status=status, n_params=counts.total, n_params_embedding=counts.embedding, n_tokens=n_tokens, steps=steps,
+        tokens_per_step=batch_tokens, loss=loss, train_loss=loss, flops_measured=None, tokens_per_s=None,
+        wall_s=time.monotonic() - started,
+        curve=mock.mock_curve(surface, counts.total, n_tokens) if loss is not None else [], device="mock", world_size=1,
+        resumed_from_step=resumed_from, engine=None, error=None, epochs=epochs_seen(n_tokens, train_tokens(data)),
+    )
+
+
 def run_train(task: TrainTask, ctx: RunContext) -> TrainResult:
+    if task["mock"] is not None and task.get("wsd"):
+        return run_mock_wsd(task, ctx)
     if task["mock"] is not None:
         return run_mock_train(task, ctx)
     from .training import train  # imported lazily: the mock path needs no optimiser

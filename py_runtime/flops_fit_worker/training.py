@@ -42,7 +42,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import checkpoint
+from . import checkpoint, wsd as wsd_runs
 from .collectives import rank_and_world
 from .allocator import tune_malloc
 from .context import RunContext
@@ -201,6 +201,10 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
     record.n_params, record.n_params_embedding = counts.total, counts.embedding
     record.tokens_per_step = cfg.batch_size * int(data.tokens_per_sample)
     record.total_steps = total_steps = max(1, math.ceil(float(task["n_tokens"]) / record.tokens_per_step))
+    wsd = wsd_runs.wsd_of(task)
+    role = wsd["role"] if wsd else None
+    if wsd is not None and role == "trunk":  # a trunk ends at its last branch point
+        record.total_steps = total_steps = max(wsd["branch_steps"])
     if cfg.batch_size % world_size:
         raise ValueError(f"batch_size {cfg.batch_size} is not divisible by world_size {world_size}: "
                          f"every rank needs an equal share of the global batch")
@@ -217,12 +221,20 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
     model, optimizer = prepare(accelerator, model, lambda net: make_optimizer(net, cfg, fused=fused))
     record.engine = describe(settings, accelerator, per_rank_batch)
 
-    # Resume from this run's checkpoint if an earlier attempt left one.
-    resumed = checkpoint.load(accelerator, task, total_steps)
+    # Resume from this run's checkpoint if an earlier attempt left one; a WSD trunk from its
+    # latest checkpoint, a WSD branch from its trunk's checkpoint at its branch step.
+    found = (wsd_runs.latest_trunk_state(task) if role == "trunk"
+             else checkpoint.read_run_state(task, total_steps) or (wsd_runs.branch_state(task) if role == "branch" else None))
+    resumed: dict[str, Any] | None = None
+    if found is not None:
+        accelerator.load_state(found[0])
+        resumed = found[1]
     start_step = 0
     if resumed is not None:
         record.losses, record.curve = list(resumed["losses"]), list(resumed["curve"])
         start_step = record.step = record.resumed_from_step = int(resumed["step"])
+    if start_step >= total_steps:  # a trunk that had saved its last branch point before it was stopped
+        return "completed"
     if rank == 0:  # the other ranks train the same run: one tracker run per experiment
         record.tracker = RunTracker.open(task, record.resumed_from_step)
         record.tracker.describe({"n_params": counts.total, "n_params_embedding": counts.embedding,
@@ -235,6 +247,20 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
     if world_size > 1:
         batches = shard_batches(batches, rank, world_size)
 
+    def lr_at(step: int) -> float:
+        if wsd is None:
+            return get_lr(step, total_steps, cfg)
+        decay_start = wsd["branch_steps"][0] if role == "branch" else None
+        return wsd_runs.wsd_lr(step, total_steps, cfg.lr, cfg.min_lr_fraction, wsd["warmup_steps"], decay_start)
+
+    def save_resumable() -> None:
+        if role == "trunk" and task["checkpoint_dir"]:
+            checkpoint.save_in(accelerator, task["checkpoint_dir"], wsd_runs.trunk_fingerprint(task), record.step,
+                               record.losses, record.curve)
+        else:
+            checkpoint.save(accelerator, task, record.step, record.losses, record.curve)
+
+    branch_points = set(wsd["branch_steps"]) if wsd is not None and role == "trunk" else set()
     watch = StepWatch.for_device(accelerator, start_step, device)
     curve_every = max(1, total_steps // CURVE_POINTS)
     loop_started = last_checkpoint = time.monotonic()
@@ -249,14 +275,14 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
             ctx.progress(record.step, total_steps, record.step * record.tokens_per_step, record.losses[-1],
                          tokens_per_s, force=record.step == total_steps)
             for point in record.curve[record.curve_tracked:]:  # the tracker logs at the curve's cadence
-                record.tracker.log_point(point["step"], point["train_loss"], get_lr(point["step"] - 1, total_steps, cfg),
+                record.tracker.log_point(point["step"], point["train_loss"], lr_at(point["step"] - 1),
                                          point["tokens"], tokens_per_s)
             record.curve_tracked = len(record.curve)
         return any(cancel for cancel, _ in votes), any(save for _, save in votes)
 
     model.train()
     for step in range(start_step, total_steps):
-        lr = get_lr(step, total_steps, cfg)
+        lr = lr_at(step)
         for group in optimizer.param_groups:
             group["lr"] = lr
         inputs, targets = next_batch(batches, step, total_steps, record.tokens_per_step)
@@ -267,21 +293,28 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
             settings = settings.with_accumulation(int(accelerator.gradient_accumulation_steps))
             record.engine = describe(settings, accelerator, per_rank_batch)
         last = step + 1 == total_steps
-        if not (watch.due() or last):
+        branch_point = step + 1 in branch_points
+        if not (watch.due() or last or branch_point):
             continue
         # Rank 0's votes; the other ranks' contexts never cancel and their clocks do not count.
         votes = [float(ctx.is_cancelled()),
                  float(rank == 0 and bool(task["checkpoint_dir"]) and not last
                        and time.monotonic() - last_checkpoint >= cfg.checkpoint_interval_s)]
-        cancel, save = absorb(watch.drain(votes) if last else watch.close(votes))
+        cancel, save = absorb(watch.drain(votes) if last or branch_point else watch.close(votes))
+        if branch_point and wsd is not None:  # a WSD trunk: the checkpoint its branch starts from
+            checkpoint.save_in(accelerator, wsd_runs.branch_root(wsd, record.step), wsd_runs.trunk_fingerprint(task),
+                               record.step, record.losses, record.curve)
+            ctx.progress(record.step, total_steps, record.step * record.tokens_per_step, record.losses[-1], None, force=True)
+            last_checkpoint = time.monotonic()
         if (cancel or save) and not last:  # a run whose steps are all done completes
             absorb(watch.drain([0.0, 0.0]))  # every step done so far, recorded before it is saved
-            checkpoint.save(accelerator, task, record.step, record.losses, record.curve)
+            save_resumable()
             last_checkpoint = time.monotonic()
             if cancel:
                 return "cancelled"
 
-    record.loss = evaluate(model, data, loss_fn, cfg, accelerator, sharded)
+    if role != "trunk":  # a trunk is not a point: its loss before any cooldown is not fitted
+        record.loss = evaluate(model, data, loss_fn, cfg, accelerator, sharded)
     accelerator.free_memory()
     return "completed"
 

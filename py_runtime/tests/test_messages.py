@@ -59,6 +59,7 @@ CASES = [
     (messages.TrainTask, TRAIN_TASK),
     (messages.ProbeTask, PROBE_TASK),
     (messages.TrainingHyper, _nested(TRAIN_TASK, "training")),
+    (messages.WsdTask, _nested(TRAIN_TASK, "wsd")),
     (messages.MockSurface, _nested(TRAIN_TASK, "mock")),
     (messages.TrackingSettings, _nested(TRAIN_TASK, "tracking")),
     (messages.WandbSettings, _nested(TRAIN_TASK, "tracking", "wandb")),

@@ -11,6 +11,7 @@ import { RunDir } from "../store/run-dir.js";
 import { noLawReason } from "../fit/no-law.js";
 import { formatBacktest } from "../fitting/format-backtest.js";
 import { fitRequestKey } from "../sweep/stored-fit.js";
+import { runDirCost } from "../sweep/sweep-cost.js";
 
 export default class Fit extends BaseCommand {
   static override summary = "Fit scaling laws (Chinchilla approaches 1-3) to a run directory, a results.jsonl or a CSV.";
@@ -55,6 +56,7 @@ export default class Fit extends BaseCommand {
     progress.done();
     if (input.runDir) {
       const runDir = new RunDir(input.runDir);
+      result = { ...result, cost: runDirCost(runDir, input.definition) };
       runDir.writeJson(runDir.fit, { ...result, request: fitRequestKey(request, input.definition) });
     }
     const backtest = result.backtest ? `\n\n${formatBacktest(result.backtest)}` : "";

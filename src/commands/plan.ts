@@ -2,6 +2,8 @@ import { BaseCommand } from "../cli/base-command.js";
 import { configArg } from "../cli/shared-flags.js";
 import { loadConfig } from "../config/load.js";
 import { formatPlan } from "../sweep/format-plan.js";
+import { formatCost, formatTrunks } from "../sweep/format-trunks.js";
+import { plannedCost, trunkSummaries } from "../sweep/wsd-experiments.js";
 import { calibrationPlanOf, sweepFlops } from "../sweep/calibration-stage.js";
 import { formatCalibrationPlan } from "../sweep/format-calibration-plan.js";
 import { mockSurface, planSweep, poolProbe, workerPool } from "../sweep/run-sweep.js";
@@ -31,11 +33,16 @@ export default class Plan extends BaseCommand {
       const { plan, experiments, probe, planOptions } = await planSweep(loaded, plugin, poolProbe(async () => pool, plugin), resources, mockSurface(loaded, false));
       const calibration = loaded.config.training.lr === "calibrate" ? calibrationPlanOf(plan, probe, planOptions, loaded.config) : null;
       this.say(formatPlan(loaded.config.name ?? "", plan, experiments));
+      const cost = plannedCost(experiments);
+      const trunks = formatTrunks(experiments);
+      if (trunks) this.say(trunks);
+      this.say(formatCost(cost, false));
       if (calibration) this.say(formatCalibrationPlan(calibration, sweepFlops(experiments)));
       for (const warning of plan.warnings) this.note(`warning: ${warning}`);
       return {
         config: loaded.file, plugin: plugin.name, param_convention: loaded.config.param_convention, flops: loaded.config.flops, probe: probe.sizes, budgets: plan.budgets, experiments,
         ...(calibration ? { calibration: { ...calibration, sweep_flops: sweepFlops(experiments), lrs_provisional: true } } : {}),
+        schedule: loaded.config.training.schedule, cost, ...(trunks ? { trunks: trunkSummaries(experiments) } : {}),
         warnings: plan.warnings,
       };
     } finally {

@@ -138,6 +138,14 @@ export const TrainingConfig = z.strictObject({
   micro_batch_size: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
   /** torch.compile the model (through Accelerate; meant for GPU runs, recorded per run). */
   compile: z.boolean().default(false),
+  /**
+   * `cosine`: every point is its own run, its LR decaying to its own horizon. `wsd`:
+   * warmup–stable–decay: points sharing a model share one constant-LR trunk, and each point
+   * is a cooldown branching off it (docs/training.md, "WSD").
+   */
+  schedule: z.enum(["cosine", "wsd"]).default("cosine"),
+  /** wsd: each point's cooldown, as a fraction of its steps; (1 − sqrt) shape. */
+  cooldown_fraction: z.number().gt(0, "cooldown_fraction must be above 0").max(0.5, "cooldown_fraction must be at most 0.5").default(0.2),
 });
 
 /** The noiseless-plus-noise Chinchilla surface that `--mock` evaluates instead of training. */

@@ -22,6 +22,11 @@ export const FitOutputSchema = FitResultSchema.omit({ exclusions: true, param_co
   left_out: z.array(LeftOutSchema),
   /** The backtest (fitting/backtest.ts), when one was asked for (holdout). */
   backtest: BacktestSchema.optional(),
+  /**
+   * A run directory's training cost, measured (sweep/sweep-cost.ts): FLOPs its attempts
+   * trained, and what a cosine sweep of its completed points would (equal under cosine).
+   */
+  cost: z.object({ train_flops: z.number(), cosine_equivalent_flops: z.number() }).optional(),
 });
 
 /** What made a fit (sweep/stored-fit.ts reuses fit.json only for the same request). */

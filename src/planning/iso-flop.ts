@@ -10,6 +10,7 @@
  * N*(C) = sqrt(C / (6r)).
  */
 import type { ParamConvention } from "../fitting/index.js";
+import { sharedLadderPicks } from "./wsd.js";
 
 /** What the probe measured for one size value. */
 export interface SizeProbe {
@@ -33,6 +34,8 @@ export interface PlanOptions {
   paramConvention: ParamConvention;
   /** "measured" uses the probe's FLOPs per token for D = C / flops_per_token; "6nd" uses 6·N. */
   flops: "measured" | "6nd";
+  /** Put every budget's sizes on one shared ladder, so budgets share sizes (WSD trunks; planning/wsd.ts). */
+  shareSizes?: boolean;
 }
 
 export interface PlannedExperiment {
@@ -102,11 +105,15 @@ export function planIsoFlopSweep(probes: SizeProbe[], options: PlanOptions): Swe
   const smallest = candidates[0]!.n;
   const largest = candidates[candidates.length - 1]!.n;
   const budgets: BudgetPlan[] = [];
-  for (const budget of [...options.budgets].sort((a, b) => a - b)) {
+  const sortedBudgets = [...options.budgets].sort((a, b) => a - b);
+  const ladder = options.shareSizes
+    ? sharedLadderPicks(candidates.map((c) => c.n), sortedBudgets.map((b) => priorOptimalParams(b, options.tokensPerParam)), options.span, options.sizesPerBudget)
+    : null;
+  for (const [budgetIndex, budget] of sortedBudgets.entries()) {
     const prior = priorOptimalParams(budget, options.tokensPerParam);
     const lo = prior / options.span;
     const hi = prior * options.span;
-    const picked = spreadInWindow(candidates, lo, hi, options.sizesPerBudget);
+    const picked = ladder ? ladder[budgetIndex]!.map((index) => candidates[index]!) : spreadInWindow(candidates, lo, hi, options.sizesPerBudget);
     const label = budget.toExponential(2);
     if (lo < smallest || hi > largest) {
       warnings.push(

@@ -60,6 +60,10 @@ export const TrainingHyper = z.object({
   micro_batch_size: z.number().int().positive().nullable().optional(),
   /** torch.compile the model (absent = false). */
   compile: z.boolean().optional(),
+  /** The sweep's LR schedule (absent = cosine); under `wsd` the task's `wsd` says the run's part. */
+  schedule: z.enum(["cosine", "wsd"]).optional(),
+  /** wsd: the cooldown's share of each point's steps (absent under cosine). */
+  cooldown_fraction: z.number().optional(),
 });
 
 export const MockSurface = z.object({
@@ -102,6 +106,24 @@ export const TrackingSettings = z.object({
   wandb: WandbSettings.nullable(),
 });
 
+/**
+ * A run of a warmup–stable–decay sweep (docs/training.md, "WSD"): a `trunk` trains at the
+ * constant peak LR after warmup and saves a checkpoint at every branch step; a `branch`
+ * resumes from its trunk's checkpoint at its branch step and cools down to its own token
+ * budget with a (1 − sqrt) decay. Trunk and branches share seed, batch size and data order.
+ */
+export const WsdTask = z.object({
+  /** The trunk's id: a hash of everything that determines its training. */
+  trunk_id: z.string(),
+  role: z.enum(["trunk", "branch"]),
+  /** Linear warmup steps, the same on the trunk and every branch. */
+  warmup_steps: z.number().int().nonnegative(),
+  /** trunk: the steps at which it saves a branch checkpoint; branch: its own branch step. */
+  branch_steps: z.array(z.number().int().positive()),
+  /** The folder holding the trunk's checkpoints (`branch-<step>/` per branch point). */
+  trunk_dir: z.string(),
+});
+
 export const TrainTask = z.object({
   type: z.literal("task"),
   kind: z.literal("train"),
@@ -127,6 +149,8 @@ export const TrainTask = z.object({
   checkpoint_dir: z.string().nullable(),
   /** Trackers the run logs to (absent or null: none). Not part of the run's identity. */
   tracking: TrackingSettings.nullable().optional(),
+  /** Set on the trunk and branch runs of `training.schedule: wsd`; absent or null = one cosine run. */
+  wsd: WsdTask.nullable().optional(),
 });
 
 export const OrchestratorHeartbeat = z.object({ type: z.literal("heartbeat") });
@@ -299,6 +323,7 @@ export type TrainTask = z.infer<typeof TrainTask>;
 export type TrainingHyper = z.infer<typeof TrainingHyper>;
 export type TrackingSettings = z.infer<typeof TrackingSettings>;
 export type WandbSettings = z.infer<typeof WandbSettings>;
+export type WsdTask = z.infer<typeof WsdTask>;
 export type TrainEngine = z.infer<typeof TrainEngine>;
 export type MockSurface = z.infer<typeof MockSurface>;
 export type ToWorker = z.infer<typeof ToWorker>;

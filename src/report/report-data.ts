@@ -19,6 +19,7 @@ import { RunDir } from "../store/run-dir.js";
 import type { PlannedRow } from "./experiment-rows.js";
 import { packageVersion } from "./package-version.js";
 import { CALIBRATION_FILE, type CalibrationRecord } from "../sweep/calibration-stage.js";
+import { runDirCost, type SweepCost } from "../sweep/sweep-cost.js";
 
 export interface ReportData {
   runDir: string;
@@ -38,6 +39,9 @@ export interface ReportData {
   environment: Record<string, unknown>;
   /** calibration.json of `training.lr: calibrate`, when it belongs to the current definition. */
   calibration: CalibrationRecord | null;
+  /** WSD trunk attempts of the current definition (trunks.jsonl), and the measured cost of its runs. */
+  trunks: ResultRecord[];
+  cost: SweepCost | null;
 }
 
 export interface LoadOptions {
@@ -162,5 +166,12 @@ export function loadReportData(root: string, options: LoadOptions = {}): ReportD
     ...withBacktest(loadFit(runDir, config, records, options), runDir),
     environment: environment(runDir, config, records),
     calibration: currentCalibration(runDir, config),
+    ...trunksAndCost(runDir, config),
   };
+}
+
+function trunksAndCost(runDir: RunDir, config: Record<string, unknown> | null): Pick<ReportData, "trunks" | "cost"> {
+  const fingerprint = typeof config?.fingerprint === "string" ? config.fingerprint : null;
+  const trunks = existsSync(runDir.trunks) ? readJournal(runDir.trunks).records.filter((r) => fingerprint === null || r.fingerprint === fingerprint) : [];
+  return { trunks, cost: existsSync(runDir.results) ? runDirCost(runDir, fingerprint) : null };
 }

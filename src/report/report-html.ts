@@ -15,6 +15,7 @@ import { summaryHtml } from "./summary-html.js";
 import { lrCalibrationHtml } from "./lr-calibration-html.js";
 import { noiseFloor, rmsPct } from "./noise-floor.js";
 import { noiseFloorHtml } from "./noise-floor-html.js";
+import { wsdHtml } from "./wsd-html.js";
 
 export interface RenderedFigure {
   figure: Figure;
@@ -45,6 +46,7 @@ export function reportHtml(data: ReportData, figures: RenderedFigure[]): string 
     `<section id="figures"><h2>Figures</h2>${figuresHtml(figures)}</section>`,
     noiseFloorHtml(noiseFloor(data.records), rmsPct((data.fit?.approaches["3"]?.residuals ?? []).map((r) => (100 * (r.loss - r.predicted)) / r.predicted))),
     lrCalibrationHtml(data.calibration, trainingOf(data.config)),
+    wsdHtml(data.records, data.trunks, data.cost),
     `<section id="experiments"><h2>Experiments</h2>${experimentsHtml(rows)}</section>`,
     `<section id="config"><h2>Resolved config</h2>${configHtml(data.config)}</section>`,
     `<section id="environment"><h2>Environment</h2>${environmentHtml(data.environment)}</section>`,

@@ -17,6 +17,8 @@ export class RunDir {
   get config(): string { return join(this.root, "config.json"); }
   get plan(): string { return join(this.root, "plan.json"); }
   get results(): string { return join(this.root, "results.jsonl"); }
+  /** Attempts of WSD trunks (sweep/run-trunks.ts): not points, so kept out of results.jsonl. */
+  get trunks(): string { return join(this.root, "trunks.jsonl"); }
   get fit(): string { return join(this.root, "fit.json"); }
   get environment(): string { return join(this.root, "environment.json"); }
   get logs(): string { return join(this.root, "logs"); }

@@ -44,6 +44,16 @@ export function withoutSpeedOnly<T extends object>(training: T): Omit<T, (typeof
   return copy as Omit<T, (typeof TRAINING_SPEED_ONLY)[number]>;
 }
 
+/**
+ * The schedule's settings count only under `wsd`: a cosine sweep's definition is the one it
+ * had before schedules were configurable, so its run directories resume unchanged.
+ */
+function scheduleSettings<T extends { schedule?: string; cooldown_fraction?: number }>(training: T): Omit<T, "schedule" | "cooldown_fraction"> | T {
+  if (training.schedule === "wsd") return training;
+  const { schedule: _schedule, cooldown_fraction: _cooldown, ...rest } = training;
+  return rest;
+}
+
 export interface DefinitionSource {
   config: Pick<SweepConfig, "training">;
   plugin: { name: string; model: ModelSpec; data: DataSpec; loss: LossSpec };
@@ -58,7 +68,7 @@ export function sweepDefinition(source: DefinitionSource): SweepDefinition {
     model: source.plugin.model,
     data: source.plugin.data,
     loss: source.plugin.loss,
-    training: withoutSpeedOnly(source.config.training),
+    training: scheduleSettings(withoutSpeedOnly(source.config.training)),
     flops: source.flops,
     mock: source.mock ? (surface as Record<string, number>) : null,
   };

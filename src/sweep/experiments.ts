@@ -8,6 +8,7 @@ import { experimentId } from "../store/experiment-id.js";
 import { epochsOf } from "../fit/epochs.js";
 import { withoutSpeedOnly } from "../store/sweep-definition.js";
 import type { LrRule } from "../planning/lr-calibration.js";
+import { assignTrunks } from "./wsd-experiments.js";
 
 export interface Experiment extends PlannedExperiment {
   experiment_id: string;
@@ -18,6 +19,20 @@ export interface Experiment extends PlannedExperiment {
   epochs: number | null;
   /** The run's seed: the config's seed plus the repeat's index (planning.seeds). */
   seed: number;
+  /** Under `training.schedule: wsd`: the trunk this point branches off, and where (planning/wsd.ts). */
+  wsd?: ExperimentBranch;
+}
+
+export interface ExperimentBranch {
+  trunk_id: string;
+  /** The trunk step at which this point's cooldown starts, and the point's last step. */
+  branch_step: number;
+  total_steps: number;
+  /** Tokens the trunk had trained at the branch step. */
+  branch_tokens: number;
+  tokens_per_step: number;
+  /** The trunk's linear warmup, in steps. */
+  warmup_steps: number;
 }
 
 export interface ExperimentContext {
@@ -36,16 +51,27 @@ export interface ExperimentContext {
 export function buildExperiments(plan: { budgets: ReadonlyArray<{ experiments: readonly PlannedExperiment[] }> }, context: ExperimentContext): Experiment[] {
   const { config, plugin } = context;
   const seeds = [...Array(config.planning.seeds).keys()].map((i) => config.seed + i);
-  return plan.budgets.flatMap((budget) =>
+  const wsd = config.training.schedule === "wsd";
+  // Under WSD the points of one size share a trunk, so they share the hyper-parameters of
+  // its shortest point (batch size `auto` scales with tokens: the shortest keeps its steps).
+  const shortestTokens = new Map<number, number>();
+  for (const budget of plan.budgets) {
+    for (const planned of budget.experiments) {
+      const tokens = Math.round(planned.n_tokens);
+      shortestTokens.set(planned.size_value, Math.min(shortestTokens.get(planned.size_value) ?? Infinity, tokens));
+    }
+  }
+  const built = plan.budgets.flatMap((budget) =>
     budget.experiments.flatMap((planned) => seeds.map((seed) => {
       const nTokens = Math.round(planned.n_tokens);
-      const training = resolveHyper(config.training, {
+      const resolved = resolveHyper(config.training, {
         nParams: planned.n_params_total,
-        nTokens,
+        nTokens: wsd ? shortestTokens.get(planned.size_value)! : nTokens,
         tokensPerSample: context.tokensPerSample,
         threads: context.threadsPerWorker,
         lrRule: context.lrRule ?? null,
       });
+      const training = wsd ? { ...resolved, schedule: "wsd" as const, cooldown_fraction: config.training.cooldown_fraction } : resolved;
       // Threads, checkpoint cadence, micro-batches and compile change speed, not results (up
       // to float rounding): not part of the identity (store/sweep-definition.ts).
       const identityHyper = withoutSpeedOnly(training);
@@ -64,4 +90,5 @@ export function buildExperiments(plan: { budgets: ReadonlyArray<{ experiments: r
       return { ...planned, n_tokens: nTokens, experiment_id: id, training, epochs: epochsOf(nTokens, context.trainTokens ?? null), seed };
     })),
   );
+  return wsd ? assignTrunks(built, { ...context, identity: (experiment) => ({ model: plugin.model, data: plugin.data, loss: plugin.loss, processes: config.scheduler.processes, mock: context.mock, seed: experiment.seed, size_value: experiment.size_value }) }) : built;
 }

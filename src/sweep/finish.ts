@@ -9,6 +9,8 @@ import { readJournal } from "../store/journal.js";
 import { WriteFailure } from "../store/write-failure.js";
 import type { SweepOutcome } from "./run-sweep.js";
 import { fitRequestKey, storedFit, storedReport } from "./stored-fit.js";
+import { runDirCost, type SweepCost } from "./sweep-cost.js";
+import { formatCost } from "./format-trunks.js";
 import { formatVerdict, sweepVerdict, type FailedRun } from "./sweep-verdict.js";
 import { fitSummary } from "../tracking/fit-summary.js";
 import { logFitSummary, type SummaryRunOptions } from "../tracking/summary-run.js";
@@ -36,6 +38,8 @@ export interface SweepJson {
   problems: string[];
   /** What W&B or TensorBoard could not log (each distinct warning once; docs/tracking.md). Empty when all logged. */
   tracking_warnings: string[];
+  /** Training FLOPs this sweep definition's runs trained, measured, and a cosine sweep of the same points' (sweep/sweep-cost.ts). */
+  cost: SweepCost;
 }
 
 /** `tracking`: log a new fit to the sweep's summary run (config `tracking`). */
@@ -49,7 +53,7 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tr
   try {
     if (!reused) {
       const input = readFitInput(runDir.root);
-      fit = fitRows(input.rows, request, input.notes);
+      fit = { ...fitRows(input.rows, request, input.notes), cost: runDirCost(runDir, outcome.fingerprint) };
       runDir.writeJson(runDir.fit, { ...fit, request: key });
     } else fit = reused;
     fitText = `${formatFitSummary(fit)}\n\n${formatChinchillaTable(fit, "markdown")}`;
@@ -79,6 +83,7 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tr
     ? await logFitSummary(fitSummary(fit, "error" in report ? [] : report.files), tracking)
     : [];
   const records = readJournal(runDir.results).records;
+  const cost = runDirCost(runDir, outcome.fingerprint);
   const verdict = sweepVerdict(records, new Set(outcome.experimentIds), outcome.budgets, fit, runDir);
   // An interrupted sweep is incomplete by choice (exit 130), not a failure.
   const problems = outcome.interrupted ? [] : verdict.problems;
@@ -98,13 +103,15 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tr
     failures: verdict.failures,
     problems,
     tracking_warnings: [...new Set([...trackingWarnings(outcome.records), ...summaryWarnings])],
+    cost,
   };
   const head = `sweep ${outcome.interrupted ? "interrupted" : "finished"}: ${outcome.completed} completed, ${outcome.failed} failed, ` +
     `${outcome.cancelled} cancelled, ${outcome.skipped} skipped (already done) on ${outcome.workers} workers\nrun directory: ${runDir.root}`;
+  const costText = `\n${formatCost(cost, true)}`;
   const planText = outcome.planWarnings.length > 0 ? `\n\nPlan warnings:\n${outcome.planWarnings.map((w) => `  - ${w}`).join("\n")}` : "";
   const reportText = "error" in report ? `no report: ${report.error}` : `report: ${report.files[0]}`;
   const verdictText = formatVerdict({ failures: verdict.failures, problems }, runDir.root);
   // The runs' tracking warnings were shown as they came (tracking-warnings.ts); the summary run's are new.
   const trackingText = summaryWarnings.map((warning) => `\n\ntracking: ${warning}`).join("");
-  return { json, text: `${head}${planText}\n\n${fitText}\n\n${reportText}${trackingText}${verdictText ? `\n\n${verdictText}` : ""}`, failed: problems.length > 0 };
+  return { json, text: `${head}${costText}${planText}\n\n${fitText}\n\n${reportText}${trackingText}${verdictText ? `\n\n${verdictText}` : ""}`, failed: problems.length > 0 };
 }

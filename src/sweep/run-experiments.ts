@@ -41,6 +41,8 @@ export interface RunOptions {
   onError?(record: ResultRecord): void;
   /** Called once when the journal fails to record (e.g. to cancel the running experiments). */
   onFatal?(error: unknown): void;
+  /** Adds fields to an attempt's record before it is journalled (e.g. a WSD branch's trunk). */
+  decorate?(experiment: Experiment, record: ResultRecord): ResultRecord;
 }
 
 export interface RunSummary {
@@ -50,7 +52,7 @@ export interface RunSummary {
   records: ResultRecord[];
 }
 
-function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Outcome, options: Pick<RunOptions, "mock" | "fingerprint">): ResultRecord | null {
+export function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Outcome, options: Pick<RunOptions, "mock" | "fingerprint">): ResultRecord | null {
   const base = {
     experiment_id: experiment.experiment_id,
     attempt,
@@ -92,7 +94,7 @@ function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Out
 }
 
 /** Whether another attempt could succeed: crashes and hangs yes, a diverged or OOM run no. */
-function isRetryable(outcome: Outcome): boolean {
+export function isRetryable(outcome: Outcome): boolean {
   if (outcome.kind === "lost") return true; // handed back or crashed: either may succeed elsewhere
   if (outcome.kind === "task_error") return outcome.message.code === "exception";
   return false;
@@ -112,9 +114,10 @@ export async function runExperiments(pool: Executor, experiments: Experiment[], 
         (progress) => options.observer?.onProgress?.(experiment, progress),
         () => options.observer?.onStart?.(experiment, attempt),
       );
-      const record = recordFromOutcome(experiment, attempt, outcome, options);
-      if (!record || fatal) return;
+      const plain = recordFromOutcome(experiment, attempt, outcome, options);
+      if (!plain || fatal) return;
       if (!(outcome.kind === "lost" && outcome.handedBack)) attemptsHere += 1;
+      const record = options.decorate ? options.decorate(experiment, plain) : plain;
       const willRetry = record.status === "failed" && isRetryable(outcome) && attemptsHere < options.maxAttempts && !options.signal?.aborted;
       try {
         journal.append(record);

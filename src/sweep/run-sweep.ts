@@ -28,6 +28,8 @@ import { RunDir } from "../store/run-dir.js";
 import { RunLock } from "../store/run-lock.js";
 import { definitionFingerprint, sweepDefinition } from "../store/sweep-definition.js";
 import { buildExperiments, type Experiment } from "./experiments.js";
+import { runTrunks } from "./run-trunks.js";
+import type { Trunk } from "./wsd-experiments.js";
 import { epochsWarning } from "../fit/epochs.js";
 import { assertSomeSizeBuilds, assertTrainable, unbuildableWarning } from "./preflight.js";
 import { LazyPool } from "./lazy-pool.js";
@@ -132,6 +134,7 @@ export async function planSweep(loaded: LoadedConfig, plugin: ResolvedPlugin, pr
     span: config.planning.span,
     paramConvention: config.param_convention,
     flops: flopsAccounting(config.flops, mock),
+    shareSizes: config.training.schedule === "wsd",
   };
   const chosen = [...new Set(planIsoFlopSweep(counted.sizes, planOptions).budgets.flatMap((b) => b.experiments.map((e) => e.size_value)))].sort((a, b) => a - b);
   const stepped = await probe(chosen, true);
@@ -272,7 +275,22 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
       progress_interval_s: 1,
       checkpoint_dir: mock ? null : join(runDir.checkpoints, experiment.experiment_id),
       tracking: taskTracking(tracking, experiment.experiment_id),
+      ...(experiment.wsd ? { wsd: { trunk_id: experiment.wsd.trunk_id, role: "branch" as const, warmup_steps: experiment.wsd.warmup_steps, branch_steps: [experiment.wsd.branch_step], trunk_dir: trunkDir(experiment.wsd.trunk_id) } } : {}),
     });
+    const trunkDir = (trunkId: string) => join(runDir.checkpoints, trunkId);
+    const trunkTask = (trunk: Trunk, attempt: number, branchSteps: number[]): TrainTask => {
+      const first = trunk.branches[0]!;
+      const branch = task(first, attempt);
+      return {
+        ...branch, task_id: `${trunk.trunk_id}#${attempt}`, experiment_id: trunk.trunk_id,
+        n_tokens: Math.max(...branchSteps) * first.wsd!.tokens_per_step, budget_flops: Math.max(...trunk.branches.map((b) => b.budget_flops)),
+        checkpoint_dir: mock ? null : join(trunkDir(trunk.trunk_id), "periodic"),
+        wsd: { ...branch.wsd!, role: "trunk", branch_steps: branchSteps },
+        // A trunk is not a point of the law: it logs to no tracker run (a W&B runs export
+        // would read it back as one), and never to its first branch's.
+        tracking: null,
+      };
+    };
     const runOptions = {
       maxAttempts: config.scheduler.max_attempts,
       task,
@@ -291,8 +309,19 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
       // The journal cannot record (disk full): stop everything, nothing more can be kept.
       onFatal: stop,
     };
-    const run = async (list: Experiment[]): Promise<RunSummary> =>
-      list.length === 0 ? { completed: 0, failed: 0, cancelled: 0, records: [] } : runExperiments(await pool.get(), list, journal, runOptions);
+    const run = async (list: Experiment[]): Promise<RunSummary> => {
+      if (list.length === 0) return { completed: 0, failed: 0, cancelled: 0, records: [] };
+      if (config.training.schedule !== "wsd") return runExperiments(await pool.get(), list, journal, runOptions);
+      const trunkJournal = new Journal(runDir.trunks);
+      try {
+        return await runTrunks(await pool.get(), list, journal, {
+          ...runOptions, trunkDir, trunkTask, trunkJournal,
+          onTrunkDone: (trunk) => rmSync(trunkDir(trunk.trunk_id), { recursive: true, force: true }),
+        });
+      } finally {
+        trunkJournal.close();
+      }
+    };
     const experimentContext = { config, plugin, tokensPerSample: planned.probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock, trainTokens: planned.probe.trainTokens, lrRule: null as LrRule | null };
     if (config.training.lr === "calibrate") {
       experimentContext.lrRule = await calibrateLearningRate(plan, {

@@ -1,0 +1,148 @@
+/**
+ * Runs a WSD sweep (docs/training.md, "WSD"): each trunk is one task on the pool; as the
+ * trunk saves the checkpoint at a branch point, that branch becomes an ordinary task (resume
+ * from the checkpoint, cool down, evaluate) that any worker may take while the trunk goes on.
+ *
+ * Crash safety: a trunk attempt that is lost (worker killed, hang) is retried and resumes from
+ * its latest checkpoint; a branch is an experiment like any other (runExperiments: journalled
+ * before anyone is told, retried when lost). On a resumed sweep, a branch whose checkpoint
+ * exists starts at once and a trunk runs only for branches that still lack theirs; completed
+ * branches are never passed here. A trunk's checkpoints are removed once all its branches
+ * have completed. Trunk attempts are recorded in their own journal (trunks.jsonl), never
+ * among the points the fit reads.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { TrainTask } from "../protocol/messages.js";
+import type { Executor } from "../scheduler/executor.js";
+import type { Journal } from "../store/journal.js";
+import type { ResultRecord } from "../store/record.js";
+import type { Experiment } from "./experiments.js";
+import { isRetryable, recordFromOutcome, runExperiments, type RunOptions, type RunSummary } from "./run-experiments.js";
+import { trunksOf, type Trunk } from "./wsd-experiments.js";
+
+export interface TrunkRunOptions extends RunOptions {
+  /** Where a trunk keeps its checkpoints (`branch-<step>/` per branch point). */
+  trunkDir(trunkId: string): string;
+  /** The trunk's task for one attempt, saving checkpoints at `branchSteps`. */
+  trunkTask(trunk: Trunk, attempt: number, branchSteps: number[]): TrainTask;
+  /** Where trunk attempts are recorded (trunks.jsonl). */
+  trunkJournal: Journal;
+  /** Called once every branch of a trunk given here has completed (e.g. remove its checkpoints). */
+  onTrunkDone?(trunk: Trunk): void;
+}
+
+/** The branch's fields in its record: its trunk, where it branched, and the FLOPs this attempt trained. */
+export function branchRecord(experiment: Experiment, record: ResultRecord): ResultRecord {
+  const wsd = experiment.wsd;
+  if (!wsd) return record;
+  return { ...record, schedule: "wsd", trunk_id: wsd.trunk_id, branch_step: wsd.branch_step, branch_tokens: wsd.branch_tokens, train_flops: trainedFlops(record) };
+}
+
+/** FLOPs an attempt trained itself: its run's FLOPs less the steps it resumed from (a trunk's, or its own checkpoint's). */
+export function trainedFlops(record: ResultRecord): number | null {
+  const flops = record.flops_measured ?? record.flops_6nd;
+  const steps = record.steps ?? null;
+  if (flops === null || flops === undefined || !steps) return null;
+  return (flops * (steps - (record.resumed_from_step ?? 0))) / steps;
+}
+
+/** Whether the trunk's checkpoint at `step` is on disk (the worker checks whose it is). */
+export function branchPointSaved(trunkDir: string, step: number): boolean {
+  return existsSync(join(trunkDir, `branch-${step}`, "checkpoint", "run.json"));
+}
+
+export async function runTrunks(pool: Executor, experiments: Experiment[], journal: Journal, options: TrunkRunOptions): Promise<RunSummary> {
+  const summary: RunSummary = { completed: 0, failed: 0, cancelled: 0, records: [] };
+  const trunkAttempts = new Map<string, number>();
+  for (const record of options.trunkJournal.existing) trunkAttempts.set(record.experiment_id, Math.max(trunkAttempts.get(record.experiment_id) ?? 0, record.attempt));
+  const branchOptions: RunOptions = { ...options, decorate: branchRecord };
+  const add = (part: RunSummary) => {
+    summary.completed += part.completed;
+    summary.failed += part.failed;
+    summary.cancelled += part.cancelled;
+    summary.records.push(...part.records);
+  };
+
+  const runTrunk = async (trunk: Trunk): Promise<void> => {
+    const dir = options.trunkDir(trunk.trunk_id);
+    const launched = new Set<string>();
+    const runs: Array<Promise<RunSummary>> = [];
+    const launch = (branch: Experiment) => {
+      launched.add(branch.experiment_id);
+      runs.push(runExperiments(pool, [branch], journal, branchOptions));
+    };
+    const launchReady = () => {
+      for (const branch of trunk.branches) {
+        if (!launched.has(branch.experiment_id) && branchPointSaved(dir, branch.wsd!.branch_step)) launch(branch);
+      }
+    };
+    launchReady();
+    const needed = trunk.branches.filter((b) => !launched.has(b.experiment_id));
+    if (needed.length > 0) {
+      const failure = await runTrunkAttempts(pool, trunk, needed, trunkAttempts.get(trunk.trunk_id) ?? 0, options, launchReady);
+      launchReady();
+      for (const branch of trunk.branches.filter((b) => !launched.has(b.experiment_id))) {
+        if (failure === null) launch(branch); // the trunk completed: the worker names a missing checkpoint
+        else if (failure !== "stopped") add(recordTrunkFailure(branch, failure, journal, options));
+      }
+    }
+    const parts = await Promise.all(runs);
+    parts.forEach(add);
+    const completed = parts.reduce((sum, part) => sum + part.completed, 0);
+    if (completed === trunk.branches.length) options.onTrunkDone?.(trunk);
+  };
+
+  const outcomes = await Promise.allSettled(trunksOf(experiments).map(runTrunk));
+  const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (rejected) throw rejected.reason;
+  return summary;
+}
+
+/** Runs the trunk until it completes (null), fails for good (its error), or the sweep stops ("stopped"). */
+async function runTrunkAttempts(pool: Executor, trunk: Trunk, needed: Experiment[], previous: number, options: TrunkRunOptions, onSaved: () => void): Promise<string | null> {
+  const steps = [...new Set(needed.map((b) => b.wsd!.branch_step))].sort((a, b) => a - b);
+  const asExperiment = trunkExperiment(trunk, steps);
+  let attempt = previous;
+  let counted = 0; // attempts that used up one of max_attempts (a run its worker handed back does not)
+  for (;;) {
+    if (options.signal?.aborted) return "stopped";
+    attempt += 1;
+    const outcome = await pool.run(options.trunkTask(trunk, attempt, steps), () => onSaved());
+    const plain = recordFromOutcome(asExperiment, attempt, outcome, options);
+    if (!plain) return "stopped";
+    if (!(outcome.kind === "lost" && outcome.handedBack)) counted += 1;
+    const record: ResultRecord = { ...plain, role: "trunk", schedule: "wsd", trunk_id: trunk.trunk_id, branch_steps: steps, train_flops: trainedFlops(plain) };
+    try {
+      options.trunkJournal.append(record);
+    } catch (error) {
+      options.onFatal?.(error);
+      throw error;
+    }
+    if (record.status === "completed") return null;
+    if (record.status === "cancelled" || options.signal?.aborted) return "stopped";
+    if (record.status === "failed" && isRetryable(outcome) && counted < options.maxAttempts) continue;
+    return `trunk ${trunk.trunk_id} ${record.status}: ${(record.error ?? "").split("\n")[0]}`;
+  }
+}
+
+/** The trunk as the record builder sees an experiment: its size, its steps' tokens, the largest budget it serves. */
+function trunkExperiment(trunk: Trunk, steps: number[]): Experiment {
+  const first = trunk.branches[0]!;
+  const last = Math.max(...steps);
+  return {
+    ...first, experiment_id: trunk.trunk_id, n_tokens: last * first.wsd!.tokens_per_step,
+    budget_flops: Math.max(...trunk.branches.map((b) => b.budget_flops)),
+  };
+}
+
+/** A branch whose trunk failed for good: recorded failed (a resumed sweep tries again). */
+function recordTrunkFailure(branch: Experiment, error: string, journal: Journal, options: TrunkRunOptions): RunSummary {
+  const attempt = (options.previousAttempts.get(branch.experiment_id) ?? 0) + 1;
+  const plain = recordFromOutcome(branch, attempt, { kind: "lost", reason: error, logTail: "", workerId: "" }, options)!;
+  const record = branchRecord(branch, { ...plain, worker: null });
+  journal.append(record);
+  options.onError?.(record);
+  options.observer?.onRecord?.(branch, record, false);
+  return { completed: 0, failed: 1, cancelled: 0, records: [record] };
+}

@@ -1,0 +1,55 @@
+/**
+ * The measured training cost of a sweep (`cost` in `sweep --json` and fit.json): the FLOPs
+ * its attempts trained, and what a cosine sweep of the same completed points would have
+ * trained (each point's own FLOPs, once). Under cosine the two agree up to retries; under
+ * WSD (docs/training.md, "WSD") the spent side is the trunks plus the cooldowns.
+ *
+ * An attempt trained its run's FLOPs less the steps it resumed from (`train_flops` on WSD
+ * records; a cosine record that resumed its own checkpoint is counted the same way). An
+ * attempt that produced no result (a lost worker) has no measurement and adds nothing.
+ */
+import { existsSync } from "node:fs";
+import { readJournal } from "../store/journal.js";
+import type { ResultRecord } from "../store/record.js";
+import type { RunDir } from "../store/run-dir.js";
+import type { SweepCost } from "../planning/wsd.js";
+
+export type { SweepCost } from "../planning/wsd.js";
+
+/** FLOPs an attempt trained itself: its recorded `train_flops`, else its run's FLOPs less the steps it resumed from. */
+export function attemptTrainFlops(record: ResultRecord): number {
+  const recorded = (record as { train_flops?: unknown }).train_flops;
+  if (typeof recorded === "number") return recorded;
+  const flops = record.flops_measured ?? record.flops_6nd;
+  const steps = record.steps ?? null;
+  if (flops === null || flops === undefined) return 0;
+  if (!steps) return flops;
+  return (flops * (steps - (record.resumed_from_step ?? 0))) / steps;
+}
+
+/**
+ * The cost of the points in `records` (results.jsonl) and the trunk attempts in `trunks`
+ * (trunks.jsonl), counting only records `belongs` accepts (e.g. this sweep definition's).
+ */
+export function measuredCost(records: readonly ResultRecord[], trunks: readonly ResultRecord[], belongs: (record: ResultRecord) => boolean = () => true): SweepCost {
+  let train = 0;
+  const pointFlops = new Map<string, number>();
+  for (const record of [...records, ...trunks]) {
+    if (!belongs(record)) continue;
+    train += attemptTrainFlops(record);
+  }
+  for (const record of records) {
+    if (!belongs(record) || record.status !== "completed") continue;
+    const flops = record.flops_measured ?? record.flops_6nd;
+    if (typeof flops === "number") pointFlops.set(record.experiment_id, flops);
+  }
+  const cosine = [...pointFlops.values()].reduce((sum, flops) => sum + flops, 0);
+  return { train_flops: train, cosine_equivalent_flops: cosine };
+}
+
+/** The measured cost of a run directory's runs of one sweep definition (null: every record). */
+export function runDirCost(runDir: RunDir, definition: string | null): SweepCost {
+  const belongs = (record: ResultRecord) => definition === null || record.fingerprint === definition;
+  const trunks = existsSync(runDir.trunks) ? readJournal(runDir.trunks).records : [];
+  return measuredCost(readJournal(runDir.results).records, trunks, belongs);
+}
