@@ -1,17 +1,17 @@
 /**
- * `flops-fit sweep`, minus the rendering: lock the run directory → check that it holds
- * this sweep definition → probe (or read the probe cache) → plan → train every experiment
- * not already completed → record. The fit and the report are separate steps the command
- * runs afterwards, from the run directory alone. Workers start only when something needs
- * them, so a resumed sweep with nothing left to do starts none.
+ * `flops-fit sweep`, minus the rendering, as one pipeline: lock the run directory → check that
+ * it holds this sweep definition → probe (or read the probe cache) → plan → calibrate the
+ * learning rate (`training.lr: calibrate`) → the pending runs (not already completed) →
+ * execute them on the executor (execute-runs.ts) → refine the grids → the outcome. The fit and
+ * the report are separate steps the command runs afterwards, from the run directory alone.
+ * Workers (local processes or SLURM pilots, start-executor.ts) start only when something
+ * needs them, so a resumed sweep with nothing left to do starts none.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
 import { candidateSizeValues } from "../planning/size-grid.js";
 import { planIsoFlopSweep, type SweepPlan } from "../planning/iso-flop.js";
 import { resolvePlugin, type ResolvedPlugin } from "../plugins/registry.js";
-import type { MockSurface, TrainTask } from "../protocol/messages.js";
+import type { MockSurface } from "../protocol/messages.js";
 import { accelerateSetup } from "../scheduler/accelerate-launch.js";
 import { WorkerPool } from "../scheduler/pool.js";
 import { pilotResources, planResources, type Resources } from "../scheduler/resources.js";
@@ -19,7 +19,8 @@ import type { Backend } from "../scheduler/executor.js";
 import { startExecutor } from "./start-executor.js";
 
 export { workerPool } from "./start-executor.js";
-import { runExperiments, type RunObserver, type RunSummary } from "./run-experiments.js";
+import type { RunObserver, RunSummary } from "./run-experiments.js";
+import { executeCalibrationRuns, executeRuns, type ExecuteContext } from "./execute-runs.js";
 import { Journal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
 import { ProbeCache } from "../store/probe-cache.js";
@@ -28,8 +29,6 @@ import { RunDir } from "../store/run-dir.js";
 import { RunLock } from "../store/run-lock.js";
 import { definitionFingerprint, sweepDefinition } from "../store/sweep-definition.js";
 import { buildExperiments, type Experiment } from "./experiments.js";
-import { runTrunks } from "./run-trunks.js";
-import type { Trunk } from "./wsd-experiments.js";
 import { epochsWarning } from "../fit/epochs.js";
 import { assertSomeSizeBuilds, assertTrainable, unbuildableWarning } from "./preflight.js";
 import { LazyPool } from "./lazy-pool.js";
@@ -37,7 +36,7 @@ import { probeSizes, type ProbeOutcome } from "./probe.js";
 import { refineSweep } from "./refine-sweep.js";
 import { calibrateLearningRate } from "./calibration-stage.js";
 import type { LrRule } from "../planning/lr-calibration.js";
-import { sweepName, taskTracking } from "../tracking/task-tracking.js";
+import { sweepName } from "../tracking/task-tracking.js";
 
 export interface SweepOptions {
   outDir: string;
@@ -253,85 +252,16 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
     let { experiments } = planned;
     // Completed runs of this definition only (after --extend an experiment may recur in another).
     const ofDefinition = fingerprintOf(checked.definitions);
-    const previousAttempts = attemptsOf(journal.existing);
-    const tracking = { tracking: config.tracking, runDir: runDir.root, sweep: sweepName(config.name, runDir.root), fingerprint };
-    const task = (experiment: Experiment, attempt: number): TrainTask => ({
-      type: "task",
-      kind: "train",
-      task_id: `${experiment.experiment_id}#${attempt}`,
-      experiment_id: experiment.experiment_id,
-      attempt,
-      seed: experiment.seed,
-      model: plugin.model,
-      size_value: experiment.size_value,
-      data: plugin.data,
-      loss: plugin.loss,
-      n_tokens: experiment.n_tokens,
-      budget_flops: experiment.budget_flops,
-      training: experiment.training,
-      mock,
-      device: resources.device,
-      sys_path: plugin.sysPath,
-      progress_interval_s: 1,
-      checkpoint_dir: mock ? null : join(runDir.checkpoints, experiment.experiment_id),
-      tracking: taskTracking(tracking, experiment.experiment_id),
-      ...(experiment.wsd ? { wsd: { trunk_id: experiment.wsd.trunk_id, role: "branch" as const, warmup_steps: experiment.wsd.warmup_steps, branch_steps: [experiment.wsd.branch_step], trunk_dir: trunkDir(experiment.wsd.trunk_id) } } : {}),
-    });
-    const trunkDir = (trunkId: string) => join(runDir.checkpoints, trunkId);
-    const trunkTask = (trunk: Trunk, attempt: number, branchSteps: number[]): TrainTask => {
-      const first = trunk.branches[0]!;
-      const branch = task(first, attempt);
-      return {
-        ...branch, task_id: `${trunk.trunk_id}#${attempt}`, experiment_id: trunk.trunk_id,
-        n_tokens: Math.max(...branchSteps) * first.wsd!.tokens_per_step, budget_flops: Math.max(...trunk.branches.map((b) => b.budget_flops)),
-        checkpoint_dir: mock ? null : join(trunkDir(trunk.trunk_id), "periodic"),
-        wsd: { ...branch.wsd!, role: "trunk", branch_steps: branchSteps },
-        // A trunk is not a point of the law: it logs to no tracker run (a W&B runs export
-        // would read it back as one), and never to its first branch's.
-        tracking: null,
-      };
-    };
-    const runOptions = {
-      maxAttempts: config.scheduler.max_attempts,
-      task,
-      previousAttempts,
-      mock: options.mock,
-      fingerprint,
-      observer,
-      signal: options.signal,
-      // A checkpoint only serves a retry; once the result is recorded it is dead weight.
-      onCompleted: (experiment: Experiment) => rmSync(join(runDir.checkpoints, experiment.experiment_id), { recursive: true, force: true }),
-      onError: (record: ResultRecord) => {
-        const file = runDir.errorLog(record.experiment_id, record.attempt);
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, `${record.error}\n`);
-      },
-      // The journal cannot record (disk full): stop everything, nothing more can be kept.
-      onFatal: stop,
-    };
-    const run = async (list: Experiment[]): Promise<RunSummary> => {
-      if (list.length === 0) return { completed: 0, failed: 0, cancelled: 0, records: [] };
-      if (config.training.schedule !== "wsd") return runExperiments(await pool.get(), list, journal, runOptions);
-      const trunkJournal = new Journal(runDir.trunks);
-      try {
-        return await runTrunks(await pool.get(), list, journal, {
-          ...runOptions, trunkDir, trunkTask, trunkJournal,
-          onTrunkDone: (trunk) => rmSync(trunkDir(trunk.trunk_id), { recursive: true, force: true }),
-        });
-      } finally {
-        trunkJournal.close();
-      }
-    };
+    const tasks = { plugin, mock, device: resources.device, runDir, tracking: { tracking: config.tracking, runDir: runDir.root, sweep: sweepName(config.name, runDir.root), fingerprint } };
+    const execution: ExecuteContext = { config, tasks, journal, previousAttempts: attemptsOf(journal.existing), fingerprint, observer, signal: options.signal, onFatal: stop };
+    const execute = async (list: Experiment[]) => executeRuns(await pool.get(), list, execution);
     const experimentContext = { config, plugin, tokensPerSample: planned.probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock, trainTokens: planned.probe.trainTokens, lrRule: null as LrRule | null };
     if (config.training.lr === "calibrate") {
       experimentContext.lrRule = await calibrateLearningRate(plan, {
         config, plugin, runDir, fingerprint, mock, probe: planned.probe, planOptions, threadsPerWorker: resources.threadsPerWorker, resume: options.resume,
         sweepRecords: journal.existing, fingerprintOf: ofDefinition, sweepExperiments: experiments,
         run: async (list, calibrationJournal, onRecord) =>
-          runExperiments(await pool.get(), list, calibrationJournal, {
-            ...runOptions, previousAttempts: attemptsOf(calibrationJournal.existing), observer: { onRecord },
-            task: (experiment, attempt) => ({ ...task(experiment, attempt), tracking: taskTracking(tracking, experiment.experiment_id, "lr_calibration") }),
-          }),
+          executeCalibrationRuns(await pool.get(), list, calibrationJournal, onRecord, execution, attemptsOf(calibrationJournal.existing)),
         onMessage: (text) => observer?.onMessage?.(text),
         aborted: () => options.signal?.aborted ?? false,
       });
@@ -344,14 +274,14 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
     const pending = experiments.filter((e) => !completedIds.has(e.experiment_id)).sort((a, b) => b.budget_flops - a.budget_flops || b.n_params - a.n_params);
     const skipped = experiments.length - pending.length;
     observer?.onPlan?.(plan, experiments, pending, resources);
-    const summary = await run(pending);
+    const summary = await execute(pending);
     const refined = await refineSweep({
       rounds: config.planning.refine_rounds, records: [...journal.existing, ...summary.records], probe: planned.probe, planOptions,
       context: experimentContext,
       measure: (sizes) => probe(sizes, true),
       run: async (extra) => {
         observer?.onExtend?.(extra);
-        return run(extra);
+        return execute(extra);
       },
       completedIds,
       plannedIds: experiments.map((e) => e.experiment_id),
