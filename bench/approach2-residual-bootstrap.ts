@@ -7,36 +7,21 @@
  * but under-covers the extrapolated L* (docs/fitting.md, "Do the intervals cover the truth?").
  */
 import { fitApproach2, type ResolvedApproach2Options } from "../src/fitting/approach2-isoflop.js";
+import { parabolaResiduals } from "../src/fitting/backtest.js";
 import type { Replicate } from "../src/fitting/bootstrap.js";
 import type { BudgetGroup } from "../src/fitting/budget-groups.js";
 import { parabolaLossAt } from "../src/fitting/isoflop-parabola.js";
 import { optimumFromLaws } from "../src/fitting/predictions.js";
 import { createRandom } from "../src/fitting/random.js";
-import type { Approach2Result, BudgetFit, FitPoint } from "../src/fitting/types.js";
+import type { BudgetFit, FitPoint } from "../src/fitting/types.js";
 
 /** Whether the budget's parabola was fitted on the run (nearestPoints trims the others). */
 const fittedRun = (budget: BudgetFit, p: FitPoint) => p.n_params >= budget.n_range[0] && p.n_params <= budget.n_range[1];
 
-function pooledResiduals(fit: Approach2Result, groups: readonly BudgetGroup[]): number[] {
-  const residuals: number[] = [];
-  let parameters = 0;
-  for (const budget of fit.budgets) {
-    const group = groups.find((g) => g.budget_flops === budget.budget_flops);
-    if (budget.status !== "used" || !budget.parabola || !group) continue;
-    parameters += 3;
-    for (const p of group.points) {
-      const predicted = parabolaLossAt(budget.parabola, p.n_params);
-      if (fittedRun(budget, p) && predicted > 0) residuals.push(Math.log(p.loss / predicted));
-    }
-  }
-  const n = residuals.length;
-  return n > parameters ? residuals.map((r) => r * Math.sqrt(n / (n - parameters))) : residuals;
-}
-
 /** Approach 2's refits on residual resamples (null where a refit gave no law). */
 export function approach2ResidualReplicates(groups: readonly BudgetGroup[], options: ResolvedApproach2Options, resamples: number, seed: number): Array<Replicate | null> {
   const original = fitApproach2(groups, options);
-  const residuals = pooledResiduals(original, groups);
+  const residuals = parabolaResiduals(original, groups, fittedRun);
   const out: Array<Replicate | null> = [];
   for (let r = 0; r < resamples; r++) {
     const random = createRandom(seed, 4 * r + 2);

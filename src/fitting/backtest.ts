@@ -34,7 +34,8 @@ import { preparePoints } from "./prepare-points.js";
 import { createRandom, type Random } from "./random.js";
 import { percentileInterval } from "./statistics.js";
 import type { Backtest, BacktestPrediction } from "./backtest-schema.js";
-import type { Approach2Result, Approach3Result, FitOptions, FitPoint, FitResult } from "./types.js";
+import type { Approach2Result, Approach3Result, BudgetFit, FitOptions, FitPoint, FitResult } from "./types.js";
+import { parabolaLossAt } from "./isoflop-parabola.js";
 
 export type { Backtest, BacktestPrediction };
 
@@ -117,19 +118,22 @@ function approach3Rows(fit: Approach3Result, replicates: Array<Replicate | null>
   return rows;
 }
 
-/** Log-residuals of the fitted budgets' runs about their own parabolas (Approach 2's noise). */
-function parabolaResiduals(fit: Approach2Result, groups: readonly BudgetGroup[]): number[] {
+/**
+ * Log-residuals of the fitted budgets' runs about their own parabolas (Approach 2's noise),
+ * pooled and inflated by √(n/(n − 3·budgets)); `include` picks the runs (default: all of a
+ * used budget's runs).
+ */
+export function parabolaResiduals(fit: Approach2Result, groups: readonly BudgetGroup[],
+  include: (budget: BudgetFit, point: FitPoint) => boolean = () => true): number[] {
   const residuals: number[] = [];
   let parameters = 0;
   for (const budget of fit.budgets) {
     const group = groups.find((g) => g.budget_flops === budget.budget_flops);
     if (budget.status !== "used" || !budget.parabola || !group) continue;
-    const { c0, c1, c2 } = budget.parabola;
     parameters += 3;
     for (const p of group.points) {
-      const x = Math.log10(p.n_params);
-      const predicted = c0 + c1 * x + c2 * x * x;
-      if (predicted > 0) residuals.push(Math.log(p.loss / predicted));
+      const predicted = parabolaLossAt(budget.parabola, p.n_params);
+      if (include(budget, p) && predicted > 0) residuals.push(Math.log(p.loss / predicted));
     }
   }
   const n = residuals.length;
