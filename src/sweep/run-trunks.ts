@@ -19,6 +19,7 @@ import type { Journal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
 import type { Experiment } from "./experiments.js";
 import { isRetryable, recordFromOutcome, runExperiments, type RunOptions, type RunSummary } from "./run-experiments.js";
+import { trainedFlops } from "./sweep-cost.js";
 import { trunksOf, type Trunk } from "./wsd-experiments.js";
 
 export interface TrunkRunOptions extends RunOptions {
@@ -37,14 +38,6 @@ export function branchRecord(experiment: Experiment, record: ResultRecord): Resu
   const wsd = experiment.wsd;
   if (!wsd) return record;
   return { ...record, schedule: "wsd", trunk_id: wsd.trunk_id, branch_step: wsd.branch_step, branch_tokens: wsd.branch_tokens, train_flops: trainedFlops(record) };
-}
-
-/** FLOPs an attempt trained itself: its run's FLOPs less the steps it resumed from (a trunk's, or its own checkpoint's). */
-export function trainedFlops(record: ResultRecord): number | null {
-  const flops = record.flops_measured ?? record.flops_6nd;
-  const steps = record.steps ?? null;
-  if (flops === null || flops === undefined || !steps) return null;
-  return (flops * (steps - (record.resumed_from_step ?? 0))) / steps;
 }
 
 /** Whether the trunk's checkpoint at `step` is on disk (the worker checks whose it is). */

@@ -16,15 +16,21 @@ import type { SweepCost } from "../planning/wsd.js";
 
 export type { SweepCost } from "../planning/wsd.js";
 
-/** FLOPs an attempt trained itself: its recorded `train_flops`, else its run's FLOPs less the steps it resumed from. */
+/**
+ * FLOPs an attempt trained itself: its run's FLOPs less the steps it resumed from (a trunk's,
+ * or its own checkpoint's); null when the attempt measured none (a lost worker).
+ */
+export function trainedFlops(record: ResultRecord): number | null {
+  const flops = record.flops_measured ?? record.flops_6nd;
+  if (flops === null || flops === undefined) return null;
+  const steps = record.steps ?? null;
+  return steps ? (flops * (steps - (record.resumed_from_step ?? 0))) / steps : flops;
+}
+
+/** What an attempt adds to the spent side: its recorded `train_flops` (WSD records), else trainedFlops, else 0. */
 export function attemptTrainFlops(record: ResultRecord): number {
   const recorded = (record as { train_flops?: unknown }).train_flops;
-  if (typeof recorded === "number") return recorded;
-  const flops = record.flops_measured ?? record.flops_6nd;
-  const steps = record.steps ?? null;
-  if (flops === null || flops === undefined) return 0;
-  if (!steps) return flops;
-  return (flops * (steps - (record.resumed_from_step ?? 0))) / steps;
+  return typeof recorded === "number" ? recorded : trainedFlops(record) ?? 0;
 }
 
 /**
