@@ -1,6 +1,6 @@
 import { Args, Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
-import { fitFlags, parseApproaches, parseBudgets, parseConfidence } from "../cli/fit-flags.js";
+import { bootstrapFlag, fitFlags, parseApproaches, parseBudgets, parseConfidence } from "../cli/fit-flags.js";
 import { UserError } from "../errors/user-error.js";
 import { FitInputError } from "../fitting/index.js";
 import { fitRows } from "../fit/fit-rows.js";
@@ -25,10 +25,11 @@ export default class Fit extends BaseCommand {
   static override args = { input: Args.string({ description: "run directory, results.jsonl, CSV (n_params,n_tokens,loss[,budget_flops]), or a W&B runs export (.csv/.json)", required: false, default: "runs/quickstart" }) };
   static override flags = {
     ...fitFlags,
+    bootstrap: bootstrapFlag(100, "bootstrap resamples for the intervals and the determination test (0 = none: the law is then not tested, so undetermined)"),
     convention: Flags.string({ description: "which parameter count is N (total or non-embedding; docs/methods.md §5.5)", options: ["total", "non_embedding"], default: "total" }),
     "exclude-worst": Flags.integer({ description: "drop the k highest-loss runs (reported as exclusions)", default: 0, min: 0 }),
     format: Flags.string({ description: "Chinchilla table format", options: ["markdown", "csv"], default: "markdown" }),
-    holdout: Flags.integer({ description: "backtest: hold out the K largest budgets, fit the rest and predict them (fit.json `backtest`; 0 = none)", default: 0, min: 0 }),
+    holdout: Flags.integer({ description: "backtest: hold out the K largest budgets, fit the rest and predict them; its errors choose the answering approach (default: 1 with at least 4 budgets; 0 = none)", min: 0 }),
   };
 
   async run() {
@@ -41,7 +42,7 @@ export default class Fit extends BaseCommand {
       seed: flags.seed,
       confidence: parseConfidence(flags.confidence),
       predict: parseBudgets(flags.predict),
-      holdout: flags.holdout,
+      holdout: flags.holdout ?? ("auto" as const),
       excludeWorst: flags["exclude-worst"],
       paramConvention: flags.convention as ParamConvention,
     };

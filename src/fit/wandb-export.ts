@@ -53,6 +53,11 @@ export function jsonExportRuns(text: string): unknown[] | null {
   return null;
 }
 
+/** Whether parsed JSON runs are a flops-fit runs export: some run carries the signature (a JSON array of minimal rows does not). */
+export function isRunsExport(runs: unknown[] | null): boolean {
+  return runs !== null && runs.some((run) => EXPORT_SIGNATURE.every((name) => name in flatten(run)));
+}
+
 /** W&B's API keeps a config value as `{ value, desc }`; the export may too. */
 function unwrap(value: unknown): unknown {
   return value && typeof value === "object" && !Array.isArray(value) && "value" in value ? (value as { value: unknown }).value : value;
@@ -150,6 +155,8 @@ export function readRunsExport(file: string, kind: "csv" | "json"): { rows: FitR
       n_tokens: numberField(file, run, "n_tokens", completed) ?? numberField(file, run, "n_tokens_planned", false) ?? 0,
       loss: completed ? numberField(file, run, "loss", true)! : null,
       budget_flops: numberField(file, run, "budget_flops", true)!,
+      // The run's measured FLOPs (absent or null under --mock: compute is then 6·N·D).
+      flops: numberField(file, run, "flops_measured", false) ?? null,
       epochs: epochs ?? null,
       ...(completed ? {} : { error: `W&B run status ${status || "unknown"}` }),
     };

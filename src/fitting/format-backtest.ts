@@ -12,6 +12,10 @@ export function formatBacktest(backtest: Backtest): string {
     `Backtest: fitted on ${backtest.fitted_budgets.length} budgets (${budgets(backtest.fitted_budgets)}), predicted the ${backtest.holdout} held out (${budgets(backtest.held_out_budgets)}); ${level} prediction intervals over ${backtest.resamples} resamples.`,
     `  mean ARE of the answer's (approach ${backtest.preferred_approach ?? "–"}) loss predictions ${pct(backtest.mean_are)}; of its N* ${pct(backtest.mean_are_n_opt)}`,
   ];
+  const scored = (backtest.scores ?? []).filter((s) => s.score !== null);
+  if (scored.length > 0) {
+    lines.push(`  error on N* + L* (chooses the answer among the determined approaches): ${scored.map((s) => `approach ${s.approach} ${pct(s.n_opt_are)} + ${pct(s.loss_opt_are)}`).join(", ")}`);
+  }
   for (const s of backtest.summary) {
     lines.push(`  approach ${s.approach}, ${QUANTITY[s.quantity]}: ${s.count} predicted, mean ARE ${pct(s.mean_are)}, ${s.covered} of ${s.with_interval} intervals covered`);
   }
