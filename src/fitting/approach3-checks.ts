@@ -12,6 +12,9 @@
  *   a coefficient beyond every start was extrapolated to, not found.
  * What the bootstrap says (the intervals of a, α, β) is judged in determination.ts.
  */
+import { curveCompute, type BudgetGroup } from "./budget-groups.js";
+import { SIX_ND, type FlopsPerTokenModel } from "./flops-per-token.js";
+import { optimumFromSurface } from "./predictions.js";
 import type { Approach3Result } from "./types.js";
 
 export const MAX_EXPONENT = 2;
@@ -32,4 +35,19 @@ export function approach3Problems(result: Approach3Result): string[] {
     }
   }
   return problems;
+}
+
+/** The observed budgets at which approach 3's N*(C) lies outside the budget's sampled sizes, and on which side. */
+export function optimaOutsideSizes(fit: Approach3Result, input: { groups: readonly BudgetGroup[]; phi: FlopsPerTokenModel | null }): Array<{ budget_flops: number; side: "below" | "above" }> {
+  const out: Array<{ budget_flops: number; side: "below" | "above" }> = [];
+  for (const group of input.groups) {
+    if (group.points.length === 0) continue;
+    const optimum = optimumFromSurface(fit, curveCompute(group.points, input.phi ? { accounting: "measured", phi: input.phi } : SIX_ND), input.phi);
+    if (!optimum || !Number.isFinite(optimum.n_params)) continue;
+    const lo = group.points[0]!.n_params;
+    const hi = group.points[group.points.length - 1]!.n_params;
+    if (optimum.n_params < lo) out.push({ budget_flops: group.budget_flops, side: "below" });
+    else if (optimum.n_params > hi) out.push({ budget_flops: group.budget_flops, side: "above" });
+  }
+  return out;
 }

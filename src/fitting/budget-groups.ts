@@ -5,7 +5,7 @@
  * so a sweep's nominal budgets come back unchanged. What a budget's runs actually spent is
  * their compute (flops-per-token.ts), never the label.
  */
-import { runFlops, type ComputeModel } from "./flops-per-token.js";
+import { lnRunFlops, type ComputeModel } from "./flops-per-token.js";
 import type { FitPoint } from "./types.js";
 
 export interface BudgetGroup {
@@ -35,7 +35,7 @@ export function groupByBudget(points: readonly FitPoint[], relativeTolerance: nu
 /** The compute of a set of runs on one IsoFLOP curve: the geometric mean of their FLOPs under the compute model. */
 export function curveCompute(points: readonly FitPoint[], model: ComputeModel): number {
   if (points.length === 0) return NaN;
-  return Math.exp(points.reduce((sum, p) => sum + Math.log(runFlops(model, p)), 0) / points.length);
+  return Math.exp(points.reduce((sum, p) => sum + lnRunFlops(model, p), 0) / points.length);
 }
 
 /** One budget derived from 6·N·D values: its value (the geometric mean), its size and spread (max/min − 1). */

@@ -15,14 +15,20 @@
  * 6. (Approach 2) the parabolas' residuals are at most MAX_RESIDUAL_RATIO × the seed-to-seed
  *    noise (when seeds measured it), and no vertex lies below every run of its budget by more
  *    than the noise and the spacing of the sizes allow;
- * 7. (Approach 1) no budget's best run is its smallest or largest size.
+ * 7. (Approach 1) no budget's best run is its smallest or largest size;
+ * 8. (Approach 3) its optimum N*(C) lies within the sampled sizes at at least half the budgets
+ *    (else the allocation comes from the form of the surface alone, not from runs around it);
+ * 9. the runs span at least MIN_BUDGETS budgets: with 3, a law's minimum, the laws of N* keep
+ *    one degree of freedom, L*'s floor cannot be fitted and no budget can be held out to test
+ *    what the law predicts (backtest.ts).
  *
  * The thresholds and the figures that justify them are in docs/fitting.md. The verdict is
  * determined when at least one approach is. Pure: the fit's results and bootstrap in, the
  * verdict out, so `compare` and the adaptive planner can reuse it.
  */
-import { approach3Problems, MAX_EXPONENT } from "./approach3-checks.js";
+import { approach3Problems, MAX_EXPONENT, optimaOutsideSizes } from "./approach3-checks.js";
 import type { BudgetGroup } from "./budget-groups.js";
+import type { FlopsPerTokenModel } from "./flops-per-token.js";
 import type { DeterminationIntervals } from "./bootstrap.js";
 import { formatScientific } from "./format-number.js";
 import { parabolaResiduals } from "./parabola-residuals.js";
@@ -30,6 +36,7 @@ import { suggestRuns } from "./suggestions.js";
 import type { Approach1Result, Approach2Result, Approach3Result, ApproachDetermination, BudgetFit, Determination, FitPoint, FitResult } from "./types.js";
 
 export const MIN_RESAMPLES = 100;
+export const MIN_BUDGETS = 4;
 export const MIN_LAW_SHARE = 0.9;
 export const MAX_A_WIDTH = 0.4;
 export const MAX_N_RATIO = 4;
@@ -54,6 +61,8 @@ export interface DeterminationInput {
   testBudgets: readonly number[];
   /** The runs, by budget (the IsoFLOP curves the approaches were fitted on). */
   groups: readonly BudgetGroup[];
+  /** φ(N) when the runs' FLOPs were measured (approach 3 then allocates at it); null under 6·N·D. */
+  phi: FlopsPerTokenModel | null;
 }
 
 /** Seed-to-seed SD of ln(loss): runs repeating one point (budget and size), pooled; null without repeats. */
@@ -114,7 +123,14 @@ function judge(key: Key, input: DeterminationInput, noise: { sd: number; dof: nu
     const last = result.warnings.at(-1);
     return { determined: false, reasons: [last ? last.replace(/^approach \d: /, "") : "no law"], measures };
   }
-  if (key === "3") reasons.push(...approach3Problems(result as Approach3Result));
+  if (input.groups.length < MIN_BUDGETS) reasons.push(`${input.groups.length} budget${input.groups.length === 1 ? "" : "s"}: a law needs at least ${MIN_BUDGETS} to be tested on one held out`);
+  if (key === "3") {
+    reasons.push(...approach3Problems(result as Approach3Result));
+    const outside = optimaOutsideSizes(result as Approach3Result, input);
+    if (outside.length * 2 > input.groups.length) {
+      reasons.push(`its optimum N*(C) lies outside the sampled sizes at ${outside.length} of ${input.groups.length} budgets (${outside.map((o) => `${formatScientific(o.budget_flops)} ${o.side}`).join(", ")}): the allocation there comes from the form of the surface, not from runs around it`);
+    }
+  }
   const boot = input.bootstrap[key];
   if (!boot || boot.resamples < MIN_RESAMPLES) {
     reasons.push(boot ? `${boot.resamples} bootstrap resamples are too few to test it (at least ${MIN_RESAMPLES})` : `not bootstrapped: its intervals were not measured (bootstrap ≥ ${MIN_RESAMPLES} resamples)`);

@@ -12,7 +12,7 @@ import { bootstrapApproach1, bootstrapApproach2, bootstrapApproach3, type Approa
 import { groupByBudget, type BudgetGroup } from "./budget-groups.js";
 import { determine, MIN_LAW_SHARE, testBudgets, type BootstrapEvidence } from "./determination.js";
 import type { ResolvedFitOptions } from "./fit-options.js";
-import { computeModelOf, runFlops, type ComputeModel } from "./flops-per-token.js";
+import { computeModelOf, lnRunFlops, type ComputeModel } from "./flops-per-token.js";
 import { measuredCompute, type MeasuredCompute } from "./measured-allocation.js";
 import { preparePoints } from "./prepare-points.js";
 import type { Exclusion, FitPoint, FitResult } from "./types.js";
@@ -38,7 +38,7 @@ export function exclusionWarning(exclusions: readonly Exclusion[]): string | nul
 function ratioRange(points: readonly FitPoint[], model: ComputeModel): FitResult["budget_over_6nd"] {
   if (points.length === 0) return null;
   // In logs: 6·N·D underflows (or overflows) for runs in unusual units, e.g. N ~ 1e-170.
-  const ratios = points.map((p) => (model.accounting === "6ND" ? 1 : Math.exp(Math.log(runFlops(model, p)) - Math.log(6) - Math.log(p.n_params) - Math.log(p.n_tokens))));
+  const ratios = points.map((p) => (model.accounting === "6ND" ? 1 : Math.exp(lnRunFlops(model, p) - Math.log(6) - Math.log(p.n_params) - Math.log(p.n_tokens))));
   return { min: Math.min(...ratios), max: Math.max(...ratios) };
 }
 
@@ -46,7 +46,7 @@ function ratioRange(points: readonly FitPoint[], model: ComputeModel): FitResult
 function labelNote(groups: readonly BudgetGroup[], model: ComputeModel): string | null {
   let worst = 0;
   for (const group of groups) {
-    for (const p of group.points) worst = Math.max(worst, Math.abs(Math.log(group.budget_flops / runFlops(model, p))));
+    for (const p of group.points) worst = Math.max(worst, Math.abs(Math.log(group.budget_flops) - lnRunFlops(model, p)));
   }
   if (worst <= Math.log(1.2)) return null;
   const counted = model.accounting === "6ND" ? "6·N·D (no run has measured FLOPs)" : "their measured FLOPs";
@@ -130,7 +130,7 @@ export function fitApproaches(points: readonly FitPoint[], settings: ResolvedFit
     const b = boot[key];
     if (b) evidence[key] = { resamples: b.resamples, failed: b.failed, intervals: b.determination };
   }
-  const determination = determine({ approaches, bootstrap: evidence, testBudgets: tested, groups });
+  const determination = determine({ approaches, bootstrap: evidence, testBudgets: tested, groups, phi: compute.accounting === "measured" ? compute.phi : null });
   const result: ApproachesFit["result"] = {
     n_points: used.length,
     n_budgets: groups.length,

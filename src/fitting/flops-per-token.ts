@@ -57,9 +57,14 @@ export function flopsPerToken(model: ComputeModel, nParams: number): number {
   return model.accounting === "6ND" ? 6 * nParams : phiAt(model.phi, nParams) * nParams;
 }
 
+/** ln of a run's training compute (in logs: 6·N·D of runs in unusual units under- or overflows). */
+export function lnRunFlops(model: ComputeModel, point: FitPoint): number {
+  return model.accounting === "measured" && point.flops !== undefined ? Math.log(point.flops) : Math.log(6) + Math.log(point.n_params) + Math.log(point.n_tokens);
+}
+
 /** A run's training compute: its measured FLOPs, or 6·N·D. */
 export function runFlops(model: ComputeModel, point: FitPoint): number {
-  return model.accounting === "measured" && point.flops !== undefined ? point.flops : 6 * point.n_params * point.n_tokens;
+  return Math.exp(lnRunFlops(model, point));
 }
 
 /** How far N lies beyond the measured sizes, as a factor (1 inside them); null under 6·N·D. */

@@ -7,9 +7,10 @@
  * runs the noise floor is unknown and seeds measure it. Sizes and budgets continue the
  * sweep's own spacing. Pure.
  */
+import { optimaOutsideSizes } from "./approach3-checks.js";
 import type { DeterminationInput } from "./determination.js";
 import { formatScientific } from "./format-number.js";
-import type { Approach1Result, Approach2Result, ApproachDetermination, BudgetFit, Suggestion } from "./types.js";
+import type { Approach1Result, Approach2Result, Approach3Result, ApproachDetermination, BudgetFit, Suggestion } from "./types.js";
 
 /** Seeds per point to suggest when the noise is the problem, or unmeasured. */
 export const SUGGESTED_SEEDS = 3;
@@ -65,8 +66,19 @@ export function suggestRuns(input: DeterminationInput, verdicts: Partial<Record<
     const lowest = o.n_params <= Math.min(...sizes);
     out.push({ action: "add_sizes", budget_flops: o.budget_flops, values: [round(lowest ? o.n_params / s : o.n_params * s)], why: `its best run is its ${lowest ? "smallest" : "largest"} size` });
   }
+  const a3 = input.approaches["3"] as Approach3Result | undefined;
+  const outside = a3?.status === "fitted" ? optimaOutsideSizes(a3, input) : [];
+  if (outside.length * 2 > input.groups.length) {
+    for (const o of outside) {
+      if (out.some((x) => x.action === "add_sizes" && x.budget_flops === o.budget_flops)) continue;
+      const sizes = sizesAt(o.budget_flops);
+      const s = step(sizes, 2);
+      const edge = o.side === "below" ? Math.min(...sizes) : Math.max(...sizes);
+      out.push({ action: "add_sizes", budget_flops: o.budget_flops, values: o.side === "below" ? [round(edge / s), round(edge / (s * s))] : [round(edge * s), round(edge * s * s)], why: `approach 3's optimum lies ${o.side} its sizes` });
+    }
+  }
   const judged = Object.values(verdicts);
-  const wide = judged.some((d) => d.reasons.some((r) => /interval|resamples gave a law/.test(r)));
+  const wide = judged.some((d) => d.reasons.some((r) => /interval|resamples gave a law|budgets?: a law needs/.test(r)));
   if (wide || budgets.length < 4) {
     const s = step(budgets, 4);
     const top = budgets[budgets.length - 1] ?? 0;
