@@ -45,7 +45,6 @@ function bestByBacktest(pool: readonly Approach[], backtest: Pick<Backtest, "sco
 
 function backtestFigures(backtest: Backtest, winner: Approach, pool: readonly Approach[], which: string): string {
   const score = (k: Approach) => backtest.scores?.find((s) => s.approach === k);
-  const own = score(winner)!;
   const others = ([3, 2, 1] as const).filter((k) => k !== winner && score(k) !== undefined);
   const held = backtest.held_out_budgets.map((c) => formatScientific(c)).join(", ");
   const figures = (k: Approach) => `N* ${pct(score(k)!.n_opt_are)} and L* ${pct(score(k)!.loss_opt_are)} off`;

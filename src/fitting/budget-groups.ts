@@ -75,7 +75,7 @@ export function clusterDerivedBudgets(values: readonly number[], tolerance: numb
       place(members.slice(cut));
       return;
     }
-    const budget = Math.exp(members.reduce((sum, i) => sum + Math.log(values[i] as number), 0) / members.length);
+    const budget = members.length === 1 ? lo : Math.exp(members.reduce((sum, i) => sum + Math.log(values[i] as number), 0) / members.length);
     for (const i of members) budgets[i] = budget;
     groups.push({ budget_flops: budget, runs: members.length, spread: hi / lo - 1 });
   };

@@ -111,14 +111,14 @@ function loadFit(runDir: RunDir, config: Record<string, unknown> | null, records
   const stored = json === null ? null : parseFitJson(json, runDir.fit);
   const previous = stored && "fit" in stored ? stored.fit : null;
   // A fit by older fitting methods is read but not shown: its numbers are what those methods made.
-  const older = stored && "fit" in stored && (stored.request?.fitter ?? 0) < FITTER_VERSION;
+  const older = stored && "fit" in stored && stored.request !== undefined && (stored.request.fitter ?? 1) < FITTER_VERSION;
   const current = previous && !older && existsSync(runDir.results) && statSync(runDir.fit).mtimeMs >= statSync(runDir.results).mtimeMs;
   if (previous && current && !options.refit) return { fit: previous, fitSource: `fit.json (${statSync(runDir.fit).mtime.toISOString()})`, fitError: null };
   if (records.length === 0) return { fit: null, fitSource: "none", fitError: stored && "problem" in stored ? stored.problem : "no results yet" };
   try {
     const input = readFitInput(runDir.root);
     const fit = fitRows(input.rows, defaultRequest(previous, config, options.request ?? {}), input.notes);
-    const why = stored && "problem" in stored ? `; ${stored.problem}` : older ? `; fit.json was made by older fitting methods (fitter ${stored.request?.fitter ?? "1"}, now ${FITTER_VERSION})` : previous ? "; fit.json is older" : "";
+    const why = stored && "problem" in stored ? `; ${stored.problem}` : older ? `; fit.json was made by older fitting methods (fitter ${stored.request?.fitter ?? 1}, now ${FITTER_VERSION})` : previous ? "; fit.json is older" : "";
     return { fit, fitSource: `fitted now from results.jsonl (${records.length} records${why}, ${MIN_RESAMPLES} bootstrap resamples)`, fitError: null };
   } catch (error) {
     return { fit: null, fitSource: "none", fitError: (error as Error).message };

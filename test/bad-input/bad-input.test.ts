@@ -124,10 +124,10 @@ const cases: Case[] = [
   { name: "CSV with a negative loss", args: csv("negloss", "n_params,n_tokens,loss\n1e6,2e7,-3\n"), expect: /negloss\.csv:2:3: column loss must be positive/ },
   { name: "empty CSV", args: csv("empty", ""), expect: /empty\.csv: empty CSV/ },
   { name: "CSV with a header only", args: csv("header", "n_params,n_tokens,loss\n"), expect: /header\.csv: no data rows/ },
-  { name: "results.jsonl with a corrupt middle line", args: () => ["fit", file("corrupt/results.jsonl", '{"a":1}\n{oops\n')], expect: /results\.jsonl:1: invalid results record/ },
+  { name: "results.jsonl that is neither a journal nor minimal rows", args: () => ["fit", file("corrupt/results.jsonl", '{"a":1}\n{oops\n')], expect: /results\.jsonl:1: neither a results journal \(a record is missing experiment_id, attempt, status, .*finished_at\) nor minimal rows \(missing n_params, n_tokens, loss\); give one JSON object per line in the minimal form \{"n_params": 1\.2e6, "n_tokens": 2\.4e7, "loss": 3\.1\}/ },
   { name: "folder that is not a run directory", args: () => { mkdirSync(join(dir, "notrun"), { recursive: true }); return ["fit", join(dir, "notrun")]; }, expect: /notrun is not a run directory \(no results\.jsonl\)/ },
   { name: "fit input that does not exist", args: () => ["fit", join(dir, "nothing-here")], expect: /no such file or directory: .*nothing-here/ },
-  { name: "fit input of an unknown kind", args: () => ["fit", file("notes.txt", "hello")], expect: /cannot fit .*notes\.txt: give a run directory, a results\.jsonl, a \.csv with n_params,n_tokens,loss, or a W&B runs export \(\.csv or \.json\)/ },
+  { name: "fit input of an unknown kind", args: () => ["fit", file("notes.txt", "hello")], expect: /cannot fit .*notes\.txt: give a run directory, a results\.jsonl, a \.csv with n_params,n_tokens,loss, a \.jsonl of minimal rows, or a W&B runs export \(\.csv or \.json\)/ },
   { name: "--predict that is not a number", args: () => ["fit", file("ok.csv", "n_params,n_tokens,loss\n1e6,2e7,3\n"), "--predict", "1e21,lots"], expect: /--predict: not a positive FLOP count: "lots"/ },
   { name: "run name that climbs out of runs/", args: named("escape", "../../x"), expect: /escape\.yaml:1:1 +name: a run name is one folder name, without \/ or \\ \(use --out to choose a directory\) \(got "\.\.\/\.\.\/x"\)/ },
   { name: "empty run name", args: named("emptyname", ""), expect: /emptyname\.yaml:1:1 +name: a run name cannot be empty/ },
@@ -220,7 +220,7 @@ describe("odd but valid input", () => {
     const text = "n_params,n_tokens,loss\n" + rows.map((r) => `${r.n_params.toPrecision(2)},${r.n_tokens.toPrecision(2)},${r.loss.toFixed(4)}`).join("\n") + "\n";
     const fit = await fitJson([file("rounded.csv", text), "--approach", "2"]);
     expect(fit.n_budgets).toBe(3);
-    expect(fit.warnings.join("\n")).toMatch(/rounded\.csv has no budget_flops column: each run's budget is 6·N·D, runs within 20% of their neighbour grouped into 3 budgets/);
+    expect(fit.warnings.join("\n")).toMatch(/rounded\.csv has no budget_flops: each run's budget is its 6·N·D, grouped with runs within 20% of the whole group into 3 budgets: [\d.e]+ \(\d+ runs, spread [\d.]+%\)/);
   });
 
   it("values near 1e-295 fit and print their table without crashing", async () => {
