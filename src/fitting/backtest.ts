@@ -228,7 +228,7 @@ export function runBacktest(points: FitPoint[], options: FitOptions, holdout: nu
   const a3 = fit.approaches["3"];
   const theta = a3?.status === "fitted" ? thetaOf(a3) : null;
   if (a3 && theta) {
-    const measured = a3.allocation && trainCompute.accounting === "measured" ? { phi: trainCompute.phi, budgets: exponentBudgets(fit.observed_budgets) } : undefined;
+    const measured = a3.allocation && trainCompute.accounting === "measured" ? { phi: trainCompute.phi, budgets: exponentBudgets(trainGroups.map((g) => curveCompute(g.points, trainCompute))) } : undefined;
     predictions.push(...approach3Rows(a3, approach3Replicates(train, theta, settings.approach3.huberDelta, boot, measured), fit, context));
   } else if (settings.approaches.includes(3)) warnings.push("approach 3 gave no law on the fitted budgets: no approach 3 backtest");
   const a2 = fit.approaches["2"];

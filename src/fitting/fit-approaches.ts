@@ -9,7 +9,7 @@ import { fitApproach1 } from "./approach1-envelope.js";
 import { fitApproach2 } from "./approach2-isoflop.js";
 import { fitApproach3 } from "./approach3-parametric.js";
 import { bootstrapApproach1, bootstrapApproach2, bootstrapApproach3, type ApproachBootstrap, type BootstrapSettings } from "./bootstrap.js";
-import { groupByBudget, type BudgetGroup } from "./budget-groups.js";
+import { curveCompute, groupByBudget, type BudgetGroup } from "./budget-groups.js";
 import { determine, MIN_LAW_SHARE, testBudgets, type BootstrapEvidence } from "./determination.js";
 import type { ResolvedFitOptions } from "./fit-options.js";
 import { computeModelOf, lnRunFlops, type ComputeModel } from "./flops-per-token.js";
@@ -90,7 +90,8 @@ export function fitApproaches(points: readonly FitPoint[], settings: ResolvedFit
   // Measured FLOPs: approach 3 spends C at φ(N)·N FLOPs per token (measured-allocation.ts), not as 6·N·D.
   let measured: MeasuredCompute | undefined;
   if (approach3?.status === "fitted" && compute.accounting === "measured") {
-    measured = measuredCompute(approach3, compute.phi, observedBudgets) ?? undefined;
+    // a and b are slopes over the compute the budgets' runs spent (their labels may be rounded or derived).
+    measured = measuredCompute(approach3, compute.phi, groups.map((g) => curveCompute(g.points, compute))) ?? undefined;
     if (!measured) approach3.warnings.push("approach 3: no allocation at the runs' measured FLOPs per token could be found: its N*(C) and predictions count C as 6·N·D");
   }
   for (const key of ["1", "2", "3"] as const) warnings.push(...(approaches[key]?.warnings ?? []));

@@ -59,7 +59,7 @@ export function measuredAllocation(surface: LossSurface, phi: FlopsPerTokenModel
   return Number.isFinite(nTokens) ? { n_params: nParams, n_tokens: nTokens, loss: lossSurface(surface, nParams, nTokens) } : none;
 }
 
-/** Budgets at which the exponents are measured: 9 log-spaced over [lo, hi] (a decade around one budget). */
+/** Budgets at which the exponents are measured: 9 log-spaced over the observed compute [lo, hi] (a decade around one budget). */
 export function exponentBudgets(observed: readonly number[]): number[] {
   if (observed.length === 0) return [];
   let lo = Math.min(...observed);
