@@ -138,6 +138,11 @@ const cases: Case[] = [
   { name: "YAML alias bomb", args: config("bomb", aliasBomb()), expect: /bomb\.yaml:2:\d+ +\(yaml\): aliases expand to too many nodes/ },
   { name: "--bootstrap beyond its bound", args: () => ["fit", file("boot.csv", "n_params,n_tokens,loss\n1e6,2e7,3\n"), "--bootstrap", "1000000000"], expect: /--bootstrap[\s\S]*less than or equal to 100000/ },
   { name: "hexadecimal CSV cell", args: csv("hex", "n_params,n_tokens,loss\n0x10,2e7,3\n"), expect: /hex\.csv:2:1: column n_params is not a number: "0x10"/ },
+  { name: "CSV with a duplicated column", args: csv("dupcol", "n_params,n_tokens,loss,budget_flops,loss\n1e6,2e7,3,1.2e14,2.9\n"), expect: /dupcol\.csv:1:5: column loss appears twice \(columns 3 and 5\)/ },
+  { name: "CSV with an empty budget_flops cell", args: csv("emptycell", "n_params,n_tokens,loss,budget_flops\n1e6,2e7,3,1.2e14\n2e6,1e7,2.9,\n"), expect: /emptycell\.csv:3:4: column budget_flops is empty/ },
+  { name: "minimal JSONL row missing a field", args: () => ["fit", file("rows.jsonl", '{"n_params":1e6,"n_tokens":2e7,"loss":3}\n{"n_params":2e6,"n_tokens":1e7}\n')], expect: /rows\.jsonl:2: missing loss \(every row has the fields the first has; the minimal form: \{"n_params": 1\.2e6/ },
+  { name: "minimal JSONL with budget_flops on some rows only", args: () => ["fit", file("some.jsonl", '{"n_params":1e6,"n_tokens":2e7,"loss":3}\n{"n_params":2e6,"n_tokens":1e7,"loss":2.9,"budget_flops":1.2e14}\n')], expect: /some\.jsonl:2: budget_flops here but not on the first row: give it on every row or none/ },
+  { name: "results journal record missing fields", args: () => ["fit", file("partial/results.jsonl", '{"experiment_id":"x","attempt":1,"status":"completed","loss":3}\n')], expect: /partial\/results\.jsonl:1: neither a results journal \(a record is missing error, n_params, n_params_embedding, n_params_non_embedding, n_tokens, flops_6nd, flops_measured, train_loss, wall_s, budget_flops, size_value, n_tokens_planned, finished_at\) nor minimal rows \(missing n_params, n_tokens\)/ },
   { name: "--confidence outside (0, 1)", args: () => ["fit", file("conf.csv", "n_params,n_tokens,loss\n1e6,2e7,3\n"), "--confidence", "1.5"], expect: /--confidence: not a level in \(0, 1\): "1.5"/ },
   {
     name: "--holdout beyond the budgets a fit can spare",
