@@ -15,14 +15,16 @@ import { runDirCost } from "../sweep/sweep-cost.js";
 
 export default class Fit extends BaseCommand {
   static override summary = "Fit scaling laws (Chinchilla approaches 1-3) to a run directory, a results.jsonl or a CSV.";
-  static override description = `Approach 1 takes the lowest loss per budget; approach 2 fits a parabola of loss in log N per budget (refusing budgets without an interior minimum, and saying why) and power laws N*(C), D*(C), L*(C) in log-log space; approach 3 fits L(N, D) = E + A/N^alpha + B/D^beta by a Huber loss on log L from a grid of starts. A CSV needs the columns n_params,n_tokens,loss and optionally budget_flops (default 6·N·D). A W&B runs-table export of a sweep (CSV or JSON with the config and summary its runs logged; docs/tracking.md) is recognised by its experiment_id and stage columns. Results of a run directory are written to its fit.json.`;
+  static override description = `Approach 1 takes the lowest loss per budget; approach 2 fits a parabola of loss in log N per budget (refusing budgets without an interior minimum, and saying why) and power laws N*(C), D*(C), L*(C) in log-log space; approach 3 fits L(N, D) = E + A/N^alpha + B/D^beta by a Huber loss on log L from a grid of starts. Every approach takes one determination test on its bootstrap; when none passes the fit says UNDETERMINED (determined: false in --json) and which runs would determine it. With 4 budgets or more the largest is held out, and the determined approach that predicted it best answers.
+
+A CSV needs the columns n_params,n_tokens,loss and may have budget_flops (the IsoFLOP budget a run belongs to; without it, 6·N·D grouped within 20%) and flops (its measured training FLOPs; without it compute is exactly 6·N·D). A .jsonl of the same fields, one object per line, reads like the CSV. A W&B runs-table export of a sweep (CSV or JSON with the config and summary its runs logged; docs/tracking.md) is recognised by its experiment_id and stage columns. Results of a run directory are written to its fit.json.`;
   static override examples = [
     "<%= config.bin %> fit runs/quickstart",
     "<%= config.bin %> fit runs/quickstart --approach all --bootstrap 1000 --predict 1e21,1e23",
     "<%= config.bin %> fit my-runs.csv --approach 3 --json",
     "<%= config.bin %> fit runs/quickstart --holdout 1 --confidence 0.9",
   ];
-  static override args = { input: Args.string({ description: "run directory, results.jsonl, CSV (n_params,n_tokens,loss[,budget_flops]), or a W&B runs export (.csv/.json)", required: false, default: "runs/quickstart" }) };
+  static override args = { input: Args.string({ description: "run directory, results.jsonl, CSV or JSONL rows (n_params,n_tokens,loss[,budget_flops][,flops]), or a W&B runs export (.csv/.json)", required: false, default: "runs/quickstart" }) };
   static override flags = {
     ...fitFlags,
     bootstrap: bootstrapFlag(100, "bootstrap resamples for the intervals and the determination test (0 = none: the law is then not tested, so undetermined)"),
