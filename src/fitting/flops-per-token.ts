@@ -17,11 +17,9 @@
  *   1–2 decades of sizes a sweep measures, a free γ trades r∞ against k (on the quickstart it
  *   slid to γ = 0.05 with r∞ = 1.1, a limit no transformer has). A polynomial in ln N has no
  *   limit at all and, continued along its tangent, drifts without bound. The fit is least
- *   squares on relative residuals: for each γ the model is linear in (r∞, k), and γ is
- *   searched on a log grid and refined by golden section (variable projection, as the loss
- *   floor law: loss-floor-law.ts).
+ *   squares on relative residuals, as the loss floor law's (offset-power-law.ts).
  */
-import { goldenSectionMinimum } from "./golden-section.js";
+import { fitOffsetPowerLaw } from "./offset-power-law.js";
 import type { FitPoint } from "./types.js";
 
 /** φ(N) = r_inf + k·N^(−gamma), fitted on runs of N within `n_range`. */
@@ -74,44 +72,6 @@ export function phiExtrapolation(model: ComputeModel, nParams: number): number |
   return nParams > hi ? nParams / hi : nParams < lo ? lo / nParams : 1;
 }
 
-interface Candidate {
-  r: number;
-  k: number;
-  sse: number;
-}
-
-/** Best (r∞ ≥ 0, k) for one γ, least squares on relative residuals. */
-function solveLinear(n: readonly number[], phi: readonly number[], gamma: number): Candidate {
-  // Rows (1/φ_i, x_i/φ_i) against target 1, x_i = N_i^(−γ).
-  let s00 = 0;
-  let s01 = 0;
-  let s11 = 0;
-  let t0 = 0;
-  let t1 = 0;
-  n.forEach((size, i) => {
-    const w = 1 / (phi[i] as number);
-    const x = size ** -gamma;
-    s00 += w * w;
-    s01 += w * w * x;
-    s11 += w * w * x * x;
-    t0 += w;
-    t1 += w * x;
-  });
-  const det = s00 * s11 - s01 * s01;
-  let r = det > 0 ? (t0 * s11 - t1 * s01) / det : NaN;
-  let k = det > 0 ? (s00 * t1 - s01 * t0) / det : NaN;
-  if (!(r >= 0) || !Number.isFinite(k)) {
-    // The limit cannot be negative: r∞ = 0 and k alone.
-    r = 0;
-    k = s11 > 0 ? t1 / s11 : 0;
-  }
-  let sse = 0;
-  n.forEach((size, i) => {
-    sse += (1 - (r + k * size ** -gamma) / (phi[i] as number)) ** 2;
-  });
-  return { r, k, sse };
-}
-
 /**
  * φ(N) through runs with measured FLOPs (`flops` > 0 on every point). With fewer than 3
  * distinct sizes the data cannot tell a decay from a constant, so φ is the runs' mean.
@@ -128,24 +88,8 @@ export function fitFlopsPerToken(points: ReadonlyArray<Pick<FitPoint, "n_params"
     const model = { r_inf: meanPhi, k: 0, gamma: 1, n_range: range, sizes };
     return { ...model, rms_relative: rms(model) };
   }
-  const lnMin = Math.log(GAMMA_MIN);
-  const step = (Math.log(GAMMA_MAX) - lnMin) / (GRID - 1);
-  let best = 0;
-  let bestSse = Infinity;
-  for (let i = 0; i < GRID; i++) {
-    const { sse } = solveLinear(n, phi, Math.exp(lnMin + i * step));
-    if (sse < bestSse) {
-      bestSse = sse;
-      best = i;
-    }
-  }
-  const lo = lnMin + Math.max(0, best - 1) * step;
-  const hi = lnMin + Math.min(GRID - 1, best + 1) * step;
-  const refined = goldenSectionMinimum((x) => solveLinear(n, phi, Math.exp(x)).sse, lo, hi);
-  const lnGamma = solveLinear(n, phi, Math.exp(refined)).sse <= bestSse ? refined : lnMin + best * step;
-  const gamma = Math.exp(lnGamma);
-  const { r, k } = solveLinear(n, phi, gamma);
-  const model = { r_inf: r, k, gamma, n_range: range, sizes };
+  const fit = fitOffsetPowerLaw(n, phi, { gammaMin: GAMMA_MIN, gammaMax: GAMMA_MAX, grid: GRID, coefficient: "free" });
+  const model = { r_inf: fit.offset, k: fit.coefficient, gamma: fit.gamma, n_range: range, sizes };
   return { ...model, rms_relative: rms(model) };
 }
 

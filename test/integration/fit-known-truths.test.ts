@@ -120,7 +120,7 @@ describe("flops-fit fit on a known surface, through every input form", () => {
 
   it("without measured FLOPs: approach 3's a = β/(α+β), 6·N*·D* = C, and its predictions are the closed form of its own fitted surface", () => {
     const fit = only3["6ND"]!;
-    const a3 = fit.approaches["3"]! as { a: number; alpha: number; beta: number; E: number; A: number; B: number };
+    const a3 = fit.approaches["3"]! as unknown as { a: number; alpha: number; beta: number; E: number; A: number; B: number };
     expect(a3.a).toBeCloseTo(a3.beta / (a3.alpha + a3.beta), 12);
     for (const p of fit.predictions) {
       const closed = chinchillaAllocation({ E: a3.E, A: a3.A, B: a3.B, alpha: a3.alpha, beta: a3.beta }, p.budget_flops);
@@ -135,7 +135,7 @@ describe("flops-fit fit on a known surface, through every input form", () => {
 
   it("with measured FLOPs: approach 3's N* and D* at 10× the largest budget are within 1% of argmin_N L(N, C/(φ(N)·N)) of its surface under the true φ", () => {
     const fit = only3.measured!;
-    const a3 = fit.approaches["3"]! as { alpha: number; beta: number; E: number; A: number; B: number };
+    const a3 = fit.approaches["3"]! as unknown as { alpha: number; beta: number; E: number; A: number; B: number };
     for (const p of fit.predictions.filter((q) => q.budget_flops <= TARGET)) {
       let best = { n: NaN, d: NaN, loss: Infinity };
       for (let x = Math.log(1e6); x < Math.log(1e12); x += 2e-4) {
