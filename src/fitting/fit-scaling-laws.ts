@@ -47,11 +47,12 @@ function fitAndAnswer(points: FitPoint[], options: FitOptions): { fit: Approache
 }
 
 /**
- * Whether the answer would change with one budget fewer: the same fit, determination test and
- * backtest on the runs without the largest budget. Tested from 4 budgets on (3 remain, a law's minimum).
+ * Whether the backtest's answer would change with one budget fewer: the same fit,
+ * determination test and backtest on the runs without the largest budget. Tested when a
+ * backtest chose (4 budgets or more: 3 remain, a law's minimum).
  */
-function withFragility(answer: Answer, points: FitPoint[], options: FitOptions, budgets: readonly number[]): Answer {
-  if (answer.approach === null || budgets.length < 4) return { ...answer, reason: `${answer.reason} (whether one budget fewer changes the answer was not tested: that needs 4 budgets)` };
+function withFragility(answer: Answer, points: FitPoint[], options: FitOptions, budgets: readonly number[], backtested: boolean): Answer {
+  if (answer.approach === null || !backtested) return answer;
   const largest = budgets[budgets.length - 1] as number;
   const tolerance = options.budgetTolerance ?? 1e-6;
   const fewer = points.filter((p) => !(p.budget_flops >= largest * (1 - tolerance)));
@@ -85,7 +86,7 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
   const settings = resolveFitOptions(options);
   const first = fitAndAnswer(points, options);
   const { fit, evidence } = first;
-  const answer = withFragility(first.answer, points, options, fit.result.observed_budgets);
+  const answer = withFragility(first.answer, points, options, fit.result.observed_budgets, evidence.backtest !== undefined);
   const result: FitResult = { ...fit.result, preferred_approach: answer.approach, preferred_reason: answer.reason, preferred_fragile: answer.fragile, predictions: [] };
   if (evidence.backtest) result.backtest = { ...evidence.backtest, preferred_approach: answer.approach, ...answerErrors(evidence.backtest, answer.approach) };
   if (answer.fragile) result.warnings.push(`the answer is fragile: ${answer.reason.slice(answer.reason.indexOf("FRAGILE: ") + 9)}`);

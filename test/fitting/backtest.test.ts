@@ -38,6 +38,10 @@ describe("runBacktest with the largest budget held out", () => {
     const best = [...fit.backtest!.scores!].sort((x, y) => x.score! - y.score!)[0]!;
     expect(fit.preferred_approach).toBe(best.approach);
     expect(fit.backtest!.preferred_approach).toBe(fit.preferred_approach);
+    // Without the largest budget the same approach answers, and the reason says so.
+    expect(fit.preferred_fragile).toBe(false);
+    expect(fit.preferred_reason).toMatch(/; with the largest budget left out the answer is the same$/);
+    expect(fitScalingLaws(points, { approaches: [2, 3], bootstrap: 100 }).preferred_fragile).toBeNull();
   });
 
   it("has approach 3's loss predictions within 1% and its 95% intervals cover at least 8 of its 9 observed values", () => {
