@@ -51,7 +51,8 @@ function fitAndAnswer(points: FitPoint[], options: FitOptions): { fit: Approache
  * determination test and backtest on the runs without the largest budget. Tested when a
  * backtest chose (4 budgets or more: 3 remain, a law's minimum).
  */
-function withFragility(answer: Answer, points: FitPoint[], options: FitOptions, budgets: readonly number[], backtested: boolean): Answer {
+function withFragility(answer: Answer, first: Pick<FitResult, "approaches" | "observed_budgets">, points: FitPoint[], options: FitOptions, backtested: boolean): Answer {
+  const budgets = first.observed_budgets;
   if (answer.approach === null || !backtested) return answer;
   const largest = budgets[budgets.length - 1] as number;
   const tolerance = options.budgetTolerance ?? 1e-6;
@@ -59,7 +60,10 @@ function withFragility(answer: Answer, points: FitPoint[], options: FitOptions, 
   const { onProgress: _progress, ...quiet } = options;
   const other = fitAndAnswer(fewer, { ...quiet, predict: [] }).answer;
   if (other.approach === answer.approach) return { ...answer, reason: `${answer.reason}; with the largest budget left out the answer is the same`, fragile: false };
-  const instead = other.approach === null ? "no approach would answer" : `approach ${other.approach} would answer (${other.reason})`;
+  const a = (k: 1 | 2 | 3 | null) => (k === null ? null : first.approaches[String(k) as "1" | "2" | "3"]?.a ?? null);
+  const [mine, theirs] = [a(answer.approach), a(other.approach)];
+  const compared = mine !== null && theirs !== null ? `its a = ${theirs.toFixed(4)} against approach ${answer.approach}'s ${mine.toFixed(4)} here; ` : "";
+  const instead = other.approach === null ? "no approach would answer" : `approach ${other.approach} would answer (${compared}${other.reason})`;
   return { ...answer, reason: `${answer.reason}; FRAGILE: with the largest budget left out ${instead}`, fragile: true };
 }
 
@@ -86,7 +90,7 @@ export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResu
   const settings = resolveFitOptions(options);
   const first = fitAndAnswer(points, options);
   const { fit, evidence } = first;
-  const answer = withFragility(first.answer, points, options, fit.result.observed_budgets, evidence.backtest !== undefined);
+  const answer = withFragility(first.answer, fit.result, points, options, evidence.backtest !== undefined);
   const result: FitResult = { ...fit.result, preferred_approach: answer.approach, preferred_reason: answer.reason, preferred_fragile: answer.fragile, predictions: [] };
   if (evidence.backtest) result.backtest = { ...evidence.backtest, preferred_approach: answer.approach, ...answerErrors(evidence.backtest, answer.approach) };
   if (answer.fragile) result.warnings.push(`the answer is fragile: ${answer.reason.slice(answer.reason.indexOf("FRAGILE: ") + 9)}`);
