@@ -19,6 +19,8 @@ export const BacktestPredictionSchema = z.object({
   predicted: z.number(),
   /** Prediction interval at `confidence` for the observed value; null when too few resamples gave one. */
   interval: z.object({ lo: z.number(), hi: z.number() }).nullable(),
+  /** Resamples the interval was drawn from (those whose refit gave a law); absent before fitter 3. */
+  draws: z.number().optional(),
   /** The run's loss, or the held-out budget's own IsoFLOP vertex; null when its parabola was refused (see note). */
   observed: z.number().nullable(),
   /** |predicted − observed| / observed. */

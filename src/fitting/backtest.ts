@@ -74,6 +74,7 @@ function row(base: Omit<BacktestPrediction, "interval" | "are" | "covered">, dra
   return {
     ...base,
     interval: interval ? { lo: interval.lo, hi: interval.hi } : null,
+    draws: draws.filter(Number.isFinite).length,
     are: observed === null ? null : are(base.predicted, observed),
     covered: observed === null || !interval ? null : observed >= interval.lo && observed <= interval.hi,
   };

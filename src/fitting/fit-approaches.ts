@@ -13,6 +13,7 @@ import { curveCompute, groupByBudget, type BudgetGroup } from "./budget-groups.j
 import { determine, MIN_LAW_SHARE, testBudgets, type BootstrapEvidence } from "./determination.js";
 import type { ResolvedFitOptions } from "./fit-options.js";
 import { computeModelOf, lnRunFlops, type ComputeModel } from "./flops-per-token.js";
+import { FEW_RESAMPLES_MARK } from "./format-verdict.js";
 import { measuredCompute, type MeasuredCompute } from "./measured-allocation.js";
 import { preparePoints } from "./prepare-points.js";
 import type { Exclusion, FitPoint, FitResult } from "./types.js";
@@ -123,7 +124,7 @@ export function fitApproaches(points: readonly FitPoint[], settings: ResolvedFit
     }
     bootstrapReport = { resamples: settings.bootstrap, seed: settings.seed, confidence: settings.confidence, failed };
   }
-  const disagreement = disagreementWarning(approaches, settings);
+  const disagreement = disagreementWarning(approaches, settings, (key) => (boot[key] ? boot[key]!.failed > (1 - MIN_LAW_SHARE) * boot[key]!.resamples : false));
   if (disagreement) warnings.push(disagreement);
 
   const evidence: Partial<Record<Key, BootstrapEvidence>> = {};
@@ -150,15 +151,16 @@ export function fitApproaches(points: readonly FitPoint[], settings: ResolvedFit
 }
 
 /** The warning when Approaches 2 and 3 disagree on a by more than the threshold, with their intervals; null otherwise. */
-function disagreementWarning(approaches: FitResult["approaches"], settings: ResolvedFitOptions): string | null {
+function disagreementWarning(approaches: FitResult["approaches"], settings: ResolvedFitOptions, fewResamples: (key: "2" | "3") => boolean): string | null {
   const a2 = approaches["2"]?.a ?? null;
   const a3 = approaches["3"]?.a ?? null;
   if (a2 === null || a3 === null || !(Math.abs(a2 - a3) > settings.disagreementThreshold)) return null;
   // With intervals, say whether the data can tell the two apart (each inside the other's interval: they cannot).
   const i2 = approaches["2"]?.intervals?.a;
   const i3 = approaches["3"]?.intervals?.a;
-  const show = (i: { lo: number; hi: number } | undefined) => (i ? ` [${i.lo.toFixed(3)}, ${i.hi.toFixed(3)}]` : "");
+  // An interval from too few resamples is marked (format-verdict.ts), never shown plain.
+  const show = (i: { lo: number; hi: number } | undefined, key: "2" | "3") => (i ? ` [${i.lo.toFixed(3)}, ${i.hi.toFixed(3)}]${fewResamples(key) ? FEW_RESAMPLES_MARK : ""}` : "");
   const level = `${Math.round(settings.confidence * 1000) / 10}%`;
   const within = i2 && i3 && a2 >= i3.lo && a2 <= i3.hi && a3 >= i2.lo && a3 <= i2.hi ? `; each lies inside the other's ${level} interval, so these runs do not tell them apart` : "";
-  return `approach 2 and 3 disagree on a by ${Math.abs(a2 - a3).toFixed(3)} (> ${settings.disagreementThreshold}): approach 2 a = ${a2.toFixed(4)}${show(i2)}, approach 3 a = ${a3.toFixed(4)}${show(i3)}${within}`;
+  return `approach 2 and 3 disagree on a by ${Math.abs(a2 - a3).toFixed(3)} (> ${settings.disagreementThreshold}): approach 2 a = ${a2.toFixed(4)}${show(i2, "2")}, approach 3 a = ${a3.toFixed(4)}${show(i3, "3")}${within}`;
 }

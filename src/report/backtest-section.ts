@@ -6,6 +6,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Backtest, BacktestPrediction } from "../fitting/backtest.js";
+import { fewDraws } from "../fitting/format-backtest.js";
+import { FEW_RESAMPLES_MARK } from "../fitting/format-verdict.js";
 import { APPROACH_COLOR, APPROACH_NAME } from "./approach-style.js";
 import type { Figure } from "./figures.js";
 import { escapeHtml, formatNumber, formatSci, htmlTable } from "./html.js";
@@ -41,7 +43,7 @@ export function backtestHtml(backtest: Backtest | undefined, why: string): strin
     escapeHtml(formatSci(p.budget_flops)),
     escapeHtml(p.experiment_id ?? (p.n_params ? `N=${formatSci(p.n_params)}` : "")),
     escapeHtml(formatNumber(p.predicted, 5)),
-    p.interval ? escapeHtml(`[${formatNumber(p.interval.lo, 4)}, ${formatNumber(p.interval.hi, 4)}]`) : "–",
+    p.interval ? escapeHtml(`[${formatNumber(p.interval.lo, 4)}, ${formatNumber(p.interval.hi, 4)}]${fewDraws(p, backtest) ? FEW_RESAMPLES_MARK : ""}`) : "–",
     p.observed === null ? escapeHtml(p.note ?? "–") : escapeHtml(formatNumber(p.observed, 5)),
     escapeHtml(pct(p.are)),
     p.covered === null ? "–" : p.covered ? "yes" : "<strong>no</strong>",
