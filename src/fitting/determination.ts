@@ -187,28 +187,33 @@ function figures(key: Key, d: ApproachDetermination): string {
   return `approach ${key} is determined${parts.length ? `: ${parts.join(", ")}` : ""}`;
 }
 
-/** The test on every fitted approach, each approach's verdict written into its result; returns the overall verdict. */
-export function determine(input: DeterminationInput): Determination {
+/** The outcome of the test: the overall verdict (fit.json's `determination`) and each approach's (its `determination`). */
+export interface DeterminationOutcome {
+  verdict: Determination;
+  approaches: Partial<Record<Key, ApproachDetermination>>;
+}
+
+/** The test on every fitted approach (the input is not changed). */
+export function determine(input: DeterminationInput): DeterminationOutcome {
   const noise = seedNoise(input.groups);
   const verdicts: Partial<Record<Key, ApproachDetermination>> = {};
   for (const key of ["1", "2", "3"] as const) {
     const verdict = judge(key, input, noise);
-    if (!verdict) continue;
-    verdicts[key] = verdict;
-    (input.approaches[key] as { determination?: ApproachDetermination }).determination = verdict;
+    if (verdict) verdicts[key] = verdict;
   }
   const keys = (Object.keys(verdicts) as Key[]).sort();
   const determined = keys.filter((k) => verdicts[k]!.determined);
   const reasons = determined.length > 0
     ? determined.map((k) => figures(k, verdicts[k]!))
     : keys.length === 0 ? ["no approach was fitted"] : keys.flatMap((k) => verdicts[k]!.reasons.map((r) => `approach ${k}: ${r}`));
-  return {
+  const verdict: Determination = {
     determined: determined.length > 0,
     reasons,
     test_budgets: [...input.testBudgets],
     noise_floor: noise,
     suggestions: determined.length > 0 ? [] : suggestRuns(input, verdicts, noise),
   };
+  return { verdict, approaches: verdicts };
 }
 
 /** The budgets N*(C) is tested at: those asked for, else 10× the largest observed (the table's first extrapolated row). */

@@ -132,7 +132,13 @@ export function fitApproaches(points: readonly FitPoint[], settings: ResolvedFit
     const b = boot[key];
     if (b) evidence[key] = { resamples: b.resamples, failed: b.failed, intervals: b.determination };
   }
-  const determination = determine({ approaches, bootstrap: evidence, testBudgets: tested, groups, phi: compute.accounting === "measured" ? compute.phi : null });
+  const outcome = determine({ approaches, bootstrap: evidence, testBudgets: tested, groups, phi: compute.accounting === "measured" ? compute.phi : null });
+  for (const key of ["1", "2", "3"] as const) {
+    const approach = approaches[key];
+    const verdict = outcome.approaches[key];
+    if (approach && verdict) approach.determination = verdict;
+  }
+  const determination = outcome.verdict;
   const result: ApproachesFit["result"] = {
     n_points: used.length,
     n_budgets: groups.length,

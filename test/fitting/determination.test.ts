@@ -19,6 +19,7 @@ const groups: BudgetGroup[] = BUDGETS.map((budget) => ({
 }));
 const approach2 = { status: "fitted", a: 0.5, b: 0.5, laws: null, budgets: [], warnings: [] } as unknown as Approach2Result;
 const good: DeterminationIntervals = { a: { lo: 0.45, hi: 0.55, se: 0.02 }, alpha: null, beta: null, n_opt: [{ lo: 1e9, hi: 2e9, se: 1e8 }] };
+const verdictOf = (i: DeterminationInput) => determine(i).verdict;
 const input = (overrides: Partial<DeterminationInput> = {}): DeterminationInput => ({
   approaches: { "2": structuredClone(approach2) },
   bootstrap: { "2": { resamples: 100, failed: 2, intervals: good } },
@@ -30,21 +31,23 @@ const input = (overrides: Partial<DeterminationInput> = {}): DeterminationInput 
 
 describe("determination: each yardstick", () => {
   it("passes a law with a law from nearly every resample and narrow intervals, and gives the figures", () => {
-    const verdict = determine(input());
+    const verdict = verdictOf(input());
     expect(verdict.determined).toBe(true);
     expect(verdict.reasons).toEqual(["approach 2 is determined: 98% of resamples gave a law, a's 95% interval [0.450, 0.550], N*(8e19) within ×2.00"]);
     expect(verdict.suggestions).toEqual([]);
+    const { approaches } = determine(input());
+    expect(approaches["2"]).toEqual({ determined: true, reasons: [], measures: expect.objectContaining({ law_share: 0.98, n_opt: [{ budget_flops: 8e19, lo: 1e9, hi: 2e9, ratio: 2 }] }) });
   });
 
   it(`fails a law from fewer than ${MIN_LAW_SHARE * 100}% of the resamples, and says how many`, () => {
-    const verdict = determine(input({ bootstrap: { "2": { resamples: 100, failed: 56, intervals: good } } }));
+    const verdict = verdictOf(input({ bootstrap: { "2": { resamples: 100, failed: 56, intervals: good } } }));
     expect(verdict.determined).toBe(false);
     expect(verdict.reasons).toContain("approach 2: only 44 of 100 bootstrap resamples gave a law (fewer than 90%)");
   });
 
   it(`fails an interval of a wider than ${MAX_A_WIDTH} and an N*(C) interval spanning more than ×${MAX_N_RATIO}`, () => {
     const wide = { ...good, a: { lo: -0.009, hi: 0.62, se: 0.2 }, n_opt: [{ lo: 1e9, hi: 1.8e10, se: 1e9 }] };
-    const verdict = determine(input({ bootstrap: { "2": { resamples: 100, failed: 0, intervals: wide } } }));
+    const verdict = verdictOf(input({ bootstrap: { "2": { resamples: 100, failed: 0, intervals: wide } } }));
     expect(verdict.reasons).toEqual([
       "approach 2: a's 95% interval [-0.00900, 0.620] is 0.63 wide (more than 0.4)",
       "approach 2: N*(8e19)'s 95% interval [1e9, 1.8e10] spans ×18.0 (more than ×4)",
@@ -52,16 +55,16 @@ describe("determination: each yardstick", () => {
   });
 
   it("does not call a law determined without a bootstrap of at least 100 resamples, or from fewer than 4 budgets", () => {
-    expect(determine(input({ bootstrap: {} })).reasons).toEqual(["approach 2: not bootstrapped: its intervals were not measured (bootstrap ≥ 100 resamples)"]);
-    expect(determine(input({ bootstrap: { "2": { resamples: 20, failed: 0, intervals: good } } })).reasons[0]).toBe("approach 2: 20 bootstrap resamples are too few to test it (at least 100)");
-    expect(determine(input({ groups: groups.slice(0, 3) })).reasons).toEqual(["approach 2: 3 budgets: a law needs at least 4 to be tested on one held out"]);
+    expect(verdictOf(input({ bootstrap: {} })).reasons).toEqual(["approach 2: not bootstrapped: its intervals were not measured (bootstrap ≥ 100 resamples)"]);
+    expect(verdictOf(input({ bootstrap: { "2": { resamples: 20, failed: 0, intervals: good } } })).reasons[0]).toBe("approach 2: 20 bootstrap resamples are too few to test it (at least 100)");
+    expect(verdictOf(input({ groups: groups.slice(0, 3) })).reasons).toEqual(["approach 2: 3 budgets: a law needs at least 4 to be tested on one held out"]);
   });
 
   it("fails approach 3 on an implausible exponent, on α or β intervals beyond (0, 2], and names the budgets whose optimum lies outside the sizes", () => {
     const surface = { E: 1.69, A: 406.4, B: 410.7, alpha: 2.4, beta: 0.28, a: 0.1, b: 0.9, G: 1 };
     const fit = { status: "fitted", ...surface, objective: 1e-4, huber_delta: 1e-3, optimizer: null, residuals: [], warnings: [] } as unknown as Approach3Result;
     const intervals = { ...good, alpha: { lo: 0.58, hi: 33.2, se: 5 }, beta: { lo: 0.2, hi: 0.4, se: 0.05 } };
-    const verdict = determine({ ...input(), approaches: { "3": fit }, bootstrap: { "3": { resamples: 100, failed: 0, intervals } } });
+    const verdict = verdictOf({ ...input(), approaches: { "3": fit }, bootstrap: { "3": { resamples: 100, failed: 0, intervals } } });
     expect(verdict.reasons[0]).toBe("approach 3: implausible exponent alpha = 2.40 (> 2: its term vanishes within the sampled range)");
     expect(verdict.reasons).toContain("approach 3: alpha's 95% interval [0.580, 33.2] reaches beyond (0, 2]");
     expect(verdict.reasons.some((r) => /^approach 3: its optimum N\*\(C\) lies outside the sampled sizes at 4 of 4 budgets \(1e18 (below|above)/.test(r))).toBe(true);
