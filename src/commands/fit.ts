@@ -1,6 +1,6 @@
 import { Args, Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
-import { fitFlags, parseApproaches, parseBudgets, parseConfidence } from "../cli/fit-flags.js";
+import { bootstrapFlag, fitFlags, parseApproaches, parseBudgets, parseConfidence } from "../cli/fit-flags.js";
 import { UserError } from "../errors/user-error.js";
 import { FitInputError } from "../fitting/index.js";
 import { fitRows } from "../fit/fit-rows.js";
@@ -15,20 +15,23 @@ import { runDirCost } from "../sweep/sweep-cost.js";
 
 export default class Fit extends BaseCommand {
   static override summary = "Fit scaling laws (Chinchilla approaches 1-3) to a run directory, a results.jsonl or a CSV.";
-  static override description = `Approach 1 takes the lowest loss per budget; approach 2 fits a parabola of loss in log N per budget (refusing budgets without an interior minimum, and saying why) and power laws N*(C), D*(C), L*(C) in log-log space; approach 3 fits L(N, D) = E + A/N^alpha + B/D^beta by a Huber loss on log L from a grid of starts. A CSV needs the columns n_params,n_tokens,loss and optionally budget_flops (default 6·N·D). A W&B runs-table export of a sweep (CSV or JSON with the config and summary its runs logged; docs/tracking.md) is recognised by its experiment_id and stage columns. Results of a run directory are written to its fit.json.`;
+  static override description = `Approach 1 takes the lowest loss per budget; approach 2 fits a parabola of loss in log N per budget (refusing budgets without an interior minimum, and saying why) and power laws N*(C), D*(C), L*(C) in log-log space; approach 3 fits L(N, D) = E + A/N^alpha + B/D^beta by a Huber loss on log L from a grid of starts. Every approach takes one determination test on its bootstrap; when none passes the fit says UNDETERMINED (determined: false in --json) and which runs would determine it. With 4 budgets or more the largest is held out, and the determined approach that predicted it best answers.
+
+A CSV needs the columns n_params,n_tokens,loss and may have budget_flops (the IsoFLOP budget a run belongs to; without it, 6·N·D grouped within 20%) and flops (its measured training FLOPs; without it compute is exactly 6·N·D). A .jsonl of the same fields, one object per line, reads like the CSV. A W&B runs-table export of a sweep (CSV or JSON with the config and summary its runs logged; docs/tracking.md) is recognised by its experiment_id and stage columns. Results of a run directory are written to its fit.json.`;
   static override examples = [
     "<%= config.bin %> fit runs/quickstart",
     "<%= config.bin %> fit runs/quickstart --approach all --bootstrap 1000 --predict 1e21,1e23",
     "<%= config.bin %> fit my-runs.csv --approach 3 --json",
     "<%= config.bin %> fit runs/quickstart --holdout 1 --confidence 0.9",
   ];
-  static override args = { input: Args.string({ description: "run directory, results.jsonl, CSV (n_params,n_tokens,loss[,budget_flops]), or a W&B runs export (.csv/.json)", required: false, default: "runs/quickstart" }) };
+  static override args = { input: Args.string({ description: "run directory, results.jsonl, CSV or JSONL rows (n_params,n_tokens,loss[,budget_flops][,flops]), or a W&B runs export (.csv/.json)", required: false, default: "runs/quickstart" }) };
   static override flags = {
     ...fitFlags,
+    bootstrap: bootstrapFlag(100, "bootstrap resamples for the intervals and the determination test (0 = none: the law is then not tested, so undetermined)"),
     convention: Flags.string({ description: "which parameter count is N (total or non-embedding; docs/methods.md §5.5)", options: ["total", "non_embedding"], default: "total" }),
     "exclude-worst": Flags.integer({ description: "drop the k highest-loss runs (reported as exclusions)", default: 0, min: 0 }),
     format: Flags.string({ description: "Chinchilla table format", options: ["markdown", "csv"], default: "markdown" }),
-    holdout: Flags.integer({ description: "backtest: hold out the K largest budgets, fit the rest and predict them (fit.json `backtest`; 0 = none)", default: 0, min: 0 }),
+    holdout: Flags.integer({ description: "backtest: hold out the K largest budgets, fit the rest and predict them; its errors choose the answering approach (default: 1 with at least 4 budgets; 0 = none)", min: 0 }),
   };
 
   async run() {
@@ -41,7 +44,7 @@ export default class Fit extends BaseCommand {
       seed: flags.seed,
       confidence: parseConfidence(flags.confidence),
       predict: parseBudgets(flags.predict),
-      holdout: flags.holdout,
+      holdout: flags.holdout ?? ("auto" as const),
       excludeWorst: flags["exclude-worst"],
       paramConvention: flags.convention as ParamConvention,
     };

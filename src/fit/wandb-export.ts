@@ -53,6 +53,11 @@ export function jsonExportRuns(text: string): unknown[] | null {
   return null;
 }
 
+/** Whether parsed JSON runs are a flops-fit runs export: some run has the `stage` every flops-fit run logs (a minimal row has none). */
+export function isRunsExport(runs: unknown[] | null): boolean {
+  return runs !== null && runs.some((run) => "stage" in flatten(run));
+}
+
 /** W&B's API keeps a config value as `{ value, desc }`; the export may too. */
 function unwrap(value: unknown): unknown {
   return value && typeof value === "object" && !Array.isArray(value) && "value" in value ? (value as { value: unknown }).value : value;
@@ -106,6 +111,9 @@ function located(file: string, run: ExportRun, field: string, message: string): 
   return new UserError(`${place}${id}: ${field} ${message}`, "bad_export", { file, field, ...(run.column ? { line: Number(run.where) } : {}), ...(column ? { column } : {}) });
 }
 
+/** Whether a run's `mock` config says it was a --mock run (a JSON boolean, or "true" in a CSV). */
+const mocked = (value: unknown) => value === true || value === "true" || value === "True";
+
 /** A number field: a JSON number or a decimal string (CSV); undefined when absent. */
 function numberField(file: string, run: ExportRun, field: string, required: boolean): number | undefined {
   const raw = run.fields[field];
@@ -150,6 +158,8 @@ export function readRunsExport(file: string, kind: "csv" | "json"): { rows: FitR
       n_tokens: numberField(file, run, "n_tokens", completed) ?? numberField(file, run, "n_tokens_planned", false) ?? 0,
       loss: completed ? numberField(file, run, "loss", true)! : null,
       budget_flops: numberField(file, run, "budget_flops", true)!,
+      // The run's measured FLOPs; a --mock run's loss comes from a surface that counts 6·N·D, so its are not used.
+      flops: mocked(run.fields.mock) ? null : (numberField(file, run, "flops_measured", false) ?? null),
       epochs: epochs ?? null,
       ...(completed ? {} : { error: `W&B run status ${status || "unknown"}` }),
     };
