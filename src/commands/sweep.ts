@@ -3,6 +3,7 @@ import { BaseCommand } from "../cli/base-command.js";
 import { bootstrapFlag, fitFlags, parseApproaches, parseBudgets, parseConfidence } from "../cli/fit-flags.js";
 import { configArg } from "../cli/shared-flags.js";
 import { loadConfig } from "../config/load.js";
+import { compareAfterSweep, prepareCompareTo } from "../compare/compare-to.js";
 import { finishSweep } from "../sweep/finish.js";
 import { runSweep } from "../sweep/run-sweep.js";
 import { defaultRunDir } from "../store/run-dir.js";
@@ -39,6 +40,9 @@ Running it again on the same config re-runs nothing that completed (experiments 
   async run() {
     const { args, flags } = await this.parse(Sweep);
     const loaded = loadConfig(args.config);
+    // compare_to: the baseline is read and checked before anything runs (exit 2 naming a difference).
+    const compareTo = prepareCompareTo(loaded, flags.mock);
+    if (compareTo?.note) this.note(compareTo.note);
     const predict = parseBudgets(flags.predict);
     const confidence = parseConfidence(flags.confidence);
     const outDir = flags.out ?? defaultRunDir(loaded.config.name ?? "sweep", flags.mock);
@@ -68,9 +72,11 @@ Running it again on the same config re-runs nothing that completed (experiments 
       });
       fitting.done();
       this.say(result.text);
+      const comparison = compareTo && !outcome.interrupted ? await compareAfterSweep(compareTo, outcome.runDir.root, { confidence, seed: flags.seed }) : null;
+      if (comparison) this.say(`\n${comparison.text}`);
       if (outcome.interrupted) process.exitCode = 130;
       else if (result.failed) process.exitCode = 1; // the reasons are in the text and in --json "problems"
-      return result.json;
+      return comparison ? { ...result.json, compare: comparison.json } : result.json;
     } finally {
       progress.close?.();
       for (const signal of signals) process.off(signal, interrupt);

@@ -62,8 +62,8 @@ export const SizeValues = z.union([
 ]);
 
 export const PlanningConfig = z.strictObject({
-  /** IsoFLOP budgets C in FLOPs. */
-  budgets: z.array(Flops).min(1, "give at least one budget"),
+  /** IsoFLOP budgets C in FLOPs; with `compare_to` and none given, the baseline's (checked in SweepConfig). */
+  budgets: z.array(Flops).default([]),
   /** Experiments (model sizes) per budget. */
   sizes_per_budget: z.number().int().min(3, "an IsoFLOP parabola needs at least 3 sizes").default(5),
   /** Prior for the compute-optimal ratio D/N (tokens per parameter) that centres each budget's grid (Chinchilla: ~20). */
@@ -275,6 +275,16 @@ export const SweepConfig = z.strictObject({
   seed: z.number().int().min(0).default(0),
   /** Python interpreter for the workers (else env FLOPS_FIT_PYTHON, else the project's .venv). */
   python: z.string().optional(),
+  /**
+   * A baseline to compare this sweep with (docs/compare.md): its run directory or results file,
+   * relative to the current directory like --out. The sweep plans on its budgets when
+   * planning.budgets is left out, and prints `flops-fit compare BASELINE RUN_DIR` at the end.
+   */
+  compare_to: z.string().min(1, "name the baseline's run directory or results file").optional(),
+}).superRefine((config, context) => {
+  if (config.planning.budgets.length === 0 && config.compare_to === undefined) {
+    context.addIssue({ code: "custom", path: ["planning", "budgets"], message: "give at least one budget (or compare_to: a baseline sweep whose budgets to plan on)" });
+  }
 });
 
 export type SweepConfig = z.infer<typeof SweepConfig>;
