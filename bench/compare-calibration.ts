@@ -32,9 +32,11 @@ const option = (name: string, fallback: number) => (args.includes(name) ? Number
 const pairs = option("--pairs", 30);
 const resamples = option("--resamples", 200);
 const noise = option("--noise", 0.005);
+const level = option("--level", 0.01);
 const only = args.includes("--scenario") ? args[args.indexOf("--scenario") + 1] : null;
-// "resampled" (flops-fit's rule): a replicate is judged against the null simulations resampled as it is; "data": against the data's threshold.
-const selection = args.includes("--selection") ? args[args.indexOf("--selection") + 1] : "resampled";
+// "data" (flops-fit's rule): a replicate is judged against the data's threshold; "resampled": against the null simulations resampled as it is.
+const selection = args.includes("--selection") ? args[args.indexOf("--selection") + 1] : "data";
+if (selection !== "data" && selection !== "resampled") throw new Error(`--selection: ${selection} (data or resampled)`);
 
 const BASE: LossSurface = { E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28 };
 const scaled = (s: LossSurface, m: number): LossSurface => ({ ...s, A: s.A * m ** -s.alpha, B: s.B * m ** -s.beta });
@@ -73,6 +75,7 @@ function side(points: FitPoint[]): CompareSide {
 type Fit = "answer" | "shared" | "free" | "approach2";
 const tally = new Map<string, { hit: number; n: number }>();
 const errors = new Map<string, number[]>();
+const widths = new Map<string, number[]>();
 const answered = new Map<string, number>();
 const freeShares = new Map<string, number[]>();
 const count = (key: string, hit: boolean) => {
@@ -90,8 +93,7 @@ for (const scenario of SCENARIOS) {
   const truths = AT.map((c) => computeMultiplier(law(BASE), law(scenario.variant), c));
   for (let p = 0; p < pairs; p++) {
     const [a, b] = [side(sweep(BASE, 2 * p)), side(sweep(scenario.variant, 2 * p + 1))];
-    const model = modelComparison(a, b, { budgets: AT, resamples, seed: p, confidence: 0.95 });
-    if (selection === "data" && model.test) model.test = { ...model.test, replicate_threshold: model.test.threshold };
+    const model = modelComparison(a, b, { budgets: AT, resamples, seed: p, confidence: 0.95, shapeTestLevel: level, replicateRule: selection });
     for (const level of LEVELS) {
       const comparison = summariseComparison(model, a, b, level);
       if (level === 0.95) {
@@ -100,7 +102,11 @@ for (const scenario of SCENARIOS) {
       }
       for (const fit of ["answer", "shared", "free", "approach2"] as const) {
         rowsOf(comparison, fit).forEach((row, j) => {
-          for (const group of [scenario.name, "all"]) count(`${group}|${fit}|${level}|${j}`, covers(row, truths[j]!));
+          for (const group of [scenario.name, "all"]) {
+            count(`${group}|${fit}|${level}|${j}`, covers(row, truths[j]!));
+            const width = row.lo !== null ? (row.hi === null ? Infinity : (row.hi - row.lo) / truths[j]!) : NaN;
+            widths.set(`${group}|${fit}|${level}|${j}`, [...(widths.get(`${group}|${fit}|${level}|${j}`) ?? []), width]);
+          }
           if (level === 0.95 && row.value !== null) for (const group of [scenario.name, "all"]) errors.set(`${group}|${fit}|${j}`, [...(errors.get(`${group}|${fit}|${j}`) ?? []), Math.abs(row.value / truths[j]! - 1)]);
         });
       }
@@ -111,7 +117,7 @@ for (const scenario of SCENARIOS) {
 }
 
 console.log(`Calibration of compare: ${SCENARIOS.length} scenarios × ${pairs} pairs of synthetic sweeps × ${resamples} resamples; ${noise * 100}% log-normal noise`);
-console.log(`replicates select their fit against the ${selection === "data" ? "data's threshold" : "null simulations resampled as they are"}`);
+console.log(`shape test at level ${level}; replicates select their fit against ${selection === "data" ? "the data's threshold" : "null simulations resampled as they are"}`);
 console.log(`budgets ${BUDGETS.map((b) => b.toExponential(2)).join(", ")} (5 sizes over ×4 each side of the baseline's N*); k read at ${AT.map((c) => c.toExponential(2)).join(", ")}`);
 console.log(`machine: ${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(1)).join(" ")}; ${((Date.now() - start) / 1000).toFixed(0)} s\n`);
 console.log("Answers (shared / free):");
@@ -125,8 +131,8 @@ const pct = (key: string) => {
 };
 for (const group of [...SCENARIOS.map((s) => s.name), "all"]) {
   console.log(`\n${group}`);
-  console.log("| fit | C | 80% | 90% | 95% | median |k̂/k − 1| | verdict |");
-  console.log("|---|---:|---:|---:|---:|---:|---|");
+  console.log("| fit | C | 80% | 90% | 95% | median |k̂/k − 1| | median width 80% / 95% (of k) | verdict |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---|");
   for (const fit of ["answer", "shared", "free", "approach2"] as const) {
     AT.forEach((c, j) => {
       const cover = LEVELS.map((level) => pct(`${group}|${fit}|${level}|${j}`));
@@ -134,7 +140,8 @@ for (const group of [...SCENARIOS.map((s) => s.name), "all"]) {
       const se = Math.sqrt(0.09 / Math.max(n, 1));
       const off = cover.some((x, i) => Math.abs(x - LEVELS[i]!) > 0.05);
       const err = median(errors.get(`${group}|${fit}|${j}`) ?? []);
-      console.log(`| ${fit} | ${c.toExponential(2)} | ${cover.map((x) => `${(100 * x).toFixed(1)}%`).join(" | ")} | ${(100 * err).toFixed(2)}% | ${off ? "OFF by > 5 points" : "ok"} (n ${n}, SE ≈ ${(100 * se).toFixed(1)}) |`);
+      const width = (lv: number) => median((widths.get(`${group}|${fit}|${lv}|${j}`) ?? []).map((w) => (Number.isFinite(w) ? w : 1e9)));
+      console.log(`| ${fit} | ${c.toExponential(2)} | ${cover.map((x) => `${(100 * x).toFixed(1)}%`).join(" | ")} | ${(100 * err).toFixed(2)}% | ${(100 * width(0.8)).toFixed(1)}% / ${(100 * width(0.95)).toFixed(1)}% | ${off ? "OFF by > 5 points" : "ok"} (n ${n}, SE ≈ ${(100 * se).toFixed(1)}) |`);
     });
   }
 }

@@ -22,7 +22,7 @@ import { estimate, fromFewResamples, type Estimate } from "./compare-estimates.j
 import { computeMultiplier, crossings, optimalLoss, type OptimalLossLaw } from "./compare-multiplier.js";
 import { compareReplicates, REFITS_PER_REPLICATE, type PairReplicate, type ResampledSweep } from "./compare-replicates.js";
 import { fitSharedSurfaces, type SharedFit } from "./compare-shared-fit.js";
-import { SHAPE_TEST_LEVEL, shapeStatistic, shapeTest, type ShapeTest } from "./compare-shape-test.js";
+import { SHAPE_TEST_LEVEL, shapeStatistic, shapeTest, type ReplicateRule, type ShapeTest } from "./compare-shape-test.js";
 import type { LossSurface } from "./allocation.js";
 import { DETERMINATION_CONFIDENCE } from "./bootstrap.js";
 import { MIN_RESAMPLES } from "./determination.js";
@@ -72,6 +72,10 @@ export interface CompareOptions {
   /** Approach 3's Huber threshold (1e-3). */
   huberDelta?: number;
   budgetTolerance?: number;
+  /** The shape test's level (default SHAPE_TEST_LEVEL, 0.01): the free fits answer when p is below it. */
+  shapeTestLevel?: number;
+  /** How replicates choose their fit (compare-shape-test.ts): "data" (default) or "resampled" (the calibration bench's comparison). */
+  replicateRule?: ReplicateRule;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -240,8 +244,9 @@ export function modelComparison(baselineSide: CompareSide, variantSide: CompareS
     })
     : [];
   const test = testable && options.resamples > 0
-    ? shapeTest({ points: A.points, theta: A.resampled.theta! }, { points: B.points, theta: B.resampled.theta! }, shared!, shapeStatistic(shared!.value, objectiveA!, objectiveB!), options.resamples, options.seed, delta)
+    ? shapeTest({ points: A.points, theta: A.resampled.theta! }, { points: B.points, theta: B.resampled.theta! }, shared!, shapeStatistic(shared!.value, objectiveA!, objectiveB!), { simulations: options.resamples, seed: options.seed, delta, level: options.shapeTestLevel ?? SHAPE_TEST_LEVEL, rule: options.replicateRule ?? "data" })
     : null;
+  if (test && 1 / (test.simulations + 1) >= test.level) warnings.push(`the shape test ran ${test.simulations} simulations: its p-value cannot fall below ${(1 / (test.simulations + 1)).toPrecision(2)}, so at level ${test.level} it cannot find that the shapes differ (use --bootstrap ${Math.ceil(1 / test.level)} or more)`);
   if (test && options.onProgress) options.onProgress((done += options.resamples), total);
   const statistics = replicates.map((r) => (r.shared && r.free?.baseline.objective !== undefined && r.free.variant.objective !== undefined ? shapeStatistic(r.shared.value, r.free.baseline.objective, r.free.variant.objective) : NaN));
   const laws: Record<FitKind, FitLaws> = {
@@ -272,7 +277,7 @@ export function exponentDifferences(model: ComparisonModel): Comparison["exponen
   const deltaGamma = diff((r) => gammaOf(r.surface), gammaOf(B.surface) - gammaOf(A.surface));
   const deltaE = diff((r) => r.surface?.E ?? NaN, (B.surface?.E ?? NaN) - (A.surface?.E ?? NaN));
   const test = model.test;
-  const differ = test ? test.p_value < SHAPE_TEST_LEVEL : null;
+  const differ = test ? test.p_value < test.level : null;
   const chosen = model.statistics.filter((d) => !Number.isNaN(d));
   const freeShare = test && chosen.length > 0 ? chosen.filter((d) => d > test.replicate_threshold).length / chosen.length : null;
   const p = test ? `p = ${test.p_value.toPrecision(2)}, ${test.simulations} simulations under shared shapes` : "";

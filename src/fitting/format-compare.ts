@@ -45,7 +45,11 @@ export function headline(c: Comparison): string {
   if (c.answer === null || rows.length === 0) return `No multiplier: ${c.answer_reason}.`;
   const mark = c.determined ? "" : " (UNDETERMINED: not an answer the runs support)";
   const shown = (r: MultiplierRow) => (r.value === null ? `no multiplier at ${formatScientific(r.budget_flops)} (${r.note ?? "none"})` : `${formatMultiplier(r)} at ${formatScientific(r.budget_flops)}`);
-  if (c.answer === "shared" && rows[0]!.value !== null) return `The variant is worth ${formatMultiplier(rows[0]!)} compute at every budget (${level(c)} interval)${mark}.`;
+  if (c.answer === "shared" && rows[0]!.value !== null) {
+    // One k at every budget; its intervals widen with C where resamples choose the free fits.
+    const intervals = rows.map((r) => `${formatMultiplier({ ...r, value: r.value }).replace(/^[^ ]+ /, "")} at ${formatScientific(r.budget_flops)}`).join(", ");
+    return `The variant is worth ${formatMultiplier({ ...rows[0]!, lo: null, hi: null })} compute at every budget (${level(c)} intervals ${intervals})${mark}.`;
+  }
   const crossing = c.crossing.budgets.length ? `; its L*(C) crosses the baseline's at C ≈ ${c.crossing.budgets.map((b) => formatScientific(b)).join(", ")}` : "";
   return `The variant is worth ${rows.map(shown).join(", ")} (${level(c)} intervals)${crossing}${mark}.`;
 }
