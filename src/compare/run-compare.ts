@@ -53,7 +53,8 @@ export function runComparison(baselinePath: string, variantPath: string, request
   const runs = a.points.length + b.points.length;
   const comparison = compareSweeps(a.compare, b.compare, {
     budgets: request.budgets, resamples: request.resamples, seed: request.seed, confidence: request.confidence,
-    ...(request.onProgress ? { onProgress: (done: number, total: number) => request.onProgress!({ stage: "bootstrap", done, total, runs }) } : {}),
+    // Progress in resamples: each one refits several models, and the shape test simulates as many.
+    ...(request.onProgress ? { onProgress: (done: number, total: number) => request.onProgress!({ stage: "bootstrap", done: Math.floor((done * request.resamples) / total), total: request.resamples, runs }) } : {}),
   });
   comparison.warnings.unshift(...notes, ...a.fit.warnings.map((w) => `baseline: ${w}`), ...b.fit.warnings.map((w) => `variant: ${w}`));
   const describe = (side: CompareInputSide) => ({ input: side.input.source, kind: side.input.kind, param_convention: side.convention.value, compute: side.accounting.value });

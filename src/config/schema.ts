@@ -1,7 +1,7 @@
 /**
  * The sweep configuration: the zod schema *is* the type. Every field but planning.budgets
- * has a default, so a config that only lists budgets sweeps the built-in GPT on the byte
- * corpus.
+ * (which a `compare_to` baseline can supply) has a default, so a config that only lists
+ * budgets sweeps the built-in GPT on the byte corpus.
  * Only the TypeScript side reads YAML; workers receive the validated, resolved JSON.
  */
 import { z } from "zod";

@@ -17,7 +17,8 @@ import { huber, huberDerivative, huberSecondDerivative } from "./huber.js";
 import type { Objective } from "./line-search.js";
 import { nonNegativeLeastSquares } from "./nnls.js";
 import type { ParametricData } from "./parametric-objective.js";
-import { choleskySolve, type Matrix } from "./small-linear-algebra.js";
+import { dampedNewton } from "./damped-newton.js";
+import type { Matrix } from "./small-linear-algebra.js";
 
 /** A term NNLS sets to zero starts at this fraction of the mean loss (ln 0 is −∞). */
 const ZERO_TERM_FRACTION = 1e-6;
@@ -142,55 +143,12 @@ function coldStart(problem: InnerProblem): Float64Array {
   });
 }
 
-/** Damped Newton from scaled u (Levenberg damping when the Hessian is not positive definite, Armijo backtracking). */
+/** Damped Newton from scaled u (damped-newton.ts). */
 function newtonMinimize(problem: InnerProblem, start: Float64Array): { u: Float64Array; value: number } {
-  const size = problem.size;
-  let u = start;
-  const gradient = new Float64Array(size);
-  const hessian = new Float64Array(size * size);
-  const trial = new Float64Array(size);
   let totalWeight = 0;
   for (const w of problem.data.weight) totalWeight += w;
-  const gradientTolerance = 1e-14 * Math.max(1, totalWeight);
-  let value = innerEvaluate(problem, u, gradient, hessian);
-  let damping = 0;
-  for (let iteration = 0; iteration < MAX_NEWTON_ITERATIONS; iteration++) {
-    if (Math.max(...Array.from(gradient, Math.abs)) <= gradientTolerance) break;
-    let scale = 1e-300;
-    for (let j = 0; j < size; j++) scale = Math.max(scale, Math.abs(hessian[j * size + j] as number));
-    let step: number[] | null = null;
-    for (let attempt = 0; attempt < 40 && !step; attempt++) {
-      const matrix: Matrix = Array.from({ length: size }, (_, j) => Array.from({ length: size }, (_, k) => (hessian[j * size + k] as number) + (j === k ? damping * scale : 0)));
-      step = choleskySolve(matrix, Array.from(gradient, (g) => -g));
-      if (!step || !step.every(Number.isFinite)) {
-        step = null;
-        damping = damping === 0 ? 1e-10 : damping * 10;
-      }
-    }
-    if (!step) break;
-    const largest = Math.max(...step.map(Math.abs));
-    if (largest > MAX_LOG_STEP) step = step.map((v) => (v * MAX_LOG_STEP) / largest);
-    let slope = 0;
-    for (let j = 0; j < size; j++) slope += (gradient[j] as number) * (step[j] as number);
-    if (!(slope < 0)) break;
-    let t = 1;
-    let accepted = false;
-    for (let halvings = 0; halvings < 50; halvings++) {
-      for (let j = 0; j < size; j++) trial[j] = (u[j] as number) + t * (step[j] as number);
-      const trialValue = innerEvaluate(problem, trial, null, null);
-      if (trialValue <= value + 1e-4 * t * slope && trialValue < value) {
-        accepted = true;
-        break;
-      }
-      t *= 0.5;
-    }
-    if (!accepted) break; // no decrease at floating-point precision: u is the minimiser
-    u = Float64Array.from(trial);
-    damping = t === 1 ? damping / 10 : Math.max(damping * 10, 1e-10);
-    if (damping < 1e-14) damping = 0;
-    value = innerEvaluate(problem, u, gradient, hessian);
-  }
-  return { u, value };
+  const evaluate = (u: Float64Array, gradient: Float64Array | null, hessian: Float64Array | null) => innerEvaluate(problem, u, gradient, hessian);
+  return dampedNewton(evaluate, start, { gradientTolerance: 1e-14 * Math.max(1, totalWeight), maxIterations: MAX_NEWTON_ITERATIONS, maxStep: MAX_LOG_STEP });
 }
 
 const scaled = (problem: InnerProblem, linear: Float64Array) => Float64Array.from(linear, (v, j) => (j === 0 ? v : v + (j % 2 === 1 ? problem.shiftN : problem.shiftD)));

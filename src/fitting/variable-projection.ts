@@ -23,7 +23,8 @@ import { huber, huberDerivative, huberSecondDerivative } from "./huber.js";
 import type { Objective } from "./line-search.js";
 import { nonNegativeLeastSquares } from "./nnls.js";
 import type { ParametricData } from "./parametric-objective.js";
-import { choleskySolve, type Matrix } from "./small-linear-algebra.js";
+import { dampedNewton } from "./damped-newton.js";
+import type { Matrix } from "./small-linear-algebra.js";
 
 /** A term NNLS sets to zero starts at this fraction of the mean loss (ln of zero is −∞). */
 const ZERO_TERM_FRACTION = 1e-6;
@@ -153,59 +154,10 @@ function coldStart(problem: InnerProblem): Float64Array {
   return Float64Array.from([0, 1, 2], (j) => Math.log(Math.max(theta[j] as number, floor[j] as number)));
 }
 
-/** Damped Newton on the inner problem from scaled u; returns the minimiser (scaled) and F there. */
+/** Damped Newton on the inner problem from scaled u (damped-newton.ts); returns the minimiser (scaled) and F there. */
 function newtonMinimize(problem: InnerProblem, start: Float64Array): { u: Float64Array; value: number; iterations: number } {
-  let u = start;
-  const gradient = new Float64Array(3);
-  const hessian = new Float64Array(9);
-  const trial = new Float64Array(3);
-  const gradientTolerance = 1e-14 * Math.max(1, problem.totalWeight);
-  let value = innerEvaluate(problem, u, gradient, hessian);
-  let damping = 0;
-  let iterations = 0;
-  for (; iterations < MAX_NEWTON_ITERATIONS; iterations++) {
-    if (Math.max(Math.abs(gradient[0] as number), Math.abs(gradient[1] as number), Math.abs(gradient[2] as number)) <= gradientTolerance) break;
-    // Damping is relative to the Hessian's size; its diagonal may be negative (linear Huber zone).
-    const scale = Math.max(Math.abs(hessian[0] as number), Math.abs(hessian[4] as number), Math.abs(hessian[8] as number), 1e-300);
-    let step: number[] | null = null;
-    for (let attempt = 0; attempt < 40 && !step; attempt++) {
-      const shift = damping * scale;
-      const matrix: Matrix = [
-        [(hessian[0] as number) + shift, hessian[1] as number, hessian[2] as number],
-        [hessian[3] as number, (hessian[4] as number) + shift, hessian[5] as number],
-        [hessian[6] as number, hessian[7] as number, (hessian[8] as number) + shift],
-      ];
-      step = choleskySolve(matrix, [-(gradient[0] as number), -(gradient[1] as number), -(gradient[2] as number)]);
-      if (!step || !step.every(Number.isFinite)) {
-        step = null;
-        damping = damping === 0 ? 1e-10 : damping * 10;
-      }
-    }
-    if (!step) break;
-    // Trust cap: no coefficient changes by more than a factor e^MAX_LOG_STEP per iteration.
-    const largest = Math.max(Math.abs(step[0] as number), Math.abs(step[1] as number), Math.abs(step[2] as number));
-    if (largest > MAX_LOG_STEP) step = step.map((v) => (v * MAX_LOG_STEP) / largest);
-    const slope = (gradient[0] as number) * (step[0] as number) + (gradient[1] as number) * (step[1] as number) + (gradient[2] as number) * (step[2] as number);
-    if (!(slope < 0)) break;
-    // Armijo backtracking; a full Newton step relaxes the damping, a cut one tightens it.
-    let t = 1;
-    let accepted = false;
-    for (let halvings = 0; halvings < 50; halvings++) {
-      for (let j = 0; j < 3; j++) trial[j] = (u[j] as number) + t * (step[j] as number);
-      const trialValue = innerEvaluate(problem, trial, null, null);
-      if (trialValue <= value + 1e-4 * t * slope && trialValue < value) {
-        accepted = true;
-        break;
-      }
-      t *= 0.5;
-    }
-    if (!accepted) break; // no decrease at floating-point precision: u is the minimiser
-    u = Float64Array.from(trial);
-    damping = t === 1 ? damping / 10 : Math.max(damping * 10, 1e-10);
-    if (damping < 1e-14) damping = 0;
-    value = innerEvaluate(problem, u, gradient, hessian);
-  }
-  return { u, value, iterations };
+  const evaluate = (u: Float64Array, gradient: Float64Array | null, hessian: Float64Array | null) => innerEvaluate(problem, u, gradient, hessian);
+  return dampedNewton(evaluate, start, { gradientTolerance: 1e-14 * Math.max(1, problem.totalWeight), maxIterations: MAX_NEWTON_ITERATIONS, maxStep: MAX_LOG_STEP });
 }
 
 /** The inner minimiser over (e, a, b) at fixed (alpha, beta); warmStart is an unscaled [e, a, b]. */

@@ -49,6 +49,10 @@ export function compareIsoflops(baseline: readonly FitPoint[], variant: readonly
   };
 }
 
+/** The largest budget both sweeps reach: the data end there. */
+const largestCommon = (c: Comparison) => Math.min(Math.max(...c.baseline.observed_budgets), Math.max(...c.variant.observed_budgets));
+const BUDGET_AXIS = { type: "log", label: "compute budget C (FLOPs) →", tickFormat: formatBudget } as const;
+
 interface BandRow { sweep: Sweep; budget_flops: number; lo: number; hi: number }
 interface LineRow { sweep: Sweep; budget_flops: number; value: number }
 
@@ -64,12 +68,12 @@ export function compareLossLaws(c: Comparison, vertices: Record<Sweep, Array<{ b
   const lines = [...lineOf("baseline", grid, c.curves.loss_baseline), ...lineOf("variant", grid, c.curves.loss_variant)];
   const bands = [...bandOf("baseline", grid, c.curves.loss_baseline), ...bandOf("variant", grid, c.curves.loss_variant)];
   const dots = (["baseline", "variant"] as const).flatMap((sweep) => vertices[sweep].map((v) => ({ sweep, ...v })));
-  const top = Math.min(Math.max(...c.baseline.observed_budgets), Math.max(...c.variant.observed_budgets));
+  const top = largestCommon(c);
   return {
     width: 640,
     height: 400,
     grid: true,
-    x: { type: "log", label: "compute budget C (FLOPs) →", tickFormat: formatBudget },
+    x: BUDGET_AXIS,
     y: { type: "log", label: "↑ loss at the optimum L*", insetTop: 8, insetBottom: 8 },
     marks: [
       Plot.areaY(bands, { x: "budget_flops", y1: "lo", y2: "hi", z: "sweep", fill: color, fillOpacity: 0.15 }),
@@ -95,12 +99,13 @@ export function compareMultiplier(c: Comparison): Plot.PlotOptions | null {
     return e && e.lo !== null && (e.hi !== null || e.unbounded) ? [{ budget_flops: x, lo: e.lo, hi: e.hi ?? Math.max(...line.map((l) => l.value)) * 4 }] : [];
   });
   const asked = c.multiplier.filter((r) => r.value !== null);
-  const top = Math.min(Math.max(...c.baseline.observed_budgets), Math.max(...c.variant.observed_budgets));
+  const top = largestCommon(c);
   return {
     width: 640,
     height: 380,
+    marginRight: 48,
     grid: true,
-    x: { type: "log", label: "compute budget C (FLOPs) →", tickFormat: formatBudget },
+    x: BUDGET_AXIS,
     y: { type: "log", label: "↑ effective-compute multiplier k(C)", insetTop: 8, insetBottom: 8 },
     marks: [
       Plot.areaY(band, { x: "budget_flops", y1: "lo", y2: "hi", fill: SWEEP_COLOR.variant, fillOpacity: 0.15 }),

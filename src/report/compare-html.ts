@@ -10,7 +10,7 @@ import { headline } from "../fitting/format-compare.js";
 import { FEW_RESAMPLES_MARK, formatSuggestion } from "../fitting/format-verdict.js";
 import { formatBudget } from "./budget-color.js";
 import { escapeHtml, formatNumber, htmlTable } from "./html.js";
-import type { RenderedFigure } from "./report-html.js";
+import { figuresHtml, type RenderedFigure } from "./report-html.js";
 import { REPORT_CSS } from "./report-css.js";
 
 const estimateHtml = (e: Estimate, digits = 3) =>
@@ -43,15 +43,6 @@ function sweepsHtml(c: Comparison): string {
     escapeHtml(`${s.determined ? "determined" : "UNDETERMINED"} (${(["3", "2", "1"] as const).filter((k) => s.approaches[k] !== undefined).map((k) => `approach ${k} ${s.approaches[k] ? "determined" : "not"}`).join(", ")})`),
   ];
   return htmlTable(["sweep", "input", "runs", "budgets", "its own verdict"], [row("baseline", c.baseline), row("variant", c.variant)], { numeric: [2] });
-}
-
-function figuresHtml(figures: RenderedFigure[]): string {
-  const items = figures.map(({ figure, svg }) => `<figure id="fig-${escapeHtml(figure.name)}" data-figure="${escapeHtml(figure.name)}">
-<h3>${escapeHtml(figure.title)}</h3>
-${svg}
-<figcaption>${escapeHtml(figure.caption)} <a href="${escapeHtml(figure.name)}.svg">SVG</a> · <a href="${escapeHtml(figure.name)}.png">PNG</a></figcaption>
-</figure>`);
-  return `<div class="figures">\n${items.join("\n")}\n</div>`;
 }
 
 export function compareHtml(c: Comparison, figures: RenderedFigure[], generatedAt: string): string {

@@ -126,3 +126,22 @@ describe("compareSweeps", () => {
     expect(c.reasons[0]).toMatch(/approach 3 is determined on both sweeps/);
   }, 60_000);
 });
+
+describe("compareSweeps on measured FLOPs", () => {
+  it("spends C at each sweep's φ(N)·N FLOPs per token: k is the baseline's L* inverted at its own φ", async () => {
+    const { syntheticRuns } = await import("../integration/synthetic-inputs.js");
+    const budgets = [1e18, 3e18, 9e18, 2.7e19, 8.1e19];
+    const points = (surface: LossSurface, seed: number) => syntheticRuns({ budgets, sizes: 5, span: 4, noise: 0.002, measured: true, seed, surface });
+    const [a, b] = [side(points(BASE, 1)), side(points(scaled(BASE, 1.3), 2))];
+    expect(a.fit.compute!.accounting).toBe("measured");
+    const c = compareSweeps(a, b, { resamples: 20, seed: 0, confidence: 0.9, budgets: [8.1e19, 8.1e20] });
+    expect(c.compute).toBe("measured");
+    const phi = a.fit.compute!.flops_per_token!;
+    // The truth at the sweeps' own φ: the true surfaces allocated as their runs spend compute.
+    for (const row of c.multiplier) {
+      const truth = computeMultiplier({ kind: "surface", surface: BASE, phi }, { kind: "surface", surface: scaled(BASE, 1.3), phi: b.fit.compute!.flops_per_token! }, row.budget_flops);
+      expect(Math.abs(row.value! / truth - 1), JSON.stringify(row)).toBeLessThan(0.05);
+      expect(row.lo!).toBeLessThanOrEqual(row.value!);
+    }
+  });
+});

@@ -6,15 +6,14 @@
  * data (read in place, skipped when absent); and every refusal. Small bootstraps; the CLI
  * calls run three at a time.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mkdtempSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { computeMultiplier } from "../../src/fitting/compare-multiplier.js";
 import type { LossSurface } from "../../src/fitting/index.js";
 import { hasReferenceData, readCsv } from "../fitting/helpers/reference-data.js";
-import { runCli, type CliRun } from "./cli.js";
+import { runAll, type CliRun } from "./cli.js";
 import { SURFACE, syntheticRuns, writeInputs } from "./synthetic-inputs.js";
 
 interface Row { budget_flops: number; value: number | null; lo: number | null; hi: number | null; extrapolated: boolean }
@@ -27,19 +26,6 @@ interface Compared {
   shared: { multiplier: Row[] };
   baseline: { kind: string; input: string };
   variant: { kind: string };
-}
-
-async function runAll(commands: string[][], parallel = 3): Promise<CliRun[]> {
-  const results: CliRun[] = new Array(commands.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < commands.length) {
-      const i = next++;
-      results[i] = await runCli(commands[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
-  return results;
 }
 
 const parse = (run: CliRun): Compared => {
