@@ -60,7 +60,7 @@ export function compareHtml(c: Comparison, figures: RenderedFigure[], generatedA
   const other = (rows: readonly MultiplierRow[]) => rows.map((r) => `${formatMultiplier(r)} at ${formatBudget(r.budget_flops)}`).join(", ");
   const sections = [
     `<section id="answer"><h2>Answer</h2>${c.determined ? "" : verdict}<p><strong>${escapeHtml(headline(c))}</strong></p>
-<p class="meta">k(C) = C_A/C: the baseline needs k·C to reach the variant's compute-optimal loss at C. Answer from the ${escapeHtml(c.answer === "shared" ? "shared-exponent fit" : c.answer === "free" ? "free fits" : "–")}: ${escapeHtml(c.answer_reason)}. ${level} intervals from ${c.resamples} resamples of each sweep's runs, drawn independently; each resample answers with the fit its own test statistic selects.</p>
+<p class="meta">k(C) = C_A/C: the baseline needs k·C to reach the variant's compute-optimal loss at C. The answer: ${escapeHtml(c.answer_reason)}. ${level} intervals from ${c.resamples} resamples of each sweep's runs, drawn independently; each resample answers with the fit its own test statistic selects.</p>
 ${multiplierHtml(c.multiplier, c.determined)}${crossing}${c.determined ? verdict : ""}</section>`,
     `<section id="shapes"><h2>Do the shapes differ?</h2><p>${escapeHtml(e.reason)}.</p><p class="meta">Shape test: ${escapeHtml(test)}. Free fits, variant − baseline (95%): Δa = ${estimateHtml(e.delta_a)}, Δγ = ${estimateHtml(e.delta_gamma)}, ΔE = ${estimateHtml(e.delta_E)}.</p>
 ${surfacesHtml(c)}
