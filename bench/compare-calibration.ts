@@ -16,6 +16,7 @@
  *
  *   npx tsx bench/compare-calibration.ts                     # 7 scenarios × 30 pairs × 200 resamples, 0.5% noise
  *   npx tsx bench/compare-calibration.ts --pairs 6 --resamples 100 --noise 0.01
+ *   npx tsx bench/compare-calibration.ts --level 0.05 --selection resampled   # the alternatives docs/compare.md measured
  *
  * Prints coverage per fit, level and budget with its binomial SE, the median absolute
  * relative error of k, how often each fit answered, and flags a level more than 5 points off.
@@ -140,8 +141,9 @@ for (const group of [...SCENARIOS.map((s) => s.name), "all"]) {
       const se = Math.sqrt(0.09 / Math.max(n, 1));
       const off = cover.some((x, i) => Math.abs(x - LEVELS[i]!) > 0.05);
       const err = median(errors.get(`${group}|${fit}|${j}`) ?? []);
-      const width = (lv: number) => median((widths.get(`${group}|${fit}|${lv}|${j}`) ?? []).map((w) => (Number.isFinite(w) ? w : 1e9)));
-      console.log(`| ${fit} | ${c.toExponential(2)} | ${cover.map((x) => `${(100 * x).toFixed(1)}%`).join(" | ")} | ${(100 * err).toFixed(2)}% | ${(100 * width(0.8)).toFixed(1)}% / ${(100 * width(0.95)).toFixed(1)}% | ${off ? "OFF by > 5 points" : "ok"} (n ${n}, SE ≈ ${(100 * se).toFixed(1)}) |`);
+      const width = (lv: number) => median((widths.get(`${group}|${fit}|${lv}|${j}`) ?? []).map((w) => (Number.isNaN(w) ? Infinity : w)));
+      const shown = (w: number) => (Number.isFinite(w) ? `${(100 * w).toFixed(1)}%` : "∞");
+      console.log(`| ${fit} | ${c.toExponential(2)} | ${cover.map((x) => `${(100 * x).toFixed(1)}%`).join(" | ")} | ${(100 * err).toFixed(2)}% | ${shown(width(0.8))} / ${shown(width(0.95))} | ${off ? "OFF by > 5 points" : "ok"} (n ${n}, SE ≈ ${(100 * se).toFixed(1)}) |`);
     });
   }
 }
