@@ -19,7 +19,9 @@ export default class Sweep extends BaseCommand {
 
 Running it again on the same config re-runs nothing that completed (experiments are named by a hash of everything that determines them); a changed budget or grid runs what it adds. A run directory holds one sweep definition (plugin, model, data, loss and their options, training recipe, FLOP accounting, mock surface or real training): a config that changes it is refused there with what differs (use another --out, or --extend), and --mock and real runs default to different directories (runs/<name>-mock, runs/<name>). One sweep at a time per directory (RUN_DIR/sweep.lock).
 
---mock replaces only the training step: the loss comes from the Chinchilla-form surface L(N, D) = E + A/N^alpha + B/D^beta (config "mock:", default E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28, with seeded 0.1% log-normal noise; the quickstart sets A=193.7 to put the optimum near its plan's 60 tokens per parameter), whose true compute-optimal exponent is a = beta/(alpha+beta) = 0.4516. Models are still built and counted for real; compute is counted as 6·N·D, the accounting the surface's closed form assumes.`;
+--mock replaces only the training step: the loss comes from the Chinchilla-form surface L(N, D) = E + A/N^alpha + B/D^beta (config "mock:", default E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28, with seeded 0.1% log-normal noise; the quickstart sets A=193.7 to put the optimum near its plan's 60 tokens per parameter), whose true compute-optimal exponent is a = beta/(alpha+beta) = 0.4516. Models are still built and counted for real; compute is counted as 6·N·D, the accounting the surface's closed form assumes.
+
+A config naming compare_to: BASELINE (a run directory or results file) is checked against it before anything runs, plans on its budgets when planning.budgets is left out, and ends with \`flops-fit compare BASELINE RUN_DIR\` (docs/compare.md).`;
   static override examples = [
     "<%= config.bin %> sweep                      # the built-in quickstart (GPT on Python's own sources)",
     "<%= config.bin %> sweep --mock --out runs/demo",
