@@ -14,11 +14,11 @@
  * for speed; this one is general in the number of groups.
  */
 import { huber, huberDerivative, huberSecondDerivative } from "./huber.js";
-import type { Objective } from "./line-search.js";
 import { nonNegativeLeastSquares } from "./nnls.js";
 import type { ParametricData } from "./parametric-objective.js";
 import { dampedNewton } from "./damped-newton.js";
 import type { Matrix } from "./small-linear-algebra.js";
+import { projectedOver, scaledFeatures, type ProjectedObjective } from "./variable-projection.js";
 
 /** A term NNLS sets to zero starts at this fraction of the mean loss (ln 0 is −∞). */
 const ZERO_TERM_FRACTION = 1e-6;
@@ -63,16 +63,7 @@ interface InnerProblem {
 }
 
 function innerProblem(data: GroupedData, alpha: number, beta: number, delta: number): InnerProblem {
-  const n = data.lnL.length;
-  let shiftN = -Infinity;
-  let shiftD = -Infinity;
-  for (let i = 0; i < n; i++) {
-    shiftN = Math.max(shiftN, -alpha * (data.lnN[i] as number));
-    shiftD = Math.max(shiftD, -beta * (data.lnD[i] as number));
-  }
-  const featureN = Float64Array.from(data.lnN, (x) => Math.exp(-alpha * x - shiftN));
-  const featureD = Float64Array.from(data.lnD, (y) => Math.exp(-beta * y - shiftD));
-  return { data, featureN, featureD, shiftN, shiftD, delta, size: 1 + 2 * data.groups };
+  return { data, ...scaledFeatures(data, alpha, beta), delta, size: 1 + 2 * data.groups };
 }
 
 /** F over scaled u, with its gradient (length p) and Hessian (p×p, row-major) when asked. */
@@ -188,18 +179,12 @@ function exponentGradient(problem: InnerProblem, u: Float64Array): [number, numb
   return [gAlpha, gBeta];
 }
 
-/** The projected objective f(alpha, beta) for L-BFGS, warm-starting each inner solve from the last. */
-export function groupedProjectedObjective(data: GroupedData, delta: number, initial: Float64Array | null): { objective: Objective; lastLinear: () => Float64Array | null } {
-  let last = initial;
-  const objective: Objective = (x, gradient) => {
-    const problem = innerProblem(data, x[0] as number, x[1] as number, delta);
-    const solved = newtonMinimize(problem, innerStart(problem, last));
-    const linear = unscaled(problem, solved.u);
-    if (linear.every(Number.isFinite)) last = linear;
-    const [gAlpha, gBeta] = exponentGradient(problem, solved.u);
-    gradient[0] = gAlpha;
-    gradient[1] = gBeta;
-    return solved.value;
-  };
-  return { objective, lastLinear: () => last };
+/** The projected objective f(alpha, beta) for L-BFGS, warm-starting each inner solve from the last (variable-projection.ts). */
+export function groupedProjectedObjective(data: GroupedData, delta: number, initial: Float64Array | null): ProjectedObjective {
+  return projectedOver({
+    problem: (alpha, beta) => innerProblem(data, alpha, beta, delta),
+    solve: (problem, warm) => newtonMinimize(problem, innerStart(problem, warm)),
+    unscale: unscaled,
+    exponentGradient,
+  }, initial);
 }

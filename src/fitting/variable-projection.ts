@@ -54,15 +54,14 @@ interface InnerProblem {
   totalWeight: number;
 }
 
-function innerProblem(data: ParametricData, alpha: number, beta: number, delta: number): InnerProblem {
+/** exp(−alpha·lnN − shiftN) and exp(−beta·lnD − shiftD) per run, each shift making the largest 1. */
+export function scaledFeatures(data: ParametricData, alpha: number, beta: number): { featureN: Float64Array; featureD: Float64Array; shiftN: number; shiftD: number } {
   const n = data.lnL.length;
   let shiftN = -Infinity;
   let shiftD = -Infinity;
-  let totalWeight = 0;
   for (let i = 0; i < n; i++) {
     shiftN = Math.max(shiftN, -alpha * (data.lnN[i] as number));
     shiftD = Math.max(shiftD, -beta * (data.lnD[i] as number));
-    totalWeight += data.weight[i] as number;
   }
   const featureN = new Float64Array(n);
   const featureD = new Float64Array(n);
@@ -70,7 +69,13 @@ function innerProblem(data: ParametricData, alpha: number, beta: number, delta: 
     featureN[i] = Math.exp(-alpha * (data.lnN[i] as number) - shiftN);
     featureD[i] = Math.exp(-beta * (data.lnD[i] as number) - shiftD);
   }
-  return { data, featureN, featureD, shiftN, shiftD, delta, totalWeight };
+  return { featureN, featureD, shiftN, shiftD };
+}
+
+function innerProblem(data: ParametricData, alpha: number, beta: number, delta: number): InnerProblem {
+  let totalWeight = 0;
+  for (let i = 0; i < data.weight.length; i++) totalWeight += data.weight[i] as number;
+  return { data, ...scaledFeatures(data, alpha, beta), delta, totalWeight };
 }
 
 /** F over scaled u, with its gradient and Hessian when asked. */
@@ -210,17 +215,36 @@ export interface ProjectedObjective {
   lastLinear(): Float64Array | null;
 }
 
-export function projectedObjective(data: ParametricData, delta: number, initialLinear: Float64Array | null = null): ProjectedObjective {
+/** The steps of an inner problem at fixed exponents, as the projected objective uses them. */
+export interface InnerSteps<P> {
+  problem(alpha: number, beta: number): P;
+  /** The inner minimiser (scaled) and F there, from a warm start (unscaled) when there is one. */
+  solve(problem: P, warm: Float64Array | null): { u: Float64Array; value: number };
+  unscale(problem: P, u: Float64Array): Float64Array;
+  exponentGradient(problem: P, u: Float64Array): [number, number];
+}
+
+/** f(alpha, beta) = min over the coefficients, warm-starting each inner solve from the last point's. */
+export function projectedOver<P>(steps: InnerSteps<P>, initialLinear: Float64Array | null): ProjectedObjective {
   let last: Float64Array | null = initialLinear;
   const objective: Objective = (x, gradient) => {
-    const problem = innerProblem(data, x[0] as number, x[1] as number, delta);
-    const solved = newtonMinimize(problem, innerStart(problem, last));
-    const linear = unscale(problem, solved.u);
+    const problem = steps.problem(x[0] as number, x[1] as number);
+    const solved = steps.solve(problem, last);
+    const linear = steps.unscale(problem, solved.u);
     if (linear.every(Number.isFinite)) last = linear;
-    const [gAlpha, gBeta] = exponentGradient(problem, solved.u);
+    const [gAlpha, gBeta] = steps.exponentGradient(problem, solved.u);
     gradient[0] = gAlpha;
     gradient[1] = gBeta;
     return solved.value;
   };
   return { objective, lastLinear: () => last };
+}
+
+export function projectedObjective(data: ParametricData, delta: number, initialLinear: Float64Array | null = null): ProjectedObjective {
+  return projectedOver({
+    problem: (alpha, beta) => innerProblem(data, alpha, beta, delta),
+    solve: (problem, warm) => newtonMinimize(problem, innerStart(problem, warm)),
+    unscale,
+    exponentGradient,
+  }, initialLinear);
 }
