@@ -5,7 +5,7 @@ import { configArg } from "../cli/shared-flags.js";
 import { loadConfig } from "../config/load.js";
 import { finishSweep } from "../sweep/finish.js";
 import { runSweep } from "../sweep/run-sweep.js";
-import { defaultRunDir } from "../store/run-dir.js";
+import { chooseRunDir } from "../store/run-dir.js";
 import { createProgress } from "../progress/create.js";
 import { fitProgress } from "../progress/fit-progress.js";
 import { choosePython } from "../scheduler/python.js";
@@ -41,7 +41,7 @@ Running it again on the same config re-runs nothing that completed (experiments 
     const loaded = loadConfig(args.config);
     const predict = parseBudgets(flags.predict);
     const confidence = parseConfidence(flags.confidence);
-    const outDir = flags.out ?? defaultRunDir(loaded.config.name ?? "sweep", flags.mock);
+    const outDir = chooseRunDir(flags.out, loaded.config.name ?? "sweep", flags.mock);
     const progress = withTrackingWarnings(createProgress({ json: this.jsonEnabled() }));
     const controller = new AbortController();
     // Ctrl-C, SIGTERM and SIGHUP (the terminal went away) all stop the sweep the same way.

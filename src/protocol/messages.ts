@@ -280,6 +280,12 @@ export const TrainResult = z.object({
   epochs: z.number().nullable(),
   /** Trackers that could not log this run (a missing library, an unreachable W&B); the run itself is unaffected. */
   tracking_warnings: z.array(z.string()).optional(),
+  /**
+   * Checkpoints this attempt found damaged (unreadable run.json, truncated weights, a load
+   * that failed) and moved aside, each "PATH: why; moved aside to PATH.discarded": the run
+   * started from the previous good checkpoint or from scratch instead.
+   */
+  discarded_checkpoints: z.array(z.string()).optional(),
 });
 
 /** Why a task could not run at all (a run that fails inside training is a TrainResult with a status). */
