@@ -35,6 +35,7 @@ import { LazyPool } from "./lazy-pool.js";
 import { probeSizes, type ProbeOutcome } from "./probe.js";
 import { refineSweep } from "./refine-sweep.js";
 import { calibrateLearningRate } from "./calibration-stage.js";
+import { watchRefusals, type Refusal } from "./refusals.js";
 import type { LrRule } from "../planning/lr-calibration.js";
 import { sweepName } from "../tracking/task-tracking.js";
 
@@ -71,6 +72,8 @@ export interface SweepOutcome extends RunSummary {
   backend: Backend;
   planWarnings: string[];
   interrupted: boolean;
+  /** Connections the executor refused (wrong key, token or worker id): refusals.ts. */
+  refusals: Refusal[];
 }
 
 const DEFAULT_SIZE_VALUES = { min: 16, max: 512, count: 24, multiple_of: 8 };
@@ -224,8 +227,10 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
   // Workers start when first needed; Ctrl-C / SIGTERM / SIGHUP cancel running tasks
   // (recorded `cancelled`) and drop queued ones.
   const backend = options.backend ?? "local";
+  let refusals: Refusal[] = [];
   const pool = new LazyPool(() => startExecutor(backend, loaded, resources, runDir, (text) => observer?.onMessage?.(text)), (started) => {
     observer?.onPool?.(started);
+    refusals = watchRefusals(started, runDir.logs, (text) => observer?.onMessage?.(text));
     started.ready().then(() => {
       try {
         runDir.writeJson(runDir.environment, describeEnvironment(started, resources, config.scheduler.processes));
@@ -236,7 +241,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
   });
   const stop = () => pool.stop();
   options.signal?.addEventListener("abort", stop, { once: true });
-  const interrupted = (): SweepOutcome => ({ completed: 0, failed: 0, cancelled: 0, records: [], runDir, fingerprint, budgets: [], experimentIds: [], skipped: 0, workers: resources.workers, backend, planWarnings: [], interrupted: true });
+  const interrupted = (): SweepOutcome => ({ completed: 0, failed: 0, cancelled: 0, records: [], runDir, fingerprint, budgets: [], experimentIds: [], skipped: 0, workers: resources.workers, backend, planWarnings: [], interrupted: true, refusals });
   try {
     const cache = new ProbeCache(runDir.probeCache, plugin, options.resume);
     const probe = cachedProbe(cache, poolProbe(() => pool.get(), plugin));
@@ -300,6 +305,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
       budgets: plan.budgets.map((b) => b.budget_flops),
       experimentIds: [...experiments.map((e) => e.experiment_id), ...refined.refinements.flatMap((r) => r.experiment_ids)],
       planWarnings: [...plan.warnings, ...refined.refinements.map((r) => r.note)], interrupted: options.signal?.aborted ?? false,
+      refusals,
     };
   } finally {
     options.signal?.removeEventListener("abort", stop);
