@@ -17,7 +17,7 @@ import type { ResultRecord } from "../store/record.js";
 import { selectRecords, type RecordSelection } from "../store/record-selection.js";
 import { selectRunRecords } from "../store/run-definitions.js";
 import { RunDir } from "../store/run-dir.js";
-import { isRunsExportHeader, jsonExportRuns, readRunsExport, splitCsvLine } from "./wandb-export.js";
+import { brokenJsonProblem, isRunsExportHeader, jsonExportRuns, readRunsExport, splitCsvLine } from "./wandb-export.js";
 
 /** One run as the fit sees it, whatever file it came from. */
 export interface FitRow {
@@ -149,8 +149,11 @@ export function readFitInput(path: string): FitInput {
     if (isRunsExportHeader(header)) return { source, kind: "wandb_export", ...readRunsExport(source, "csv"), definition: null };
     return { source, kind: "csv", ...readFitCsv(source), definition: null };
   }
-  if (extension === ".json" && jsonExportRuns(readFileSync(source, "utf8"))) {
-    return { source, kind: "wandb_export", ...readRunsExport(source, "json"), definition: null };
+  if (extension === ".json") {
+    const text = readFileSync(source, "utf8");
+    if (jsonExportRuns(text)) return { source, kind: "wandb_export", ...readRunsExport(source, "json"), definition: null };
+    const broken = brokenJsonProblem(text);
+    if (broken) throw new UserError(`${source}: ${broken}`, "bad_json", { file: source });
   }
   if (extension === ".jsonl" || extension === ".json") {
     const { rows, notes, definition } = readResults(source, enclosingRunDir(source));

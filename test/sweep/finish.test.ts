@@ -41,7 +41,7 @@ function outcome(runDir: RunDir, extra: Partial<SweepOutcome> = {}): SweepOutcom
   };
 }
 
-const REQUEST = { approaches: [1, 2] as Array<1 | 2 | 3>, bootstrap: 0, seed: 0, confidence: 0.95, predict: [] };
+const REQUEST = { approaches: [1, 2] as Array<1 | 2 | 3>, bootstrap: 0, seed: 0, confidence: 0.95, predict: [], paramConvention: "total" as const };
 
 describe("finishing a sweep", () => {
   it("a report that cannot be written fails the sweep, naming the report and what to run once there is room", async () => {
