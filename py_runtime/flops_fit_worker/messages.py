@@ -239,7 +239,7 @@ class TrainResult(TypedDict):
     discarded_checkpoints: NotRequired[list[str]]  # damaged checkpoints moved aside before the run (re)started
 
 
-TaskErrorCode = Literal["import_error", "bad_target", "misaligned_targets", "exception"]
+TaskErrorCode = Literal["import_error", "bad_target", "misaligned_targets", "data_error", "exception"]
 
 
 class TaskError(TypedDict):

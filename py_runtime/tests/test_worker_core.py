@@ -76,6 +76,20 @@ def test_resolve_names_the_missing_module_or_attribute() -> None:
         resolve("math.sqrt")
 
 
+def test_a_module_that_calls_sys_exit_at_import_is_an_import_error_naming_it_and_the_worker_lives(tmp_path: Path) -> None:
+    (tmp_path / "exits_at_import.py").write_text("import sys\nsys.exit(3)\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        with pytest.raises(TargetError, match=r'importing module "exits_at_import" for target "exits_at_import:Net" called sys.exit\(3\)'):
+            resolve("exits_at_import:Net")
+        channel = FakeChannel()
+        answer = execute(train_task(model={"target": "exits_at_import:Net", "size_param": "width", "options": {}}), channel)  # type: ignore[arg-type]
+        assert answer["type"] == "task_error" and answer["code"] == "import_error" and "exits_at_import" in answer["message"]
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("exits_at_import", None)
+
+
 def test_count_parameters_splits_embeddings_and_counts_tied_weights_once() -> None:
     class Tiny(nn.Module):
         def __init__(self) -> None:

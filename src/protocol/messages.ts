@@ -296,6 +296,8 @@ export const TaskErrorCode = z.enum([
   "bad_target",
   /** The pre-flight check: the data's targets do not line up with the model's outputs under the loss. */
   "misaligned_targets",
+  /** The data target imported but could not load its data (an empty folder, a missing file): the data's fault, not the model's. */
+  "data_error",
   /** Anything else the task raised (retried: it may be the machine, not the config). */
   "exception",
 ]);
