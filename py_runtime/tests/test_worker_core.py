@@ -149,3 +149,14 @@ def test_an_exception_in_a_task_becomes_a_task_error_and_the_worker_goes_on() ->
     check_outgoing(answer)
     missing = execute(train_task(model={"target": "no.such:Model", "size_param": "width", "options": {}}), channel)  # type: ignore[arg-type]
     assert missing["code"] == "import_error"
+
+
+def test_torchvision_patching_says_so_in_one_line_without_echoing_source() -> None:
+    import subprocess
+    code = "from flops_fit_worker.targets import resolve; resolve('json:loads')"  # not a worker module: the torchvision check runs
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(Path(__file__).resolve().parents[1]), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) <= 1  # nothing when torchvision imports cleanly; one note when it had to be patched
+    assert not any("ensure_torchvision_importable()" in line or "Warning:" in line for line in lines)

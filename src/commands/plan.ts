@@ -31,6 +31,7 @@ export default class Plan extends BaseCommand {
     const logDir = mkdtempSync(join(tmpdir(), "flops-fit-plan-"));
     // A signal shuts the workers down (their socket folder goes with them); the probe then fails and plan exits 130.
     let stopped = false;
+    let keepLogs = false;
     const starting = workerPool(loaded, resources, logDir);
     const removeHandlers = onInterrupt((text) => this.note(text), "stopping the workers", () => {
       stopped = true;
@@ -54,12 +55,16 @@ export default class Plan extends BaseCommand {
         warnings: plan.warnings,
       };
     } catch (error) {
-      if (!stopped) throw error;
+      if (!stopped) {
+        // An error that points at a worker log keeps the logs it names.
+        keepLogs = String((error as Error).message).includes(logDir);
+        throw error;
+      }
       process.exitCode = 130;
       return { interrupted: true };
     } finally {
       await starting.then((pool) => pool.shutdown(), () => undefined);
-      rmSync(logDir, { recursive: true, force: true });
+      if (!keepLogs) rmSync(logDir, { recursive: true, force: true });
       removeHandlers();
     }
   }

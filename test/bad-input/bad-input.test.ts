@@ -2,7 +2,7 @@
  * The bad-input corpus: every malformed input exits 2 with a message that names the
  * place (file:line, field, column) and never a stack trace.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -260,5 +260,15 @@ describe("odd but valid input", () => {
     expect(fit.n_points).toBe(lines.length);
     expect(fit.warnings.join("\n")).toContain(`experiment ${first.experiment_id} has 2 completed records that disagree`);
     expect(fit.warnings.join("\n")).toContain("the latest, attempt 2, is used");
+  });
+});
+
+describe("runtime failures of plan", () => {
+  it("workers that cannot start: exit 1 naming a worker log that still exists", async () => {
+    const run = await runCli(["plan", file("false-python.yaml", `python: /bin/false\n${BUDGETS}`)]);
+    expect(run.code, run.stderr).toBe(1);
+    const log = /worker log \((.*worker-0\.log)\)/.exec(run.stderr)?.[1];
+    expect(log, run.stderr).toBeDefined();
+    expect(existsSync(log!)).toBe(true);
   });
 });
