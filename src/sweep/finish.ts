@@ -4,6 +4,7 @@
  */
 import { fitRows, type FitOutput, type FitRequest } from "../fit/fit-rows.js";
 import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
+import { formatBacktest } from "../fitting/format-backtest.js";
 import { readFitInput } from "../fit/fit-input.js";
 import { readJournal } from "../store/journal.js";
 import { WriteFailure } from "../store/write-failure.js";
@@ -60,7 +61,8 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tr
       fit = { ...fitRows(input.rows, request, input.notes), cost: runDirCost(runDir, outcome.fingerprint) };
       runDir.writeJson(runDir.fit, { ...fit, request: key });
     } else fit = reused;
-    fitText = `${formatFitSummary(fit)}\n\n${formatChinchillaTable(fit, "markdown")}`;
+    // The backtest the sweep computed (≥ 4 budgets) is shown as `fit --holdout` shows it.
+    fitText = `${formatFitSummary(fit)}\n\n${formatChinchillaTable(fit, "markdown")}${fit.backtest ? `\n\n${formatBacktest(fit.backtest)}` : ""}`;
   } catch (error) {
     // A full disk is not a fit problem: the runs are safe, `flops-fit fit RUN_DIR` redoes this.
     if (error instanceof WriteFailure) throw error;

@@ -185,6 +185,15 @@ function attemptsOf(records: readonly ResultRecord[]): Map<string, number> {
   return attempts;
 }
 
+/**
+ * The config as it was used, for config.json (and the report's "Resolved config"): `plugin`
+ * is the schema's default "gpt" even when model and data name their own targets and no
+ * plugin is loaded, so it is null then; `resolved_plugin` says what ran.
+ */
+export function resolvedConfig(config: LoadedConfig["config"], plugin: ResolvedPlugin): Record<string, unknown> {
+  return { ...config, plugin: plugin.manifestFile ? config.plugin : null, resolved_plugin: plugin };
+}
+
 export function mockSurface(loaded: LoadedConfig, mock: boolean): MockSurface | null {
   return mock ? { ...loaded.config.mock } : null;
 }
@@ -221,7 +230,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
   const fingerprint = definitionFingerprint(definition);
   const checked = checkDefinition(runDir, journal.existing, definition, options.extend ?? false);
   for (const note of checked.notes) observer?.onMessage?.(note);
-  runDir.writeJson(runDir.config, { ...config, resolved_plugin: plugin, mock_enabled: options.mock, config_file: loaded.file, fingerprint, definition });
+  runDir.writeJson(runDir.config, { ...resolvedConfig(config, plugin), mock_enabled: options.mock, config_file: loaded.file, fingerprint, definition });
   recordDefinition(runDir, checked.definitions, definition);
 
   // Workers start when first needed; Ctrl-C / SIGTERM / SIGHUP cancel running tasks

@@ -14,11 +14,11 @@ import { watchRefusals } from "../../src/sweep/refusals.js";
 import type { SweepOutcome } from "../../src/sweep/run-sweep.js";
 
 /** A run directory holding 3 budgets × 3 sizes of completed runs on a Chinchilla surface. */
-function runDirWithResults(): RunDir {
+function runDirWithResults(budgets = [1e18, 1e19, 1e20]): RunDir {
   const runDir = new RunDir(mkdtempSync(join(tmpdir(), "ff-finish-")));
   mkdirSync(runDir.logs);
   const lines: string[] = [];
-  for (const budget of [1e18, 1e19, 1e20]) {
+  for (const budget of budgets) {
     for (const factor of [0.4, 1, 2.5]) {
       const n = Math.sqrt(budget / 120) * factor;
       const d = budget / (6 * n);
@@ -51,6 +51,13 @@ describe("finishing a sweep", () => {
     expect(result.failed).toBe(true);
     expect(result.json.problems).toEqual([expect.stringMatching(/^the report could not be written \(.*\); the runs and fit\.json are safe: `flops-fit report .*` writes it once the disk has room$/)]);
     expect(result.text).toMatch(/sweep failed:\n {2}- the report could not be written/);
+  }, 60_000);
+
+  it("with 4 budgets the summary shows the backtest it computed, as fit --holdout does", async () => {
+    const runDir = runDirWithResults([1e18, 1e19, 1e20, 1e21]);
+    const result = await finishSweep(outcome(runDir, { budgets: [1e18, 1e19, 1e20, 1e21], experimentIds: [] }), { ...REQUEST, holdout: "auto" });
+    expect("backtest" in result.json.fit && result.json.fit.backtest?.holdout).toBe(1);
+    expect(result.text).toMatch(/\n\nBacktest: fitted on 3 budgets \(.*\), predicted the 1 held out \(1e21\)/);
   }, 60_000);
 
   it("refused connections are noted as they happen, logged, and listed in --json and the summary", async () => {
