@@ -172,6 +172,12 @@ describe("bad input", () => {
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/cannot import module "no\.such\.module"/);
   }, 60_000);
+  it("a model module that calls sys.exit while importing exits 2 naming the module (no worker restarts)", async () => {
+    writeFileSync(join(dir, "exits_on_import.py"), "import sys\nsys.exit(1)\n");
+    const run = await runCli(["plan", file("sysexit.yaml", `${BUDGETS}model:\n  target: "exits_on_import:Net"\n  size_param: width\ndata:\n  target: "plugins.gpt.data:ByteCorpus"\n`)]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/importing module "exits_on_import" for target "exits_on_import:Net" called sys\.exit\(1\)/);
+  }, 60_000);
   it("a data folder with no text file (only .gz) exits 2 blaming the data, naming the folder, what it looked for and found, without a traceback", async () => {
     const corpus = join(dir, "gz-only");
     mkdirSync(corpus, { recursive: true });
