@@ -50,16 +50,22 @@ describe("SIGHUP during a sweep", () => {
   }, 180_000);
 });
 
+/** A folder with a config whose model blocks while the probe builds it, after touching `marker`. */
+function probeBlockingProject(prefix: string, configName: string): { dir: string; marker: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  copyFileSync(join(PROJECT_ROOT, "test/fixtures/tiny_plugin/tiny.py"), join(dir, "tiny.py"));
+  const marker = join(dir, "probing");
+  writeFileSync(join(dir, configName), [
+    "model:", '  target: "tiny:probe_blocking_model"', "  size_param: width", `  options: { marker: ${JSON.stringify(marker)} }`,
+    "data:", '  target: "tiny:Regression"', "loss:", '  target: "tiny:mse"',
+    "planning:", "  budgets: [1e7, 1e8]", "  size_values: [8, 16, 32]", "",
+  ].join("\n"));
+  return { dir, marker };
+}
+
 describe("SIGTERM while the sizes are still being probed", () => {
   it("exits 130 with nothing recorded, and leaves no process or lock behind", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ff-probe-term-"));
-    copyFileSync(join(PROJECT_ROOT, "test/fixtures/tiny_plugin/tiny.py"), join(dir, "tiny.py"));
-    const marker = join(dir, "probing");
-    writeFileSync(join(dir, "sweep.yaml"), [
-      "model:", '  target: "tiny:probe_blocking_model"', "  size_param: width", `  options: { marker: ${JSON.stringify(marker)} }`,
-      "data:", '  target: "tiny:Regression"', "loss:", '  target: "tiny:mse"',
-      "planning:", "  budgets: [1e7, 1e8]", "  size_values: [8, 16, 32]", "",
-    ].join("\n"));
+    const { dir, marker } = probeBlockingProject("ff-probe-term-", "sweep.yaml");
     const out = join(dir, "run");
     let cliPid = 0;
     const running = runCli(["sweep", join(dir, "sweep.yaml"), "--json", "--out", out, "--workers", "1", "--bootstrap", "0"], { cwd: dir, onSpawn: (pid) => (cliPid = pid) });
@@ -78,15 +84,8 @@ describe("SIGTERM while the sizes are still being probed", () => {
 
 describe("a signal during plan", () => {
   it("SIGHUP while the sizes are probed: exit 130 like sweep, no worker, log folder or socket folder left", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ff-plan-hup-"));
+    const { dir, marker } = probeBlockingProject("ff-plan-hup-", "plan.yaml");
     const temp = mkdtempSync(join(tmpdir(), "ff-plan-tmp-")); // the command's TMPDIR: whatever it creates there must go
-    copyFileSync(join(PROJECT_ROOT, "test/fixtures/tiny_plugin/tiny.py"), join(dir, "tiny.py"));
-    const marker = join(dir, "probing");
-    writeFileSync(join(dir, "plan.yaml"), [
-      "model:", '  target: "tiny:probe_blocking_model"', "  size_param: width", `  options: { marker: ${JSON.stringify(marker)} }`,
-      "data:", '  target: "tiny:Regression"', "loss:", '  target: "tiny:mse"',
-      "planning:", "  budgets: [1e7, 1e8]", "  size_values: [8, 16, 32]", "",
-    ].join("\n"));
     let cliPid = 0;
     const running = runCli(["plan", join(dir, "plan.yaml")], { cwd: dir, env: { TMPDIR: temp }, onSpawn: (pid) => (cliPid = pid) });
     expect(await waitFor(() => existsSync(marker), 120_000)).toBe(true);
