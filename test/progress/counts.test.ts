@@ -92,3 +92,11 @@ describe("the totals", () => {
     expect(lines[2]).toMatch(/^completed bbbb2222 {2}\[2\/2\].*\n {2}discarded a damaged checkpoint: \/r\/checkpoints\/b\/checkpoint: run\.json has step "abc"; moved aside/);
   });
 });
+
+describe("the live view", () => {
+  it("shows the trunks beside the points in its header", async () => {
+    const { renderLiveView } = await import("../../src/progress/live-progress.js");
+    const text = renderLiveView({ phase: "running", done: 3, failed: 0, total: 8, trunksDone: 1, trunksTotal: 2, elapsedS: 60, etaS: 120, columns: 200, workers: [] });
+    expect(text).toMatch(/^sweep {2}3\/8 done, trunks 1\/2 {2}█/);
+  });
+});
