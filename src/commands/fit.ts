@@ -8,6 +8,7 @@ import { formatChinchillaTable, formatFitSummary, type ParamConvention } from ".
 import { fitProgress } from "../progress/fit-progress.js";
 import { readFitInput } from "../fit/fit-input.js";
 import { RunDir } from "../store/run-dir.js";
+import { WriteFailure } from "../store/write-failure.js";
 import { noLawReason } from "../fit/no-law.js";
 import { formatBacktest } from "../fitting/format-backtest.js";
 import { fitRequestKey } from "../sweep/stored-fit.js";
@@ -57,19 +58,26 @@ A CSV needs the columns n_params,n_tokens,loss and may have budget_flops (the Is
       throw error;
     }
     progress.done();
-    if (input.runDir) {
-      const runDir = new RunDir(input.runDir);
-      result = { ...result, cost: runDirCost(runDir, input.definition) };
-      runDir.writeJson(runDir.fit, { ...result, request: fitRequestKey(request, input.definition) });
-    }
+    const runDir = input.runDir ? new RunDir(input.runDir) : null;
+    if (runDir) result = { ...result, cost: runDirCost(runDir, input.definition) };
     const backtest = result.backtest ? `\n\n${formatBacktest(result.backtest)}` : "";
+    // The fit is shown before fit.json is written: a run directory that cannot be written (read-only, full) loses nothing shown.
     this.say(`${formatFitSummary(result)}\n\n${formatChinchillaTable(result, flags.format as "markdown" | "csv")}${backtest}`);
+    let writeError: string | undefined;
+    try {
+      runDir?.writeJson(runDir.fit, { ...result, request: fitRequestKey(request, input.definition) });
+    } catch (error) {
+      if (!(error instanceof WriteFailure)) throw error;
+      writeError = `${error.message}; the fit above was not saved (fit and report read the runs again when they can write)`;
+      this.note(`flops-fit: ${writeError}`);
+      process.exitCode = 1;
+    }
     // No law is a failed fit, not a quiet success: exit 1 with the reason (the summary above says more).
     const problem = noLawReason(input.rows, result);
     if (problem) {
       this.note(`flops-fit: ${problem}`);
       process.exitCode = 1;
     }
-    return { input: input.source, ...result, ...(problem ? { problem } : {}) };
+    return { input: input.source, ...result, ...(problem ? { problem } : {}), ...(writeError ? { write_error: writeError } : {}) };
   }
 }

@@ -7,6 +7,7 @@
  */
 import { join, resolve } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
+import { MAX_BUDGETS } from "../config/schema.js";
 import { UserError } from "../errors/user-error.js";
 import { groupByBudget } from "../fitting/budget-groups.js";
 import { fitPoints } from "../fit/fit-rows.js";
@@ -46,6 +47,8 @@ export function prepareCompareTo(loaded: LoadedConfig, mock: boolean): CompareTo
   if (loaded.config.planning.budgets.length > 0) return { baseline, note: null };
   const budgets = groupByBudget(fitPoints(side.input.rows, side.convention.value), 1e-6).map((g) => g.budget_flops);
   if (budgets.length === 0) throw new UserError(`compare_to: the baseline ${baseline} has no completed runs whose budgets this sweep could plan on; give planning.budgets`, "empty_results", where(loaded));
+  // The schema's bound on planning.budgets holds for budgets taken from a baseline too (a CSV may give every run its own).
+  if (budgets.length > MAX_BUDGETS) throw new UserError(`compare_to: the baseline ${baseline} has ${budgets.length} budgets, more than a sweep plans (${MAX_BUDGETS}); give planning.budgets`, "too_many_budgets", where(loaded));
   loaded.config.planning.budgets = budgets;
   return { baseline, note: `planning on the baseline's budgets (compare_to ${baseline}): ${budgets.map((b) => b.toExponential(2)).join(", ")}` };
 }

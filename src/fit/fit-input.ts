@@ -22,7 +22,7 @@ import { selectRunRecords } from "../store/run-definitions.js";
 import { RunDir } from "../store/run-dir.js";
 import { readFitCsv } from "./fit-csv.js";
 import { classifyJsonResults } from "./minimal-rows.js";
-import { isRunsExport, isRunsExportHeader, jsonExportRuns, readRunsExport, splitCsvLine } from "./wandb-export.js";
+import { brokenJsonProblem, isRunsExport, isRunsExportHeader, jsonExportRuns, readRunsExport, splitCsvLine } from "./wandb-export.js";
 
 /** One run as the fit sees it, whatever file it came from. */
 export interface FitRow {
@@ -119,8 +119,11 @@ export function readFitInput(path: string): FitInput {
     if (isRunsExportHeader(header)) return { source, kind: "wandb_export", ...readRunsExport(source, "csv"), definition: null };
     return { source, kind: "csv", ...readFitCsv(source), definition: null };
   }
-  if (extension === ".json" && isRunsExport(jsonExportRuns(readFileSync(source, "utf8")))) {
-    return { source, kind: "wandb_export", ...readRunsExport(source, "json"), definition: null };
+  if (extension === ".json") {
+    const text = readFileSync(source, "utf8");
+    if (isRunsExport(jsonExportRuns(text))) return { source, kind: "wandb_export", ...readRunsExport(source, "json"), definition: null };
+    const broken = brokenJsonProblem(text);
+    if (broken) throw new UserError(`${source}: ${broken}`, "bad_json", { file: source });
   }
   if (extension === ".jsonl" || extension === ".json") {
     const shape = classifyJsonResults(source);

@@ -29,8 +29,9 @@ function splitRows(rows: FitRow[], convention: ParamConvention): { points: FitPo
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     };
     if (row.left_out) leave(row.left_out, "of another sweep definition");
-    else if (row.status !== "completed" || row.loss === null || !Number.isFinite(row.loss)) leave(row.status === "completed" ? "no held-out loss" : `run ${row.status}`, row.status);
-    else if (n === null || !(n > 0)) leave(`no ${convention} parameter count`, row.status);
+    // Each kind says why ("1 completed" would read as if completing were the reason).
+    else if (row.status !== "completed" || row.loss === null || !Number.isFinite(row.loss)) leave(row.status === "completed" ? "no held-out loss" : `run ${row.status}`, row.status === "completed" ? "without a held-out loss" : row.status);
+    else if (n === null || !(n > 0)) leave(`no ${convention} parameter count`, `without a ${convention} parameter count`);
     else points.push({ n_params: n, n_tokens: row.n_tokens, loss: row.loss, budget_flops: row.budget_flops, ...(row.flops !== null && row.flops !== undefined ? { flops: row.flops } : {}), experiment_id: row.experiment_id });
   }
   return { points, leftOut, kinds };

@@ -19,6 +19,7 @@ import { UserError } from "../errors/user-error.js";
 import type { ResultRecord } from "../store/record.js";
 import { parseDecimal } from "../util/decimal.js";
 import type { FitRow } from "./fit-input.js";
+import { oneLine } from "../util/error-line.js";
 
 /** The columns that mark a CSV as a flops-fit runs export (the config every run logs). */
 export const EXPORT_SIGNATURE = ["experiment_id", "stage"] as const;
@@ -56,6 +57,26 @@ export function jsonExportRuns(text: string): unknown[] | null {
 /** Whether parsed JSON runs are a flops-fit runs export: some run has the `stage` every flops-fit run logs (a minimal row has none). */
 export function isRunsExport(runs: unknown[] | null): boolean {
   return runs !== null && runs.some((run) => "stage" in flatten(run));
+}
+
+/**
+ * Why a `.json` file is neither one JSON document nor JSON lines (a W&B export cut short, say),
+ * or null: without this a truncated export read as JSON lines says "no results".
+ */
+export function brokenJsonProblem(text: string): string | null {
+  const trimmed = text.replace(/^\uFEFF/, "").trim();
+  try {
+    JSON.parse(trimmed);
+    return null;
+  } catch (error) {
+    const firstLine = trimmed.split("\n", 1)[0] ?? "";
+    try {
+      JSON.parse(firstLine);
+      return null; // JSON lines (a results.jsonl named .json)
+    } catch {
+      return `not valid JSON (${oneLine((error as Error).message)}); a W&B runs export is one JSON document: was it cut short?`;
+    }
+  }
 }
 
 /** W&B's API keeps a config value as `{ value, desc }`; the export may too. */

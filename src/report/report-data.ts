@@ -22,6 +22,7 @@ import type { PlannedRow } from "./experiment-rows.js";
 import { packageVersion } from "./package-version.js";
 import { CALIBRATION_FILE, type CalibrationRecord } from "../sweep/calibration-stage.js";
 import { runDirCost, type SweepCost } from "../sweep/sweep-cost.js";
+import { oneLine } from "../util/error-line.js";
 
 export interface ReportData {
   runDir: string;
@@ -60,7 +61,7 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new UserError(`${file}: not valid JSON (${(error as Error).message})`, "corrupt_run_dir", { file });
+    throw new UserError(`${file}: not valid JSON (${oneLine((error as Error).message)})`, "corrupt_run_dir", { file });
   }
 }
 

@@ -88,7 +88,8 @@ function verdictHtml(fit: FitOutput): string {
 export function allWarnings(fit: FitOutput | undefined, planWarnings: string[]): string[] {
   const list = [...planWarnings.map((w) => `plan: ${w}`), ...(fit?.warnings ?? [])];
   for (const k of APPROACH_KEYS) {
-    for (const w of fit?.approaches[k]?.warnings ?? []) list.push(w.startsWith(`approach ${k}:`) ? w : `approach ${k}: ${w}`);
+    // A warning that already names its approach ("approach 3 failed its checks …") is not prefixed again.
+    for (const w of fit?.approaches[k]?.warnings ?? []) list.push(new RegExp(`^approach ${k}\\b`).test(w) ? w : `approach ${k}: ${w}`);
   }
   return [...new Set(list)];
 }

@@ -2,7 +2,7 @@
  * The bad-input corpus: every malformed input exits 2 with a message that names the
  * place (file:line, field, column) and never a stack trace.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -156,6 +156,7 @@ const cases: Case[] = [
     args: () => ["sweep", file("real.yaml", BUDGETS), "--out", mockRunDir("mockrun")],
     expect: /mockrun holds 1 record of another sweep definition \(fingerprint [0-9a-f]{12}; this config's is [0-9a-f]{12}\); this config differs in:\n[\s\S]* {2}flops: "6nd" → "measured"\n {2}mock: \{.*\} → none \(real training\)\n.*--out DIR.*--extend/s,
   },
+  { name: "sweep --out \"\" (an unset variable)", args: () => ["sweep", file("emptyout.yaml", BUDGETS), "--mock", "--out", ""], expect: /--out is empty \(an unset shell variable\?\): name the run directory/ },
   { name: "sweep into a run directory another sweep holds", args: () => ["sweep", file("locked.yaml", BUDGETS), "--mock", "--out", lockedRunDir("lockedrun")], expect: new RegExp(`lockedrun is in use by another sweep \\(pid ${process.pid} on `) },
 ];
 
@@ -176,6 +177,32 @@ describe("bad input", () => {
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/cannot import module "no\.such\.module"/);
   }, 60_000);
+  it("a model module that calls sys.exit while importing exits 2 naming the module (no worker restarts)", async () => {
+    writeFileSync(join(dir, "exits_on_import.py"), "import sys\nsys.exit(1)\n");
+    const run = await runCli(["plan", file("sysexit.yaml", `${BUDGETS}model:\n  target: "exits_on_import:Net"\n  size_param: width\ndata:\n  target: "plugins.gpt.data:ByteCorpus"\n`)]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/importing module "exits_on_import" for target "exits_on_import:Net" called sys\.exit\(1\)/);
+  }, 60_000);
+  it("a data folder with no text file (only .gz) exits 2 blaming the data, naming the folder, what it looked for and found, without a traceback", async () => {
+    const corpus = join(dir, "gz-only");
+    mkdirSync(corpus, { recursive: true });
+    writeFileSync(join(corpus, "notes.txt.gz"), "\x1f\x8b");
+    const run = await runCli(["plan", file("gzdata.yaml", `${BUDGETS}data:\n  options: { source: path, path: ${JSON.stringify(corpus)} }\n`)]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/the data plugins\.gpt\.data:ByteCorpus could not be loaded: ValueError: ByteCorpus: path '.*gz-only' holds no text file to read \(looked for \.txt, \.md, \.py files under it; found 1 other file\(s\): notes\.txt\.gz\)/);
+    expect(run.stderr).not.toMatch(/building the model|Traceback|buffer length/);
+  }, 60_000);
+  it("sweep --out into a directory holding a foreign config.json exits 2 and leaves every file byte-identical", async () => {
+    const out = join(dir, "my-project");
+    mkdirSync(out, { recursive: true });
+    const files = { "config.json": '{ "lr": 0.1 }\n', "plan.json": "my plan\n", "fit.json": "{}", "notes.txt": "mine" };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text);
+    const run = await runCli(["sweep", file("foreign.yaml", BUDGETS), "--mock", "--out", out]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/--out .*my-project: it holds a config\.json that flops-fit did not write; a sweep writes only into an empty directory or one of its own runs/);
+    expect(readdirSync(out).sort()).toEqual(Object.keys(files).sort());
+    for (const [name, text] of Object.entries(files)) expect(readFileSync(join(out, name), "utf8")).toBe(text);
+  });
   it("--json errors are objects with a code", async () => {
     const run = await runCli(["plan", file("jsonerr.yaml", "planning:\n  budgets: [-1]\n"), "--json"]);
     expect(run.code).toBe(2);
@@ -244,5 +271,15 @@ describe("odd but valid input", () => {
     expect(fit.n_points).toBe(lines.length);
     expect(fit.warnings.join("\n")).toContain(`experiment ${first.experiment_id} has 2 completed records that disagree`);
     expect(fit.warnings.join("\n")).toContain("the latest, attempt 2, is used");
+  });
+});
+
+describe("runtime failures of plan", () => {
+  it("workers that cannot start: exit 1 naming a worker log that still exists", async () => {
+    const run = await runCli(["plan", file("false-python.yaml", `python: /bin/false\n${BUDGETS}`)]);
+    expect(run.code, run.stderr).toBe(1);
+    const log = /worker log \((.*worker-0\.log)\)/.exec(run.stderr)?.[1];
+    expect(log, run.stderr).toBeDefined();
+    expect(existsSync(log!)).toBe(true);
   });
 });
