@@ -22,6 +22,9 @@ import type { Approach3Result } from "./types.js";
 /** A grid step and span in ln N for the bracket search (then golden-section refinement). */
 const GRID_STEP = 0.05;
 const GRID_HALF_SPAN = 12;
+const GRID_STEPS = Math.round((2 * GRID_HALF_SPAN) / GRID_STEP);
+/** |ln N| beyond which no allocation is sought: N outside [1e-300, 1e300] is no model size. */
+const MAX_LN_N = 690;
 
 /** N*, D*, L* at budget C (FLOPs) spending φ(N)·N FLOPs per token; NaN fields without an interior optimum. */
 export function measuredAllocation(surface: LossSurface, phi: FlopsPerTokenModel, budgetFlops: number): { n_params: number; n_tokens: number; loss: number } {
@@ -43,9 +46,14 @@ export function measuredAllocation(surface: LossSurface, phi: FlopsPerTokenModel
   // Start from the closed form at φ in the middle of the measured sizes, then scan a wide bracket.
   const lnPhi0 = lnPhi((Math.log(phi.n_range[0]) + Math.log(phi.n_range[1])) / 2);
   const x0 = (Math.log(alpha * A) - Math.log(beta * B) + beta * (lnC - (Number.isFinite(lnPhi0) ? lnPhi0 : Math.log(6)))) / (alpha + beta);
+  // A degenerate surface (a bootstrap refit with α + β near 0, say) puts x0 at ±Infinity or so far
+  // out that x + GRID_STEP == x: no allocation, and the scan below would never end.
+  if (!(Math.abs(x0) < MAX_LN_N)) return none;
   let best = x0;
   let bestValue = Infinity;
-  for (let x = x0 - GRID_HALF_SPAN; x <= x0 + GRID_HALF_SPAN; x += GRID_STEP) {
+  // An integer count of steps: the scan ends whatever x0's magnitude.
+  for (let step = 0; step <= GRID_STEPS; step++) {
+    const x = x0 - GRID_HALF_SPAN + step * GRID_STEP;
     const value = reducible(x);
     if (value < bestValue) {
       bestValue = value;

@@ -142,3 +142,17 @@ function measuredAllocationUnder(flopsPerToken: (n: number) => number, budget: n
   }
   return best;
 }
+
+describe("measuredAllocation on a degenerate surface", () => {
+  const phi = { r_inf: 6, k: 20, gamma: 0.5, n_range: [1e5, 1e7] as [number, number], rms_relative: 0.01, sizes: 5 };
+  it("returns no allocation, at once, when the closed-form start is infinite or so far out that a grid step cannot move it (a bootstrap refit with α + β near 0)", () => {
+    const started = Date.now();
+    for (const surface of [
+      { E: 1.7, A: 400 * Math.exp(10), B: 400, alpha: 1e-320, beta: 1e-320 }, // start at +Infinity
+      { E: 1.7, A: 1e300, B: 1e-300, alpha: 1e-12, beta: 1e-12 }, // start near 7e14, where x + 0.05 == x
+    ]) {
+      expect(Number.isNaN(measuredAllocation(surface, phi, 1e18).n_params)).toBe(true);
+    }
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
