@@ -236,6 +236,7 @@ class TrainResult(TypedDict):
     error: str | None
     epochs: float | None
     tracking_warnings: NotRequired[list[str]]  # trackers that could not log this run (the run itself is fine)
+    data_hints: NotRequired[dict[str, Any]]  # the data's model_hints() (vocab_size, seq_len, ...) of a trained run
 
 
 TaskErrorCode = Literal["import_error", "bad_target", "misaligned_targets", "exception"]

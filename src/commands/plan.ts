@@ -25,7 +25,7 @@ export default class Plan extends BaseCommand {
   async run() {
     const { args } = await this.parse(Plan);
     const loaded = loadConfig(args.config);
-    const plugin = await resolvePlugin(loaded);
+    const plugin = await resolvePlugin(loaded, (text) => this.note(text));
     const resources = planResources(1, loaded.config.scheduler.device, 1);
     const logDir = mkdtempSync(join(tmpdir(), "flops-fit-plan-"));
     const pool = await workerPool(loaded, resources, logDir);

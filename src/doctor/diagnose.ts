@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { choosePython, workerPythonPath } from "../scheduler/python.js";
 import { PROJECT_ROOT } from "../config/load.js";
 import { checkSlurm, formatSlurmCheck, type SlurmCheck } from "./slurm-check.js";
+import { checkTextData, formatTextDataCheck, type TextDataCheck } from "./text-data-check.js";
 
 const run = promisify(execFile);
 
@@ -21,6 +22,8 @@ export interface Diagnosis {
   devices: string[];
   /** sbatch/squeue for backend: slurm (optional: never makes `ok` false). */
   slurm: SlurmCheck;
+  /** tokenizers/datasets for `flops-fit tokenize` (optional: never makes `ok` false). */
+  text_data: TextDataCheck;
 }
 
 const PROBE = `
@@ -58,7 +61,8 @@ export async function diagnose(): Promise<Diagnosis> {
     checks.push({ name: "python", ok: false, version: null, fix: `${fixEnv}  (${python.executable}: ${(error as Error).message.split("\n")[0]})` });
   }
   const slurm = await checkSlurm();
-  return { ok: checks.every((c) => c.ok), python: { executable: python.executable, source: python.source }, checks, devices, slurm };
+  const textData = await checkTextData(python.executable);
+  return { ok: checks.every((c) => c.ok), python: { executable: python.executable, source: python.source }, checks, devices, slurm, text_data: textData };
 }
 
 export function formatDiagnosis(report: Diagnosis): string {
@@ -68,6 +72,7 @@ export function formatDiagnosis(report: Diagnosis): string {
   }
   lines.push(`devices: ${report.devices.join(", ") || "(unknown)"}`);
   lines.push(formatSlurmCheck(report.slurm));
+  lines.push(formatTextDataCheck(report.text_data));
   lines.push(report.ok ? "everything needed is installed" : "some pieces are missing: run the fix shown");
   return lines.join("\n");
 }

@@ -280,6 +280,8 @@ export const TrainResult = z.object({
   epochs: z.number().nullable(),
   /** Trackers that could not log this run (a missing library, an unreachable W&B); the run itself is unaffected. */
   tracking_warnings: z.array(z.string()).optional(),
+  /** The data's model_hints() of a trained run (vocab_size, seq_len, ...: what the model was built for); absent under --mock. */
+  data_hints: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** Why a task could not run at all (a run that fails inside training is a TrainResult with a status). */

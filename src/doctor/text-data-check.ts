@@ -1,0 +1,41 @@
+/**
+ * `doctor`'s line for text data: can the worker's Python import `tokenizers` (`flops-fit
+ * tokenize`) and `datasets` (saved Hugging Face datasets as input)? Optional: byte-level sweeps
+ * and token folders need neither, so a missing one never makes `ok` false.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { workerPythonPath } from "../scheduler/python.js";
+
+const run = promisify(execFile);
+
+export interface TextDataCheck {
+  /** Installed versions, null when the module does not import. */
+  tokenizers: string | null;
+  datasets: string | null;
+}
+
+const PROBE = `
+import importlib, json
+found = {}
+for name in ("tokenizers", "datasets"):
+    try:
+        found[name] = getattr(importlib.import_module(name), "__version__", "installed")
+    except Exception:
+        found[name] = None
+print(json.dumps(found))
+`;
+
+export async function checkTextData(python: string): Promise<TextDataCheck> {
+  try {
+    const { stdout } = await run(python, ["-c", PROBE], { env: { ...process.env, PYTHONPATH: workerPythonPath() }, timeout: 60_000 });
+    return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as TextDataCheck;
+  } catch {
+    return { tokenizers: null, datasets: null };
+  }
+}
+
+export function formatTextDataCheck(check: TextDataCheck): string {
+  const part = (name: string, version: string | null, use: string) => (version ? `${name} ${version}` : `${name} missing (${use}; pip install ${name}, or npm run setup:python -- --force)`);
+  return `text data: ${part("tokenizers", check.tokenizers, "flops-fit tokenize needs it")}, ${part("datasets", check.datasets, "saved HF datasets as input need it")}`;
+}
