@@ -15,12 +15,13 @@ export interface TextDataCheck {
   datasets: string | null;
 }
 
+// Found on the path and its installed version, without importing it (datasets takes seconds to import).
 const PROBE = `
-import importlib, json
+import importlib.metadata, importlib.util, json
 found = {}
 for name in ("tokenizers", "datasets"):
     try:
-        found[name] = getattr(importlib.import_module(name), "__version__", "installed")
+        found[name] = importlib.metadata.version(name) if importlib.util.find_spec(name) else None
     except Exception:
         found[name] = None
 print(json.dumps(found))

@@ -26,7 +26,7 @@ from .shard_writer import ShardWriter, foreign_files
 from .tokenizer import bpe_size, end_of_document, load_tokenizer, request_identity, tokenizer_hash, train_bpe
 
 # BPE training reads at most this much text (the inputs' beginning): its word counts grow with it.
-BPE_TRAIN_BYTES = 1 << 30
+BPE_TRAIN_CHARS = 1 << 30
 PROGRESS_EVERY_S = 0.5
 
 
@@ -52,16 +52,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def with_progress(docs: Iterator[Document], stage: str, total_bytes: int, limit: int | None = None) -> Iterator[str]:
-    """The documents' texts, reporting progress; stops after `limit` bytes of text when given."""
-    last, text_bytes = 0.0, 0
+def with_progress(docs: Iterator[Document], stage: str, total_bytes: int, limit_chars: int | None = None) -> Iterator[str]:
+    """The documents' texts, reporting progress; stops after `limit_chars` characters when given."""
+    last, chars = 0.0, 0
     for doc in docs:
         yield doc.text
-        text_bytes += len(doc.text)
+        chars += len(doc.text)
         if time.monotonic() - last >= PROGRESS_EVERY_S:
             last = time.monotonic()
             emit("progress", stage=stage, bytes=doc.bytes_done, total_bytes=total_bytes)
-        if limit is not None and text_bytes >= limit:
+        if limit_chars is not None and chars >= limit_chars:
             return
 
 
@@ -100,7 +100,7 @@ def tokenize(args: argparse.Namespace) -> dict[str, Any]:
     if size is not None:
         emit("stage", stage="train", total_bytes=total_bytes, vocab_size=size)
         tokenizer, declared = train_bpe(size, with_progress(documents(sources, args.field), "train", total_bytes,
-                                                            BPE_TRAIN_BYTES)), None
+                                                            BPE_TRAIN_CHARS)), None
     else:
         tokenizer, declared = load_tokenizer(args.tokenizer)
     vocab_size = tokenizer.get_vocab_size(with_added_tokens=True)

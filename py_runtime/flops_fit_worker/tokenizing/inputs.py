@@ -6,7 +6,8 @@ An input is
 - a folder written by `datasets`' `save_to_disk` (its `train` split when it holds several);
 - a `.jsonl`/`.json`, `.csv` or `.parquet` file: one document per row, the text in `field`;
 - any other file: plain UTF-8 text, one document;
-- a folder: every file under it with one of the suffixes above, sorted.
+- a folder: every `.txt .md .rst .py .jsonl .csv .parquet` file under it, sorted (not `.json`:
+  in a folder that is more often a config than rows, and a token folder's own manifest).
 
 Each document is one `Document`: its text, and how far through the inputs' bytes reading has come
 (for progress). A row without the field, a field that is not text, or an input with nothing to
@@ -27,7 +28,7 @@ from typing import Any
 
 STDLIB = "stdlib:"
 TEXT_SUFFIXES = (".txt", ".md", ".rst", ".py")
-ROW_SUFFIXES = (".jsonl", ".json", ".csv", ".parquet")
+FOLDER_ROW_SUFFIXES = (".jsonl", ".csv", ".parquet")
 HF_MARKERS = ("dataset_info.json", "dataset_dict.json", "state.json")
 
 
@@ -78,10 +79,11 @@ def find_sources(inputs: list[str]) -> list[Source]:
         if path.is_dir() and _is_hf_dataset(path):
             sources.append(Source(path, "hf", _folder_size(path)))
         elif path.is_dir():
-            files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES + ROW_SUFFIXES)
+            suffixes = TEXT_SUFFIXES + FOLDER_ROW_SUFFIXES
+            files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes)
             if not files:
-                raise BadInput(f"{name}: a folder with no file to read (looked for "
-                               f"{', '.join(TEXT_SUFFIXES + ROW_SUFFIXES)}, or a save_to_disk dataset)")
+                raise BadInput(f"{name}: a folder with no file to read (looked for {', '.join(suffixes)}, "
+                               f"or a save_to_disk dataset)")
             sources += [Source(f, _kind(f), f.stat().st_size) for f in files]
         else:
             sources.append(Source(path, _kind(path), path.stat().st_size))
