@@ -29,13 +29,13 @@ export function tokenizeProgressLine(event: TokenizeEvent, elapsedS: number): st
 /** The folder's summary: tokenizer, splits, tokens per byte, manifest hash. */
 export function formatTokenizeSummary(outcome: TokenizeOutcome): string {
   const m = outcome.manifest;
-  const shards = (n: number) => `${n} shard${n === 1 ? "" : "s"}`;
+  const plural = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? "" : "s"}`;
   const lines = [
     `${outcome.up_to_date ? "up to date (nothing to do)" : "wrote"}: ${outcome.out}  (manifest ${m.hash})`,
     `  tokenizer  ${m.provenance?.tokenizer ?? m.tokenizer.kind}: vocabulary ${count(m.vocab_size)} (${m.dtype}), end of document ${m.eot} = ${m.eot_token}`,
-    `  inputs     ${count(m.inputs.files)} file${m.inputs.files === 1 ? "" : "s"}, ${megabytes(m.inputs.bytes)}, ${count(m.inputs.documents)} documents`,
-    `  train      ${count(m.splits.train.tokens)} tokens, ${count(m.splits.train.documents)} documents, ${shards(m.splits.train.shards.length)}`,
-    `  held out   ${count(m.splits.heldout.tokens)} tokens, ${count(m.splits.heldout.documents)} documents, ${shards(m.splits.heldout.shards.length)}`,
+    `  inputs     ${plural(m.inputs.files, "file")}, ${megabytes(m.inputs.bytes)}, ${plural(m.inputs.documents, "document")}`,
+    `  train      ${plural(m.splits.train.tokens, "token")}, ${plural(m.splits.train.documents, "document")}, ${plural(m.splits.train.shards.length, "shard")}`,
+    `  held out   ${plural(m.splits.heldout.tokens, "token")}, ${plural(m.splits.heldout.documents, "document")}, ${plural(m.splits.heldout.shards.length, "shard")}`,
     `  ${(1 / Math.max(m.tokens_per_byte, 1e-12)).toFixed(2)} bytes per token (${m.tokens_per_byte.toFixed(3)} tokens per byte)` +
       (m.provenance && !outcome.up_to_date ? `; ${m.provenance.seconds.toFixed(1)} s` : ""),
   ];

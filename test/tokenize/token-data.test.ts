@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { LoadedConfig } from "../../src/config/load.js";
+import { loadConfig, PROJECT_ROOT, type LoadedConfig } from "../../src/config/load.js";
+import { loadManifest } from "../../src/plugins/load-manifest.js";
 import { SweepConfig } from "../../src/config/schema.js";
 import { UserError } from "../../src/errors/user-error.js";
 import type { DataSpec } from "../../src/protocol/messages.js";
@@ -98,5 +99,14 @@ describe("resolveTokenData", () => {
     expect(resolved.options.data_hash).toBe(first);
     writeFileSync(join(dir, "nanogpt", "val.bin"), Buffer.from(new Uint16Array([5, 7]).buffer));
     expect((await resolveTokenData(tokens("nanogpt", { dtype: "uint16", vocab_size: 50_304 }), loaded)).options.data_hash).not.toBe(first);
+  });
+});
+
+describe("configs/stdlib-bpe.yaml", () => {
+  it("is a valid config whose data options the gpt plugin accepts (tokens of the stdlib, bpe:4096)", async () => {
+    const example = loadConfig(join(PROJECT_ROOT, "configs", "stdlib-bpe.yaml"));
+    const gpt = await loadManifest(join(PROJECT_ROOT, "plugins", "gpt", "plugin.ts"));
+    const options = gpt.data.options!.strict().parse(example.config.data.options);
+    expect(options).toMatchObject({ source: "tokens", tokenize: { inputs: ["stdlib:"], tokenizer: "bpe:4096" } });
   });
 });
