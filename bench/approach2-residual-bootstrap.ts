@@ -7,11 +7,12 @@
  * but under-covers the extrapolated L* (docs/fitting.md, "Do the intervals cover the truth?").
  */
 import { fitApproach2, type ResolvedApproach2Options } from "../src/fitting/approach2-isoflop.js";
-import { parabolaResiduals } from "../src/fitting/backtest.js";
+import { parabolaResiduals } from "../src/fitting/parabola-residuals.js";
 import type { Replicate } from "../src/fitting/bootstrap.js";
 import type { BudgetGroup } from "../src/fitting/budget-groups.js";
 import { parabolaLossAt } from "../src/fitting/isoflop-parabola.js";
 import { optimumFromLaws } from "../src/fitting/predictions.js";
+import { SIX_ND } from "../src/fitting/flops-per-token.js";
 import { createRandom } from "../src/fitting/random.js";
 import type { BudgetFit, FitPoint } from "../src/fitting/types.js";
 
@@ -20,7 +21,7 @@ const fittedRun = (budget: BudgetFit, p: FitPoint) => p.n_params >= budget.n_ran
 
 /** Approach 2's refits on residual resamples (null where a refit gave no law). */
 export function approach2ResidualReplicates(groups: readonly BudgetGroup[], options: ResolvedApproach2Options, resamples: number, seed: number): Array<Replicate | null> {
-  const original = fitApproach2(groups, options);
+  const original = fitApproach2(groups, options, SIX_ND);
   const residuals = parabolaResiduals(original, groups, fittedRun);
   const out: Array<Replicate | null> = [];
   for (let r = 0; r < resamples; r++) {
@@ -35,7 +36,7 @@ export function approach2ResidualReplicates(groups: readonly BudgetGroup[], opti
       });
       return { budget_flops: group.budget_flops, points };
     });
-    const fit = fitApproach2(redrawn, options);
+    const fit = fitApproach2(redrawn, options, SIX_ND);
     const laws = fit.status === "fitted" ? fit.laws : null;
     out.push(laws ? { values: { a: laws.n_opt.exponent }, predict: (budget) => optimumFromLaws(laws, budget), laws } : null);
   }

@@ -24,6 +24,7 @@ import { approach2Replicates, approach3Replicates, type Replicate } from "../src
 import { approach2ResidualReplicates } from "./approach2-residual-bootstrap.js";
 import { groupByBudget } from "../src/fitting/budget-groups.js";
 import { resolveFitOptions } from "../src/fitting/fit-options.js";
+import { SIX_ND } from "../src/fitting/flops-per-token.js";
 import { chinchillaAllocation, lossSurface, type FitPoint, type LossSurface } from "../src/fitting/index.js";
 import { createRandom } from "../src/fitting/random.js";
 import { percentileInterval, quantile } from "../src/fitting/statistics.js";
@@ -88,8 +89,8 @@ for (let r = 0; r < replicates; r++) {
     score(3, "L*", reps.map((x) => x.predict(EXTRAPOLATED).loss), TRUE_LOSS);
   } else failed3++;
   const groups = groupByBudget(points, settings.budgetTolerance);
-  if (fitApproach2(groups, settings.approach2).status === "fitted") {
-    const all = resampling2 === "residual" ? approach2ResidualReplicates(groups, settings.approach2, resamples, r) : approach2Replicates(groups, settings.approach2, boot);
+  if (fitApproach2(groups, settings.approach2, SIX_ND).status === "fitted") {
+    const all = resampling2 === "residual" ? approach2ResidualReplicates(groups, settings.approach2, resamples, r) : approach2Replicates(groups, settings.approach2, SIX_ND, boot);
     const reps = all.filter((x): x is Replicate => x !== null);
     score(2, "a", reps.map((x) => x.values.a as number), TRUE_A);
     score(2, "L*", reps.map((x) => x.predict(EXTRAPOLATED).loss), TRUE_LOSS);

@@ -73,7 +73,10 @@ def load_corpus(source: str, path: str | None, hf_dataset: str | None, hf_split:
         if root.is_file():
             raw = root.read_bytes()
         elif root.is_dir():
-            raw = _read_files(sorted(p for p in root.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file()))
+            texts = sorted(p for p in root.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file())
+            if not texts:
+                raise ValueError(_no_text_message(path, root))
+            raw = _read_files(texts)
         else:
             raise FileNotFoundError(f"ByteCorpus: path {path!r} does not exist")
     elif source == "hf":
@@ -82,7 +85,17 @@ def load_corpus(source: str, path: str | None, hf_dataset: str | None, hf_split:
         raw = "\n\n".join(_hf_texts(hf_dataset, hf_split, text_field)).encode("utf-8")
     else:
         raise ValueError(f"ByteCorpus: unknown source {source!r} (use 'stdlib', 'path', 'hf' or 'tokens')")
+    if not raw:
+        raise ValueError(f"ByteCorpus: source {source!r} gave no text" + (f" ({path!r} is empty)" if path else ""))
     return torch.frombuffer(bytearray(raw), dtype=torch.uint8)
+
+
+def _no_text_message(path: str, root: Path) -> str:
+    """A folder without a text file: what was looked for, and what is there instead."""
+    found = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    shown = ", ".join(found[:5]) + (f", … {len(found) - 5} more" if len(found) > 5 else "")
+    return (f"ByteCorpus: path {path!r} holds no text file to read (looked for {', '.join(TEXT_SUFFIXES)} files under it; "
+            f"found {f'{len(found)} other file(s): {shown}' if found else 'no files'}); decompress or convert them, or point path at text")
 
 
 # The options `source: tokens` passes on (the others have byte-level meanings only).

@@ -82,27 +82,50 @@ def describe(obj: Any) -> str:
                        "module_root": _root(module_name) if module_name else None})
 
 
-def count(obj: Any, size_param: str, size: float, options_json: str, max_params: float) -> str:
-    """Parameter counts at one size, counted on the meta device: no memory, no init kernels,
-    so a huge size costs nothing; `skipped` above max_params."""
-    from .params import count_parameters
+_data: dict[str, Any] = {}
+
+
+def _as_a_sweep_builds(obj: Any, options: dict[str, Any], spec: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """The constructor options as a sweep builds the model (models.build_model): the data's
+    hints under the factory's own argument names, the config's options over them. Also what
+    each hint is and where it went ({hint: {value, argument}}), and the data (None without a spec)."""
+    from .models import build_data, data_hints, map_hints
+    if spec is None:
+        return options, {}, None
+    key = json.dumps(spec["data"], sort_keys=True)
+    if key not in _data:
+        _data[key] = build_data(spec["data"], seed=0)  # a DataError says why it does not load
+    hints = data_hints(_data[key])
+    kwargs, where = map_hints(obj, hints)
+    return {**kwargs, **options}, {hint: {"value": _plain(value), "argument": where[hint]} for hint, value in hints.items()}, _data[key]
+
+
+def count(obj: Any, size_param: str, size: float, options_json: str, max_params: float, data_json: str = "null") -> str:
+    """Parameter counts at one size, counted on the meta device (no memory, no init kernels,
+    so a huge size costs nothing; `skipped` above max_params), built as a sweep builds it
+    when a data spec {data, loss} is given."""
     from .sizing import count_on_meta
-    kwargs = json.loads(options_json)
-    kwargs[size_param] = size
+    try:
+        options, hints, _ = _as_a_sweep_builds(obj, json.loads(options_json), json.loads(data_json))
+    except Exception as exc:  # noqa: BLE001 — the data's own error, named as such
+        return json.dumps({"data_error": str(exc)})
+    kwargs = {**options, size_param: int(size) if float(size).is_integer() else size}
     try:
         counts = count_on_meta(obj, kwargs)
     except Exception as meta_error:
-        return json.dumps({"error": f"{type(meta_error).__name__}: {meta_error}"})
+        return json.dumps({"error": f"{type(meta_error).__name__}: {meta_error}", "hints": hints})
     if counts.total > max_params:
-        return json.dumps({"skipped": True, "n_params": counts.total})
+        return json.dumps({"skipped": True, "n_params": counts.total, "hints": hints})
     return json.dumps({"n_params": counts.total, "n_params_embedding": counts.embedding,
-                       "n_params_non_embedding": counts.non_embedding})
+                       "n_params_non_embedding": counts.non_embedding, "hints": hints})
 
 
-def propose(obj: Any, size_param: str, options_json: str, data_json: str, max_params: float, default: float | None) -> str:
+def propose(obj: Any, size_param: str, options_json: str, data_json: str, max_params: float, default: float | None,
+            train: bool = True) -> str:
     """The size step and range the model accepts (sizing.propose_size_values), built with the
-    data's hints (vocabulary, sequence length, ...) when a data spec is given."""
-    from .models import build_data, build_loss, data_hints, map_hints
+    data's hints (vocabulary, sequence length, ...) when a data spec is given; with `train`,
+    every proposed size must also take a training step on the data's batch."""
+    from .models import build_loss
     from .sizing import propose_size_values
     options = json.loads(options_json)
     spec = json.loads(data_json)
@@ -112,15 +135,14 @@ def propose(obj: Any, size_param: str, options_json: str, data_json: str, max_pa
     where: dict[str, Any] = {}
     if spec is not None:
         try:
-            data = build_data(spec["data"], seed=0)
+            options, hints, data = _as_a_sweep_builds(obj, options, spec)
+            where = {hint: entry["argument"] for hint, entry in hints.items()}
             loss_fn = build_loss(spec["loss"])
-            kwargs, where = map_hints(obj, data_hints(data))
-            options = {**kwargs, **options}
         except Exception as exc:
             notes.append(f"the data {spec['data']['target']} did not load ({type(exc).__name__}: {exc}): sizes checked by building only")
             data = None
     try:
-        proposal = propose_size_values(obj, size_param, options, data, loss_fn, max_params, default)
+        proposal = propose_size_values(obj, size_param, options, data if train else None, loss_fn, max_params, default)
     except Exception as exc:
         return json.dumps({"error": f"{type(exc).__name__}: {exc}", "hints": where, "notes": notes})
     proposal["notes"] = notes + proposal["notes"]

@@ -236,10 +236,11 @@ class TrainResult(TypedDict):
     error: str | None
     epochs: float | None
     tracking_warnings: NotRequired[list[str]]  # trackers that could not log this run (the run itself is fine)
+    discarded_checkpoints: NotRequired[list[str]]  # damaged checkpoints moved aside before the run (re)started
     data_hints: NotRequired[dict[str, Any]]  # the data's model_hints() (vocab_size, seq_len, ...) of a trained run
 
 
-TaskErrorCode = Literal["import_error", "bad_target", "misaligned_targets", "exception"]
+TaskErrorCode = Literal["import_error", "bad_target", "misaligned_targets", "data_error", "exception"]
 
 
 class TaskError(TypedDict):

@@ -84,9 +84,19 @@ def build_model(spec: ModelSpec, size_value: float, data: Any | None) -> nn.Modu
     return model
 
 
+class DataError(Exception):
+    """The data target imported but could not load its data (an empty folder, a missing file):
+    the config's data is at fault, not the model (a `data_error` task error)."""
+
+
 def build_data(spec: DataSpec, seed: int) -> Any:
     factory = resolve(spec["target"])
-    return factory(**spec["options"], **_accepted(factory, {"seed": seed}))
+    try:
+        return factory(**spec["options"], **_accepted(factory, {"seed": seed}))
+    except TargetError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — whatever the data raised, it is the data's error
+        raise DataError(f"the data {spec['target']} could not be loaded: {type(exc).__name__}: {exc}") from exc
 
 
 def build_loss(spec: LossSpec | None) -> Callable[..., Any] | None:

@@ -40,6 +40,10 @@ def resolve(target: str) -> Any:
     except ModuleNotFoundError as exc:
         missing = exc.name or module_name
         raise TargetError(f'cannot import module "{module_name}" for target "{target}": no module named "{missing}"') from exc
+    except SystemExit as exc:  # a module that exits when imported (a script's sys.exit()): not a reason for the worker to die
+        raise TargetError(f'importing module "{module_name}" for target "{target}" called sys.exit({exc.code!r}): '
+                          "a module a plugin names must not exit when imported (guard script code with "
+                          "if __name__ == \"__main__\":)") from exc
     except Exception as exc:  # an error while the module itself runs
         raise TargetError(f'importing module "{module_name}" for target "{target}" failed: {type(exc).__name__}: {exc}') from exc
     value: Any = module

@@ -133,7 +133,7 @@ def run_mock_wsd(task: TrainTask, ctx: RunContext) -> TrainResult:
     loss: float | None = None
     if wsd["role"] == "trunk":
         total_steps = max(wsd["branch_steps"])
-        found = wsd_runs.latest_trunk_state(task)
+        found = wsd_runs.latest_trunk_state(task, [])
         done = int(found[1]["step"]) if found else 0
         resumed_from = done or None
         for step in sorted(wsd["branch_steps"]):
@@ -147,7 +147,7 @@ def run_mock_wsd(task: TrainTask, ctx: RunContext) -> TrainResult:
             ctx.progress(step, total_steps, step * batch_tokens, None, None, force=True)
         return _mock_wsd_result(task, counts, total_steps, batch_tokens, "completed", None, started, resumed_from, data)
     branch_step = wsd["branch_steps"][0]
-    wsd_runs.branch_state(task)  # the trunk's checkpoint at the branch step, or a clear failure
+    wsd_runs.branch_state(task, [])  # the trunk's checkpoint at the branch step, or a clear failure
     total_steps = max(1, math.ceil(task["n_tokens"] / batch_tokens))
     time.sleep(delay * (total_steps - branch_step) / total_steps)
     if ctx.is_cancelled():

@@ -136,6 +136,7 @@ class RunRecord:
     engine: TrainEngine | None = None             # how the run was executed (engine.describe)
     tracker: RunTracker = field(default_factory=RunTracker.none)  # W&B / TensorBoard, rank 0 only (tracking.py)
     curve_tracked: int = 0                        # curve points already handed to the tracker
+    discarded_checkpoints: list[str] = field(default_factory=list)  # damaged checkpoints moved aside (checkpoint.py)
 
     def add_window(self, window: Window, curve_every: int, cfg: TrainConfig) -> tuple[bool, bool]:
         """Take in the training losses of a window of steps (a non-finite one is divergence,
@@ -165,7 +166,15 @@ def train(task: TrainTask, ctx: RunContext) -> TrainResult:
     status: RunStatus = "completed"
     error: str | None = None
     try:
-        status = _train(task, ctx, cfg, record)
+        try:
+            status = _train(task, ctx, cfg, record)
+        except checkpoint.CheckpointUnloadable:
+            # The checkpoint has been moved aside: train again from the previous good one or
+            # from scratch, within this attempt (the model is rebuilt from its seed).
+            discarded = record.discarded_checkpoints
+            record = RunRecord(tokens_per_step=cfg.batch_size, world_size=rank_and_world()[1], discarded_checkpoints=discarded)
+            _release_memory()
+            status = _train(task, ctx, cfg, record)
     except TargetError:
         raise  # the config names something that does not exist: a task_error, not a run result
     except Diverged as exc:
@@ -178,6 +187,8 @@ def train(task: TrainTask, ctx: RunContext) -> TrainResult:
     warnings = record.tracker.finish(result)  # the final held-out loss and the summary; never raises
     if warnings:
         result["tracking_warnings"] = warnings
+    if record.discarded_checkpoints:
+        result["discarded_checkpoints"] = record.discarded_checkpoints
     return result
 
 
@@ -225,11 +236,14 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
 
     # Resume from this run's checkpoint if an earlier attempt left one; a WSD trunk from its
     # latest checkpoint, a WSD branch from its trunk's checkpoint at its branch step.
-    found = (wsd_runs.latest_trunk_state(task) if role == "trunk"
-             else checkpoint.read_run_state(task, total_steps) or (wsd_runs.branch_state(task) if role == "branch" else None))
+    # A damaged checkpoint is moved aside and noted in the result (checkpoint.py).
+    discarded = record.discarded_checkpoints
+    found = (wsd_runs.latest_trunk_state(task, discarded) if role == "trunk"
+             else checkpoint.read_run_state(task, total_steps, discarded)
+             or (wsd_runs.branch_state(task, discarded) if role == "branch" else None))
     resumed: dict[str, Any] | None = None
     if found is not None:
-        accelerator.load_state(found[0])
+        checkpoint.load_state(accelerator, found[0], discarded)
         resumed = found[1]
     start_step = 0
     if resumed is not None:

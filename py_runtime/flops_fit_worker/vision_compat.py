@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import warnings
 
 _SCHEMAS = {
     "nms": "nms(Tensor dets, Tensor scores, float iou_threshold) -> Tensor",
@@ -59,8 +58,10 @@ def ensure_torchvision_importable() -> str:
     except Exception as exc:  # noqa: BLE001 — report, never break the worker over an optional package
         _state = f"failed: {exc}"
         return _state
-    warnings.warn(f"torchvision's compiled ops could not load ({first_error}; a CUDA build next to a CPU torch?): "
-                  f"imported it without them (flops_fit_worker.vision_compat); its transforms and layers work, its "
-                  f"compiled ops (nms, roi_align, image decoding) do not", RuntimeWarning, stacklevel=2)
+    # One line on stderr (the worker's log, the terminal under `plugins inspect`): warnings.warn
+    # would also echo the calling source line, on every command that imports a target.
+    print(f"flops-fit: note: torchvision's compiled ops could not load ({first_error}; a CUDA build next to a CPU "
+          f"torch?): imported it without them; its transforms and layers work, its compiled ops (nms, roi_align, "
+          f"image decoding) do not", file=sys.stderr, flush=True)
     _state = "patched"
     return _state

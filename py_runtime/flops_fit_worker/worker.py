@@ -20,6 +20,7 @@ from .channel import Channel
 from .context import RunContext
 from .messages import Hello, ProbeResult, Task, TaskError, TrainResult, goodbye, task_error
 from .protocol import protocol_version
+from .models import DataError
 from .preflight import TargetMisalignment
 from .targets import TargetError
 from .tasks import run_probe, run_train
@@ -72,6 +73,8 @@ def execute(task: Task, channel: Channel, progress_interval_s: float = 1.0) -> P
         return task_error(task, exc.code, str(exc), None)
     except TargetMisalignment as exc:  # the pre-flight check refused the data/loss pairing
         return task_error(task, "misaligned_targets", str(exc), None)
+    except DataError as exc:  # the config's data does not load: its message says why, no traceback needed
+        return task_error(task, "data_error", str(exc), None)
     except Exception as exc:  # the worker lives on; the orchestrator decides what to do
         return task_error(task, "exception", f"{type(exc).__name__}: {exc}", traceback.format_exc())
 

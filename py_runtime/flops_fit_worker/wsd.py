@@ -53,38 +53,43 @@ def wsd_lr(step: int, total_steps: int, peak: float, min_lr_fraction: float, war
     return low + (1.0 - math.sqrt(progress)) * (peak - low)
 
 
-def latest_trunk_state(task: TrainTask) -> tuple[str, dict[str, Any]] | None:
+def latest_trunk_state(task: TrainTask, discarded: list[str]) -> tuple[str, dict[str, Any]] | None:
     """The trunk's most advanced checkpoint (its periodic one or a branch point's) that is not
-    past a branch point still lacking its checkpoint, if any."""
+    past a branch point still lacking its checkpoint, if any. A damaged checkpoint is moved
+    aside (noted in `discarded`): a branch point's is then rebuilt by this trunk."""
     wsd = task.get("wsd")
     assert wsd is not None and wsd["role"] == "trunk"
     fingerprint = trunk_fingerprint(task)
-    missing = [step for step in wsd["branch_steps"] if not _saved_at(wsd, fingerprint, step)]
+    missing = [step for step in wsd["branch_steps"] if not _saved_at(wsd, fingerprint, step, discarded)]
     limit = min(missing, default=max(wsd["branch_steps"]))
     roots = [os.path.join(wsd["trunk_dir"], "periodic")]
     if os.path.isdir(wsd["trunk_dir"]):
         roots += [os.path.join(wsd["trunk_dir"], name) for name in os.listdir(wsd["trunk_dir"]) if BRANCH_FOLDER.match(name)]
     best: tuple[str, dict[str, Any]] | None = None
     for root in roots:
-        found = checkpoint.read_state_in(root, fingerprint, lambda step: 0 < step <= limit)
+        found = checkpoint.read_state_in(root, fingerprint, lambda step: 0 < step <= limit, discarded)
         if found is not None and (best is None or int(found[1]["step"]) > int(best[1]["step"])):
             best = found
     return best
 
 
-def _saved_at(wsd: WsdTask, fingerprint: dict[str, Any], step: int) -> bool:
+def _saved_at(wsd: WsdTask, fingerprint: dict[str, Any], step: int, discarded: list[str]) -> bool:
     def at_step(saved: int) -> bool:
         return saved == step
-    return checkpoint.read_state_in(branch_root(wsd, step), fingerprint, at_step) is not None
+    return checkpoint.read_state_in(branch_root(wsd, step), fingerprint, at_step, discarded) is not None
 
 
-def branch_state(task: TrainTask) -> tuple[str, dict[str, Any]]:
-    """The trunk's checkpoint at this branch's branch step; a clear error when it is missing."""
+def branch_state(task: TrainTask, discarded: list[str]) -> tuple[str, dict[str, Any]]:
+    """The trunk's checkpoint at this branch's branch step; a clear error when it is missing
+    (a damaged one is moved aside first, so that the trunk rebuilds it)."""
     wsd = task.get("wsd")
     assert wsd is not None and wsd["role"] == "branch"
     step = wsd["branch_steps"][0]
-    found = checkpoint.read_state_in(branch_root(wsd, step), trunk_fingerprint(task), lambda saved: saved == step)
+    before = len(discarded)
+    found = checkpoint.read_state_in(branch_root(wsd, step), trunk_fingerprint(task), lambda saved: saved == step, discarded)
     if found is None:
+        why = (f"its checkpoint there was unusable ({'; '.join(discarded[before:])}); the trunk rebuilds it"
+               if len(discarded) > before else "or one written by another trunk")
         raise RuntimeError(f"trunk {wsd['trunk_id']} has no checkpoint at step {step} in {branch_root(wsd, step)} "
-                           "(or one written by another trunk): the branch cannot start")
+                           f"({why}): the branch cannot start")
     return found

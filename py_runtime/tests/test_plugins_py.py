@@ -187,3 +187,27 @@ def test_vit_on_digits_trains_end_to_end(corpus_file: Path) -> None:
     assert result["flops_measured"] > result["flops_6nd"] * 5  # 17 tokens of compute per "token" (image)
     data = build_data(task["data"], seed=0)
     assert data.tokens_per_sample == 1
+
+
+def test_a_folder_without_text_is_a_data_error_that_names_the_folder_what_it_looked_for_and_found(tmp_path: Path) -> None:
+    (tmp_path / "a.txt.gz").write_bytes(b"\x1f\x8b")
+    (tmp_path / "b.gz").write_bytes(b"\x1f\x8b")
+    from flops_fit_worker.models import DataError
+    with pytest.raises(DataError) as raised:
+        build_data({"target": "plugins.gpt.data:ByteCorpus", "options": {"source": "path", "path": str(tmp_path)}}, seed=0)
+    message = str(raised.value)
+    assert message.startswith("the data plugins.gpt.data:ByteCorpus could not be loaded: ValueError: ByteCorpus: path ")
+    assert "holds no text file to read (looked for .txt, .md, .py files under it; found 2 other file(s): a.txt.gz, b.gz)" in message
+    assert "buffer length" not in message
+
+
+def test_a_probe_whose_data_does_not_load_is_a_data_error_not_a_model_failure(tmp_path: Path) -> None:
+    from flops_fit_worker.worker import execute
+    task = {"type": "task", "kind": "probe", "task_id": "probe",
+            "model": {"target": "plugins.gpt.model:GPT", "size_param": "d_model", "options": {}},
+            "data": {"target": "plugins.gpt.data:ByteCorpus", "options": {"source": "path", "path": str(tmp_path)}},
+            "loss": None, "size_values": [16], "measure_flops": False, "sys_path": []}
+    answer = execute(task, channel=None)  # type: ignore[arg-type]
+    assert answer["type"] == "task_error" and answer["code"] == "data_error" and answer["traceback"] is None
+    assert "holds no text file to read" in answer["message"] and "found no files" in answer["message"]
+    check_outgoing(answer)

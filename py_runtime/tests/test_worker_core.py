@@ -76,6 +76,20 @@ def test_resolve_names_the_missing_module_or_attribute() -> None:
         resolve("math.sqrt")
 
 
+def test_a_module_that_calls_sys_exit_at_import_is_an_import_error_naming_it_and_the_worker_lives(tmp_path: Path) -> None:
+    (tmp_path / "exits_at_import.py").write_text("import sys\nsys.exit(3)\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        with pytest.raises(TargetError, match=r'importing module "exits_at_import" for target "exits_at_import:Net" called sys.exit\(3\)'):
+            resolve("exits_at_import:Net")
+        channel = FakeChannel()
+        answer = execute(train_task(model={"target": "exits_at_import:Net", "size_param": "width", "options": {}}), channel)  # type: ignore[arg-type]
+        assert answer["type"] == "task_error" and answer["code"] == "import_error" and "exits_at_import" in answer["message"]
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("exits_at_import", None)
+
+
 def test_count_parameters_splits_embeddings_and_counts_tied_weights_once() -> None:
     class Tiny(nn.Module):
         def __init__(self) -> None:
@@ -135,3 +149,14 @@ def test_an_exception_in_a_task_becomes_a_task_error_and_the_worker_goes_on() ->
     check_outgoing(answer)
     missing = execute(train_task(model={"target": "no.such:Model", "size_param": "width", "options": {}}), channel)  # type: ignore[arg-type]
     assert missing["code"] == "import_error"
+
+
+def test_torchvision_patching_says_so_in_one_line_without_echoing_source() -> None:
+    import subprocess
+    code = "from flops_fit_worker.targets import resolve; resolve('json:loads')"  # not a worker module: the torchvision check runs
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(Path(__file__).resolve().parents[1]), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) <= 1  # nothing when torchvision imports cleanly; one note when it had to be patched
+    assert not any("ensure_torchvision_importable()" in line or "Warning:" in line for line in lines)

@@ -91,3 +91,16 @@ def test_mock_trunks_and_branches_use_the_same_checkpoint_plumbing(corpus_file: 
     assert branch["status"] == "completed" and branch["resumed_from_step"] == 4 and branch["n_tokens"] == 5 * 128
     again = run(wsd_task(corpus_file, tmp_path, "trunk", [4, 8], n_tokens=8 * 128, mock=surface, attempt=2))
     assert again["resumed_from_step"] == 8  # nothing left to do: every branch point is saved
+
+
+def test_a_damaged_branch_checkpoint_is_moved_aside_and_the_trunk_rebuilds_it(corpus_file: Path, tmp_path: Path) -> None:
+    run(wsd_task(corpus_file, tmp_path, "trunk", [4, 8], n_tokens=8 * 128))
+    (tmp_path / "branch-4" / "checkpoint" / "run.json").write_text('{"step": "abc"}')
+    branch = wsd_task(corpus_file, tmp_path, "branch", [4], n_tokens=6 * 128)
+    failed = run(branch)
+    assert failed["status"] == "failed"
+    assert "its checkpoint there was unusable" in (failed["error"] or "") and "the trunk rebuilds it" in (failed["error"] or "")
+    assert failed["discarded_checkpoints"] and (tmp_path / "branch-4" / "checkpoint.discarded").is_dir()
+    rebuilt = run(wsd_task(corpus_file, tmp_path, "trunk", [4], n_tokens=4 * 128, attempt=2))
+    assert rebuilt["status"] == "completed" and (tmp_path / "branch-4" / "checkpoint" / "run.json").exists()
+    assert run(branch)["status"] == "completed"

@@ -1,4 +1,5 @@
 import { BaseCommand } from "../cli/base-command.js";
+import { onInterrupt } from "../cli/interrupts.js";
 import { configArg } from "../cli/shared-flags.js";
 import { loadConfig } from "../config/load.js";
 import { formatPlan } from "../sweep/format-plan.js";
@@ -28,8 +29,16 @@ export default class Plan extends BaseCommand {
     const plugin = await resolvePlugin(loaded, (text) => this.note(text));
     const resources = planResources(1, loaded.config.scheduler.device, 1);
     const logDir = mkdtempSync(join(tmpdir(), "flops-fit-plan-"));
-    const pool = await workerPool(loaded, resources, logDir);
+    // A signal shuts the workers down (their socket folder goes with them); the probe then fails and plan exits 130.
+    let stopped = false;
+    let keepLogs = false;
+    const starting = workerPool(loaded, resources, logDir);
+    const removeHandlers = onInterrupt((text) => this.note(text), "stopping the workers", () => {
+      stopped = true;
+      void starting.then((pool) => pool.shutdown(), () => undefined);
+    });
     try {
+      const pool = await starting;
       const { plan, experiments, probe, planOptions } = await planSweep(loaded, plugin, poolProbe(async () => pool, plugin), resources, mockSurface(loaded, false));
       const calibration = loaded.config.training.lr === "calibrate" ? calibrationPlanOf(plan, probe, planOptions, loaded.config) : null;
       this.say(formatPlan(loaded.config.name ?? "", plan, experiments));
@@ -45,9 +54,18 @@ export default class Plan extends BaseCommand {
         schedule: loaded.config.training.schedule, cost, ...(trunks ? { trunks: trunkSummaries(experiments) } : {}),
         warnings: plan.warnings,
       };
+    } catch (error) {
+      if (!stopped) {
+        // An error that points at a worker log keeps the logs it names.
+        keepLogs = String((error as Error).message).includes(logDir);
+        throw error;
+      }
+      process.exitCode = 130;
+      return { interrupted: true };
     } finally {
-      await pool.shutdown();
-      rmSync(logDir, { recursive: true, force: true });
+      await starting.then((pool) => pool.shutdown(), () => undefined);
+      if (!keepLogs) rmSync(logDir, { recursive: true, force: true });
+      removeHandlers();
     }
   }
 }

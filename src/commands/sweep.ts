@@ -1,11 +1,12 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
 import { bootstrapFlag, fitFlags, parseApproaches, parseBudgets, parseConfidence } from "../cli/fit-flags.js";
+import { onInterrupt } from "../cli/interrupts.js";
 import { configArg } from "../cli/shared-flags.js";
 import { loadConfig } from "../config/load.js";
 import { finishSweep } from "../sweep/finish.js";
 import { runSweep } from "../sweep/run-sweep.js";
-import { defaultRunDir } from "../store/run-dir.js";
+import { chooseRunDir } from "../store/run-dir.js";
 import { createProgress } from "../progress/create.js";
 import { fitProgress } from "../progress/fit-progress.js";
 import { choosePython } from "../scheduler/python.js";
@@ -41,18 +42,10 @@ Running it again on the same config re-runs nothing that completed (experiments 
     const loaded = loadConfig(args.config);
     const predict = parseBudgets(flags.predict);
     const confidence = parseConfidence(flags.confidence);
-    const outDir = flags.out ?? defaultRunDir(loaded.config.name ?? "sweep", flags.mock);
+    const outDir = chooseRunDir(flags.out, loaded.config.name ?? "sweep", flags.mock);
     const progress = withTrackingWarnings(createProgress({ json: this.jsonEnabled() }));
     const controller = new AbortController();
-    // Ctrl-C, SIGTERM and SIGHUP (the terminal went away) all stop the sweep the same way.
-    const interrupt = (signal: NodeJS.Signals) => {
-      if (controller.signal.aborted) process.exit(130);
-      if (signal === "SIGHUP") for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined); // no terminal left to write to
-      this.note(`\nstopping (${signal}): cancelling running experiments (Ctrl-C again to quit at once)`);
-      controller.abort();
-    };
-    const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-    for (const signal of signals) process.on(signal, interrupt);
+    const removeHandlers = onInterrupt((text) => this.note(text), "cancelling running experiments", () => controller.abort());
     try {
       const outcome = await runSweep(loaded, { outDir, workers: flags.workers, mock: flags.mock, resume: flags.resume, extend: flags.extend, backend: flags.backend as "local" | "slurm" | undefined, observer: progress, signal: controller.signal });
       progress.close?.();
@@ -73,7 +66,7 @@ Running it again on the same config re-runs nothing that completed (experiments 
       return result.json;
     } finally {
       progress.close?.();
-      for (const signal of signals) process.off(signal, interrupt);
+      removeHandlers();
     }
   }
 }

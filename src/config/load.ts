@@ -3,7 +3,7 @@
  * its file:line:column and field path (exit code 2 through UserError).
  */
 import { readFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LineCounter, isMap, isNode, parseDocument, visit, type Document } from "yaml";
 import { z } from "zod";
@@ -139,6 +139,9 @@ export function loadConfig(path?: string): LoadedConfig {
   const { value, document, lines } = parseYaml(text, file);
   const config = validateConfig(value, file, document, lines);
   config.name ??= basename(file).replace(/\.ya?ml$/i, "");
+  // Like every path in a config, a relative `python:` path is the config's folder's, not the
+  // installation's; a bare command (python3) is looked up on PATH.
+  if (config.python && /[/\\]/.test(config.python) && !isAbsolute(config.python)) config.python = resolve(dirname(file), config.python);
   return { config, file, baseDir: dirname(file), locate: yamlLocator(document, lines) };
 }
 

@@ -15,6 +15,9 @@ export const Flops = z
 /** A python `module.path:Attribute` reference. */
 export const PythonTarget = z.string().regex(PYTHON_TARGET, "expected a python target such as \"package.module:Class\"");
 
+/** Most UTF-8 bytes in a run name: file systems allow 255 per folder name, and `-mock` may be appended. */
+export const MAX_RUN_NAME_BYTES = 200;
+
 /** Why `name` cannot name a run directory (runs/<name>), or null when it can: one plain folder name. */
 export function runNameProblem(name: string): string | null {
   if (name.trim() === "") return "a run name cannot be empty";
@@ -22,13 +25,17 @@ export function runNameProblem(name: string): string | null {
   if (/[/\\]/.test(name)) return "a run name is one folder name, without / or \\ (use --out to choose a directory)";
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return "a run name cannot contain control characters";
+  // Bidirectional controls make a name display as something other than what it is (Trojan Source, CVE-2021-42574).
+  if (/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(name)) return "a run name cannot contain bidirectional control characters (they make it display differently from what it is)";
+  const bytes = Buffer.byteLength(name, "utf8");
+  if (bytes > MAX_RUN_NAME_BYTES) return `a run name is at most ${MAX_RUN_NAME_BYTES} bytes (this one has ${bytes}): it names a folder, and file systems allow 255`;
   return null;
 }
 
-/** The sweep's name: reports show it, and the default run directory is runs/<name>. */
+/** The sweep's name: reports show it, and the default run directory is runs/<name> (the error shows the value once, as every config error does). */
 export const RunName = z.string().superRefine((name, context) => {
   const problem = runNameProblem(name);
-  if (problem) context.addIssue({ code: "custom", message: `${problem} (got ${JSON.stringify(name)})` });
+  if (problem) context.addIssue({ code: "custom", message: problem });
 });
 
 const Options = z.record(z.string(), z.unknown()).default({});
@@ -49,23 +56,34 @@ export const DataConfig = z.strictObject({
 
 export const LossConfig = z.strictObject({ target: PythonTarget.optional() });
 
+/**
+ * Most candidate sizes probed: each one is built (and counted) before anything is planned, so
+ * an unbounded count would hang the probe; 256 is ten times the default grid.
+ */
+export const MAX_SIZE_VALUES = 256;
+
 /** Candidate size values the planner probes (parameter counts are measured, never assumed). */
 export const SizeValues = z.union([
-  z.array(z.number().positive()).min(2, "give at least 2 size values"),
+  z.array(z.number().positive()).min(2, "give at least 2 size values").max(MAX_SIZE_VALUES, `give at most ${MAX_SIZE_VALUES} size values`),
   z.strictObject({
     min: z.number().positive(),
     max: z.number().positive(),
-    count: z.number().int().min(2).default(16),
+    count: z.number().int().min(2).max(MAX_SIZE_VALUES, `count must be at most ${MAX_SIZE_VALUES} (every candidate size is built and counted before planning)`).default(16),
     /** Round each value to a multiple of this (e.g. 8 for d_model divisible by the head count). */
     multiple_of: z.number().int().positive().default(1),
+  }).superRefine((range, context) => {
+    if (range.min > range.max) context.addIssue({ code: "custom", path: ["min"], message: `min (${range.min}) must not exceed max (${range.max})` });
   }),
 ]);
 
+/** Most runs one sweep plans (budgets × sizes_per_budget × seeds): far beyond any IsoFLOP sweep, short of what hangs. */
+export const MAX_PLANNED_RUNS = 10_000;
+
 export const PlanningConfig = z.strictObject({
   /** IsoFLOP budgets C in FLOPs. */
-  budgets: z.array(Flops).min(1, "give at least one budget"),
+  budgets: z.array(Flops).min(1, "give at least one budget").max(64, "give at most 64 budgets"),
   /** Experiments (model sizes) per budget. */
-  sizes_per_budget: z.number().int().min(3, "an IsoFLOP parabola needs at least 3 sizes").default(5),
+  sizes_per_budget: z.number().int().min(3, "an IsoFLOP parabola needs at least 3 sizes").max(64, "sizes_per_budget must be at most 64").default(5),
   /** Prior for the compute-optimal ratio D/N (tokens per parameter) that centres each budget's grid (Chinchilla: ~20). */
   tokens_per_param: z.number().positive().default(20),
   /** Each budget's sizes span N_opt/span .. N_opt·span around the predicted N*(C) (docs/methods.md §5.1). */
@@ -81,7 +99,15 @@ export const PlanningConfig = z.strictObject({
    * Runs per planned point, each with its own seed (seed, seed+1, …) and experiment id: the
    * fit uses every one, and the report shows their spread (the noise floor) next to the residuals.
    */
-  seeds: z.number().int("seeds must be a whole number").min(1, "seeds must be at least 1").default(1),
+  seeds: z.number().int("seeds must be a whole number").min(1, "seeds must be at least 1").max(100, "seeds must be at most 100 (each seed repeats every planned run)").default(1),
+}).superRefine((planning, context) => {
+  const runs = planning.budgets.length * planning.sizes_per_budget * planning.seeds;
+  if (runs > MAX_PLANNED_RUNS) {
+    context.addIssue({
+      code: "custom", path: ["seeds"],
+      message: `budgets × sizes_per_budget × seeds = ${planning.budgets.length} × ${planning.sizes_per_budget} × ${planning.seeds} = ${runs} runs; a sweep plans at most ${MAX_PLANNED_RUNS}`,
+    });
+  }
 });
 
 /**
@@ -103,7 +129,7 @@ export const LrCalibrationConfig = z.strictObject({
 
 export const TrainingConfig = z.strictObject({
   /** Sequences (or samples) per optimiser step; `auto` scales with model size. */
-  batch_size: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
+  batch_size: z.union([z.number().int().positive().max(1_048_576), z.literal("auto")]).default("auto"),
   /**
    * Peak learning rate; `auto` = lr_reference · (n_params / 1e5)^-lr_exponent, clipped;
    * `calibrate` = c · n_params^-k fitted by a calibration stage before the sweep (lr_calibration).
@@ -123,11 +149,11 @@ export const TrainingConfig = z.strictObject({
   beta2: z.union([z.number().min(0).lt(1), z.literal("auto")]).default("auto"),
   grad_clip: z.number().positive().default(1.0),
   /** Held-out tokens evaluated at the end of every run (fixed across runs). */
-  eval_tokens: z.number().int().positive().default(65536),
+  eval_tokens: z.number().int().positive().max(1e10, "eval_tokens must be at most 1e10").default(65536),
   /** A long run saves a checkpoint this often; a retried run resumes from it, not from step 0. */
   checkpoint_interval_s: z.number().positive().default(300),
   /** Torch intra-op threads per worker; `auto` = cores / workers. */
-  threads: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
+  threads: z.union([z.number().int().positive().max(1024), z.literal("auto")]).default("auto"),
   /** Accelerate's mixed precision: `auto` = bf16 on a GPU that has it, fp32 on CPU (docs/training.md). */
   mixed_precision: z.enum(["auto", "no", "bf16", "fp16"]).default("auto"),
   /**
@@ -135,7 +161,7 @@ export const TrainingConfig = z.strictObject({
    * whose gradients are accumulated (same batch, same tokens). `auto` = the whole batch,
    * halved on out-of-memory before a single-process run's first update.
    */
-  micro_batch_size: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
+  micro_batch_size: z.union([z.number().int().positive().max(1_048_576), z.literal("auto")]).default("auto"),
   /** torch.compile the model (through Accelerate; meant for GPU runs, recorded per run). */
   compile: z.boolean().default(false),
   /**
@@ -150,15 +176,16 @@ export const TrainingConfig = z.strictObject({
 
 /** The noiseless-plus-noise Chinchilla surface that `--mock` evaluates instead of training. */
 export const MockConfig = z.strictObject({
-  E: z.number().default(1.69),
-  A: z.number().default(406.4),
-  B: z.number().default(410.7),
+  // A loss is positive: negative terms would give "completed" runs with a negative loss.
+  E: z.number().min(0, "E (the irreducible loss) cannot be negative").default(1.69),
+  A: z.number().min(0, "A cannot be negative").default(406.4),
+  B: z.number().min(0, "B cannot be negative").default(410.7),
   alpha: z.number().positive().default(0.34),
   beta: z.number().positive().default(0.28),
   /** Multiplicative log-normal noise (σ of ln loss), seeded per experiment. */
   noise: z.number().min(0).default(0.001),
   /** Simulated seconds per run (0 = instant), to exercise the scheduler. */
-  delay_s: z.number().min(0).default(0),
+  delay_s: z.number().min(0).max(86_400).default(0),
   /**
    * A known best learning rate η*(N) = c·N^−k (N: total parameters): the loss is
    * multiplied by 1 + weight · ln(lr/η*)², so `training.lr: calibrate` has a truth to
@@ -170,7 +197,7 @@ export const MockConfig = z.strictObject({
     /** Relative loss per (ln of the LR ratio)²: 0.05 costs 2.4% of the loss at 2× or ½× the optimum. */
     weight: z.number().positive().default(0.05),
   }).optional(),
-});
+}).refine((surface) => surface.E + surface.A + surface.B > 0, { message: "E, A and B cannot all be 0 (the loss would be 0)", path: ["E"] });
 
 /** SLURM pilot jobs (docs/slurm.md): what each pilot asks SLURM for, and how many may be replaced. */
 export const SlurmConfig = z.strictObject({
@@ -179,16 +206,16 @@ export const SlurmConfig = z.strictObject({
   /** Each pilot's time limit (`sbatch --time`, e.g. "04:00:00"); the partition's default when absent. */
   time: z.string().regex(/^(\d+-)?\d+(:\d{1,2}){0,2}$/, "a SLURM time such as 04:00:00, 30:00 or 1-12:00:00").optional(),
   /** GPUs per pilot (`--gres=gpu:N`); SLURM sets each pilot's CUDA_VISIBLE_DEVICES. */
-  gpus_per_worker: z.number().int().min(0).default(0),
+  gpus_per_worker: z.number().int().min(0).max(64).default(0),
   /** CPU cores per pilot (`--cpus-per-task`; also its torch threads). */
-  cpus_per_worker: z.number().int().positive().default(1),
+  cpus_per_worker: z.number().int().positive().max(1024).default(1),
   account: z.string().min(1).optional(),
   qos: z.string().min(1).optional(),
   constraint: z.string().min(1).optional(),
   /** More sbatch arguments, each one word (e.g. ["--mem=16G"]). */
-  extra_args: z.array(z.string().min(1)).default([]),
+  extra_args: z.array(z.string().min(1)).max(64).default([]),
   /** Pilots that may be submitted to replace ones that ended (cancelled, preempted, timed out, crashed). */
-  max_replacements: z.number().int().min(0).default(4),
+  max_replacements: z.number().int().min(0).max(1000).default(4),
   /** Seconds before the time limit at which SLURM warns a pilot (SIGUSR1): it checkpoints its run and takes no more. */
   signal_before_s: z.number().int().positive().default(120),
   /** The address pilots connect back to (this machine as the compute nodes see it); default: this machine's host name. */
@@ -200,11 +227,11 @@ export const SchedulerConfig = z.strictObject({
   backend: z.enum(["local", "slurm"]).default("local"),
   slurm: SlurmConfig.default(() => SlurmConfig.parse({})),
   /** Number of worker processes; `auto` = one per GPU (per `processes` GPUs), else one per CPU core up to 8 (scheduler/resources.ts). */
-  workers: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
+  workers: z.union([z.number().int().positive().max(1024, "workers must be at most 1024"), z.literal("auto")]).default("auto"),
   /** Ranks per run (Accelerate); >1 runs each experiment as a gloo/NCCL process group. */
-  processes: z.number().int().positive().default(1),
+  processes: z.number().int().positive().max(1024).default(1),
   /** Attempts per experiment before it is recorded `failed`. */
-  max_attempts: z.number().int().positive().default(3),
+  max_attempts: z.number().int().positive().max(100, "max_attempts must be at most 100").default(3),
   heartbeat_interval_s: z.number().positive().default(1),
   /** A worker silent for this long is presumed dead and replaced. */
   heartbeat_timeout_s: z.number().positive().default(30),
@@ -219,6 +246,14 @@ export const SchedulerConfig = z.strictObject({
    * settings. Relative to this config file. Precision and compile come from `training`.
    */
   accelerate_config: z.string().min(1).optional(),
+}).superRefine((scheduler, context) => {
+  // A worker is presumed dead after heartbeat_timeout_s of silence: shorter than two beats, a healthy one would be killed.
+  if (scheduler.heartbeat_timeout_s < 2 * scheduler.heartbeat_interval_s) {
+    context.addIssue({
+      code: "custom", path: ["heartbeat_timeout_s"],
+      message: `heartbeat_timeout_s (${scheduler.heartbeat_timeout_s}) must be at least twice heartbeat_interval_s (${scheduler.heartbeat_interval_s}), or healthy workers are killed between beats`,
+    });
+  }
 });
 
 /**
@@ -235,7 +270,7 @@ export const WandbConfig = z.strictObject({
   /** The W&B group of the sweep's runs (default: the run directory's name). */
   group: z.string().trim().min(1, "group cannot be empty").optional(),
   /** Tags on every run of the sweep. */
-  tags: z.array(z.string().min(1)).default([]),
+  tags: z.array(z.string().min(1)).max(64).default([]),
   /** Seconds a run waits for W&B to start (an unreachable server) before it trains without it. */
   init_timeout_s: z.number().positive().default(60),
   /** Refused with the reason: an API key in a config ends up in config.json and in version control. */
@@ -272,7 +307,7 @@ export const SweepConfig = z.strictObject({
   mock: MockConfig.default(() => MockConfig.parse({})),
   /** Weights & Biases and TensorBoard logging (docs/tracking.md). */
   tracking: TrackingConfig.default(() => TrackingConfig.parse({})),
-  seed: z.number().int().min(0).default(0),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   /** Python interpreter for the workers (else env FLOPS_FIT_PYTHON, else the project's .venv). */
   python: z.string().optional(),
 });

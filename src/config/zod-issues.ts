@@ -48,6 +48,16 @@ function describeExpected(issue: z.core.$ZodIssue | undefined): string | undefin
   return undefined;
 }
 
+/** A bad value as the user wrote it: JSON has no Infinity or NaN (YAML's .inf, 1e400, .nan), which JSON.stringify turns into null. */
+function showValue(value: unknown): string {
+  return typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+}
+
+/** zod's "expected number, received Infinity" for a YAML .inf, 1e400 or .nan, said plainly. */
+function plainMessage(message: string, value: unknown): string {
+  return typeof value === "number" && !Number.isFinite(value) ? "must be a finite number" : message;
+}
+
 /** Keys whose values are credentials: named in errors, never shown. */
 const SECRET_KEY = /(^|_)(api_key|key|token|secret|password)$/i;
 
@@ -79,8 +89,8 @@ export function locateIssues(
     const value = valueAt(issue.path);
     // A credential put where it does not belong is never echoed back (consoles end up in logs).
     const secret = SECRET_KEY.test(String(issue.path.at(-1) ?? ""));
-    const shown = value === undefined || typeof value === "object" || secret ? "" : ` (got ${JSON.stringify(value)})`;
-    located.push({ field: formatPath(issue.path), message: issue.message + shown, ...locate(issue.path) });
+    const shown = value === undefined || typeof value === "object" || secret ? "" : ` (got ${showValue(value)})`;
+    located.push({ field: formatPath(issue.path), message: plainMessage(issue.message, value) + shown, ...locate(issue.path) });
   }
   return located.sort((x, y) => (x.line ?? Infinity) - (y.line ?? Infinity));
 }

@@ -1,7 +1,12 @@
 /**
- * What `flops-fit fit` reads: a run directory, a results.jsonl, or a CSV with the columns
- * n_params,n_tokens,loss and optionally budget_flops (default 6·N·D), so results from
- * anywhere can be fitted. Bad files are UserErrors naming the file, line and column.
+ * What `flops-fit fit` reads: a run directory, a results.jsonl, a CSV (fit-csv.ts) or a JSONL
+ * of minimal rows (minimal-rows.ts) with n_params,n_tokens,loss and optionally budget_flops
+ * and flops, or a W&B runs export, so results from anywhere can be fitted. Bad files are
+ * UserErrors naming the file, line and column.
+ *
+ * A run's measured FLOPs (a record's flops_measured) are what compute counts when every run
+ * has them, unless the sweep counted 6·N·D (config `flops: 6nd`, or --mock): then none is
+ * passed on (fitting/flops-per-token.ts).
  *
  * Of a run directory (or a results.jsonl inside one) only the current sweep definition's
  * runs are fitted, each experiment by its latest completed attempt; the rest come back as
@@ -10,14 +15,14 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { UserError } from "../errors/user-error.js";
-import { clusterDerivedBudgets } from "../fitting/budget-groups.js";
-import { parseDecimal } from "../util/decimal.js";
 import { readJournal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
 import { selectRecords, type RecordSelection } from "../store/record-selection.js";
 import { selectRunRecords } from "../store/run-definitions.js";
 import { RunDir } from "../store/run-dir.js";
-import { isRunsExportHeader, jsonExportRuns, readRunsExport, splitCsvLine } from "./wandb-export.js";
+import { readFitCsv } from "./fit-csv.js";
+import { classifyJsonResults } from "./minimal-rows.js";
+import { brokenJsonProblem, isRunsExport, isRunsExportHeader, jsonExportRuns, readRunsExport, splitCsvLine } from "./wandb-export.js";
 
 /** One run as the fit sees it, whatever file it came from. */
 export interface FitRow {
@@ -27,7 +32,10 @@ export interface FitRow {
   n_params_non_embedding: number | null;
   n_tokens: number;
   loss: number | null;
+  /** The IsoFLOP budget the run belongs to: a label that groups runs, never its FLOPs. */
   budget_flops: number;
+  /** The run's measured training FLOPs; null when not measured (compute is then 6·N·D). */
+  flops?: number | null;
   /** The recorded error of a run that did not complete (run directories and results.jsonl only). */
   error?: string | null;
   /** Passes over the training data (run directories and results.jsonl, when the data said its size). */
@@ -38,8 +46,8 @@ export interface FitRow {
 
 export interface FitInput {
   source: string;
-  /** `wandb_export`: a W&B runs-table export of a sweep, CSV or JSON (wandb-export.ts). */
-  kind: "run_dir" | "jsonl" | "csv" | "wandb_export";
+  /** `wandb_export`: a W&B runs-table export of a sweep, CSV or JSON (wandb-export.ts); `rows`: minimal JSON rows. */
+  kind: "run_dir" | "jsonl" | "csv" | "wandb_export" | "rows";
   rows: FitRow[];
   /** The run directory, when the input was one (fit.json is written there). */
   runDir?: string;
@@ -49,57 +57,7 @@ export interface FitInput {
   definition: string | null;
 }
 
-const REQUIRED_CSV = ["n_params", "n_tokens", "loss"] as const;
-
-/** Runs whose derived 6·N·D lie within this fraction of their neighbour's share a budget. */
-export const DERIVED_BUDGET_GAP = 0.2;
-
-export function readFitCsv(file: string): { rows: FitRow[]; notes: string[] } {
-  const lines = readFileSync(file, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/);
-  const header = splitCsvLine(lines[0] ?? "").map((h) => h.toLowerCase());
-  if (header.length === 1 && header[0] === "") throw new UserError(`${file}: empty CSV (expected a header n_params,n_tokens,loss[,budget_flops])`, "bad_csv", { file, line: 1 });
-  const missing = REQUIRED_CSV.filter((name) => !header.includes(name));
-  if (missing.length > 0) {
-    throw new UserError(`${file}:1: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (header: ${header.join(",")}; need n_params,n_tokens,loss[,budget_flops])`, "bad_csv", { file, line: 1, field: missing[0] });
-  }
-  const index = (name: string) => header.indexOf(name);
-  const rows: FitRow[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === "" || line.startsWith("#")) continue;
-    const cells = splitCsvLine(line);
-    const number = (name: string, optional = false): number | undefined => {
-      const at = index(name);
-      if (at < 0) return undefined;
-      const text = cells[at] ?? "";
-      if (optional && text === "") return undefined;
-      const value = parseDecimal(text);
-      if (text === "" || !Number.isFinite(value)) {
-        throw new UserError(`${file}:${i + 1}:${at + 1}: column ${name} is not a number: ${JSON.stringify(text)}`, "bad_csv", { file, line: i + 1, column: at + 1, field: name });
-      }
-      if (value <= 0) throw new UserError(`${file}:${i + 1}:${at + 1}: column ${name} must be positive, got ${text}`, "bad_csv", { file, line: i + 1, column: at + 1, field: name });
-      return value;
-    };
-    const nParams = number("n_params")!;
-    const nTokens = number("n_tokens")!;
-    const loss = number("loss")!;
-    const budget = number("budget_flops", true) ?? 6 * nParams * nTokens;
-    const idAt = index("experiment_id");
-    rows.push({ experiment_id: idAt >= 0 ? cells[idAt] : `row${i + 1}`, status: "completed", n_params: nParams, n_params_non_embedding: null, n_tokens: nTokens, loss, budget_flops: budget });
-  }
-  if (rows.length === 0) throw new UserError(`${file}: no data rows`, "empty_results", { file });
-  if (index("budget_flops") >= 0) return { rows, notes: [] };
-  // Rounded N and D scatter one budget's 6·N·D by a few percent: group neighbours.
-  const budgets = clusterDerivedBudgets(rows.map((r) => r.budget_flops), DERIVED_BUDGET_GAP);
-  rows.forEach((row, i) => (row.budget_flops = budgets[i] as number));
-  const count = new Set(budgets).size;
-  return {
-    rows,
-    notes: [`${basename(file)} has no budget_flops column: each run's budget is 6·N·D, runs within ${DERIVED_BUDGET_GAP * 100}% of their neighbour grouped into ${count} budget${count === 1 ? "" : "s"}; add budget_flops to set them exactly`],
-  };
-}
-
-function row(r: ResultRecord, leftOut?: string): FitRow {
+function row(r: ResultRecord, measured: boolean, leftOut?: string): FitRow {
   return {
     experiment_id: r.experiment_id,
     status: r.status,
@@ -108,6 +66,7 @@ function row(r: ResultRecord, leftOut?: string): FitRow {
     n_tokens: r.n_tokens ?? r.n_tokens_planned,
     loss: r.loss,
     budget_flops: r.budget_flops,
+    flops: measured ? r.flops_measured : null,
     error: r.error,
     epochs: r.epochs ?? null,
     ...(leftOut ? { left_out: leftOut } : {}),
@@ -115,11 +74,22 @@ function row(r: ResultRecord, leftOut?: string): FitRow {
 }
 
 /** The current definition's final records, then the other definitions' marked left out. */
-function rowsFromSelection(selection: RecordSelection): FitRow[] {
+function rowsFromSelection(selection: RecordSelection, measured: boolean): FitRow[] {
   return [
-    ...selection.final.map((r) => row(r)),
-    ...selection.others.flatMap((other) => other.final.map((r) => row(r, `another sweep definition (${other.fingerprint})`))),
+    ...selection.final.map((r) => row(r, measured)),
+    ...selection.others.flatMap((other) => other.final.map((r) => row(r, measured, `another sweep definition (${other.fingerprint})`))),
   ];
+}
+
+/** Whether a run directory's sweep counts measured FLOPs (config `flops: measured`, not --mock); true without a config. */
+function countsMeasuredFlops(runDir: RunDir | null): boolean {
+  if (!runDir || !existsSync(runDir.config)) return true;
+  try {
+    const config = JSON.parse(readFileSync(runDir.config, "utf8")) as { flops?: unknown; mock_enabled?: unknown };
+    return config.mock_enabled !== true && config.flops !== "6nd";
+  } catch {
+    return true;
+  }
 }
 
 /** A results.jsonl inside a run directory is read as that directory (its current definition). */
@@ -130,7 +100,7 @@ function enclosingRunDir(results: string): RunDir | null {
 function readResults(file: string, runDir: RunDir | null): { rows: FitRow[]; notes: string[]; definition: string | null } {
   const records = readJournal(file).records;
   const selection = runDir ? selectRunRecords(runDir, records) : selectRecords(records);
-  return { rows: rowsFromSelection(selection), notes: selection.notes, definition: selection.current };
+  return { rows: rowsFromSelection(selection, countsMeasuredFlops(runDir)), notes: selection.notes, definition: selection.current };
 }
 
 export function readFitInput(path: string): FitInput {
@@ -149,13 +119,18 @@ export function readFitInput(path: string): FitInput {
     if (isRunsExportHeader(header)) return { source, kind: "wandb_export", ...readRunsExport(source, "csv"), definition: null };
     return { source, kind: "csv", ...readFitCsv(source), definition: null };
   }
-  if (extension === ".json" && jsonExportRuns(readFileSync(source, "utf8"))) {
-    return { source, kind: "wandb_export", ...readRunsExport(source, "json"), definition: null };
+  if (extension === ".json") {
+    const text = readFileSync(source, "utf8");
+    if (isRunsExport(jsonExportRuns(text))) return { source, kind: "wandb_export", ...readRunsExport(source, "json"), definition: null };
+    const broken = brokenJsonProblem(text);
+    if (broken) throw new UserError(`${source}: ${broken}`, "bad_json", { file: source });
   }
   if (extension === ".jsonl" || extension === ".json") {
+    const shape = classifyJsonResults(source);
+    if (shape.kind === "minimal") return { source, kind: "rows", rows: shape.rows, notes: shape.notes, definition: null };
     const { rows, notes, definition } = readResults(source, enclosingRunDir(source));
     if (rows.length === 0) throw new UserError(`${source}: no results`, "empty_results", { file: source });
     return { source, kind: "jsonl", rows, notes, definition };
   }
-  throw new UserError(`cannot fit ${source}: give a run directory, a results.jsonl, a .csv with n_params,n_tokens,loss, or a W&B runs export (.csv or .json)`, "bad_input_kind", { file: source });
+  throw new UserError(`cannot fit ${source}: give a run directory, a results.jsonl, a .csv with n_params,n_tokens,loss, a .jsonl of minimal rows, or a W&B runs export (.csv or .json)`, "bad_input_kind", { file: source });
 }

@@ -6,7 +6,6 @@
  * is reused, in FitRequestKeySchema), and the report and `sweep --json` read it typed.
  */
 import { z } from "zod";
-import { BacktestSchema } from "../fitting/backtest-schema.js";
 import { ExclusionSchema, FitResultSchema, ParamConventionSchema } from "../fitting/index.js";
 
 /**
@@ -20,8 +19,6 @@ export const LeftOutSchema = ExclusionSchema.extend({ status: z.string() });
 export const FitOutputSchema = FitResultSchema.omit({ exclusions: true, param_convention: true }).extend({
   param_convention: ParamConventionSchema,
   left_out: z.array(LeftOutSchema),
-  /** The backtest (fitting/backtest.ts), when one was asked for (holdout). */
-  backtest: BacktestSchema.optional(),
   /**
    * A run directory's training cost, measured (sweep/sweep-cost.ts): FLOPs its attempts
    * trained, and what a cosine sweep of its completed points would (equal under cosine).

@@ -5,7 +5,7 @@
  * excluded by the engine, is in the one list `left_out` with its reason, under one warning.
  * The input's notes (left-out definitions, re-runs, derived budgets) lead the fit's warnings.
  */
-import { autoHoldout, runBacktest, type Backtest } from "../fitting/backtest.js";
+import { runBacktest, type Backtest } from "../fitting/backtest.js";
 import { exclusionKind, exclusionWarning, fitScalingLaws, type FitOptions, type FitPoint, type ParamConvention } from "../fitting/index.js";
 import type { FitRow } from "../fit/fit-input.js";
 import { epochsWarning } from "./epochs.js";
@@ -15,11 +15,6 @@ export type { FitOutput };
 
 export interface FitRequest extends FitOptions {
   paramConvention: ParamConvention;
-  /**
-   * Backtest: hold out the K largest budgets, fit the rest and predict them (fitting/backtest.ts).
-   * "auto": 1 when the runs have at least one budget more than a fit needs (≥ 4), else none.
-   */
-  holdout?: number | "auto";
 }
 
 /** The rows split into the points the engine fits and the runs left out before it, by kind. */
@@ -34,24 +29,25 @@ function splitRows(rows: FitRow[], convention: ParamConvention): { points: FitPo
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     };
     if (row.left_out) leave(row.left_out, "of another sweep definition");
-    else if (row.status !== "completed" || row.loss === null || !Number.isFinite(row.loss)) leave(row.status === "completed" ? "no held-out loss" : `run ${row.status}`, row.status);
-    else if (n === null || !(n > 0)) leave(`no ${convention} parameter count`, row.status);
-    else points.push({ n_params: n, n_tokens: row.n_tokens, loss: row.loss, budget_flops: row.budget_flops, experiment_id: row.experiment_id });
+    // Each kind says why ("1 completed" would read as if completing were the reason).
+    else if (row.status !== "completed" || row.loss === null || !Number.isFinite(row.loss)) leave(row.status === "completed" ? "no held-out loss" : `run ${row.status}`, row.status === "completed" ? "without a held-out loss" : row.status);
+    else if (n === null || !(n > 0)) leave(`no ${convention} parameter count`, `without a ${convention} parameter count`);
+    else points.push({ n_params: n, n_tokens: row.n_tokens, loss: row.loss, budget_flops: row.budget_flops, ...(row.flops !== null && row.flops !== undefined ? { flops: row.flops } : {}), experiment_id: row.experiment_id });
   }
   return { points, leftOut, kinds };
 }
 
 /** The backtest alone (holding out the K largest budgets) of the rows fitRows would fit. */
 export function backtestRows(rows: FitRow[], request: FitRequest, holdout: number): Backtest {
-  const { paramConvention, holdout: _holdout, ...options } = request;
-  return runBacktest(splitRows(rows, paramConvention).points, options, holdout);
+  const { paramConvention: _convention, holdout: _holdout, ...options } = request;
+  return runBacktest(splitRows(rows, request.paramConvention).points, options, holdout);
 }
 
 export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly string[] = []): FitOutput {
   const { points, leftOut, kinds } = splitRows(rows, request.paramConvention);
   const count = (kind: string) => kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-  const { paramConvention, holdout, ...options } = request;
-  const { exclusions, ...result } = fitScalingLaws(points, options);
+  const { paramConvention, ...options } = request;
+  const { exclusions, ...result } = fitScalingLaws(points, { ...options, paramConvention });
   // The engine's exclusions join the one list, and its warning the one warning.
   const engineWarning = exclusionWarning(exclusions);
   result.warnings = result.warnings.filter((w) => w !== engineWarning);
@@ -59,8 +55,6 @@ export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly str
     leftOut.push({ ...exclusion, status: "completed" });
     count(exclusionKind(exclusion.reason));
   }
-  const k = holdout === "auto" ? autoHoldout(result.n_budgets, options.approach2?.minBudgets) : (holdout ?? 0);
-  const backtest = k > 0 ? runBacktest(points, options, k) : undefined;
   const repeated = epochsWarning(rows.filter((r) => r.status === "completed"), null, "completed runs");
   if (repeated) result.warnings.push(repeated);
   if (leftOut.length > 0) {
@@ -68,5 +62,5 @@ export function fitRows(rows: FitRow[], request: FitRequest, notes: readonly str
     result.warnings.unshift(`${leftOut.length} run${leftOut.length === 1 ? "" : "s"} left out of the fit (${summary}); see left_out`);
   }
   result.warnings.unshift(...notes);
-  return { ...result, param_convention: paramConvention, left_out: leftOut, ...(backtest ? { backtest } : {}) };
+  return { ...result, param_convention: paramConvention, left_out: leftOut };
 }

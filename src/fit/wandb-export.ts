@@ -19,6 +19,7 @@ import { UserError } from "../errors/user-error.js";
 import type { ResultRecord } from "../store/record.js";
 import { parseDecimal } from "../util/decimal.js";
 import type { FitRow } from "./fit-input.js";
+import { oneLine } from "../util/error-line.js";
 
 /** The columns that mark a CSV as a flops-fit runs export (the config every run logs). */
 export const EXPORT_SIGNATURE = ["experiment_id", "stage"] as const;
@@ -51,6 +52,31 @@ export function jsonExportRuns(text: string): unknown[] | null {
   if (Array.isArray(parsed)) return parsed;
   if (parsed && typeof parsed === "object" && Array.isArray((parsed as { runs?: unknown }).runs)) return (parsed as { runs: unknown[] }).runs;
   return null;
+}
+
+/** Whether parsed JSON runs are a flops-fit runs export: some run has the `stage` every flops-fit run logs (a minimal row has none). */
+export function isRunsExport(runs: unknown[] | null): boolean {
+  return runs !== null && runs.some((run) => "stage" in flatten(run));
+}
+
+/**
+ * Why a `.json` file is neither one JSON document nor JSON lines (a W&B export cut short, say),
+ * or null: without this a truncated export read as JSON lines says "no results".
+ */
+export function brokenJsonProblem(text: string): string | null {
+  const trimmed = text.replace(/^\uFEFF/, "").trim();
+  try {
+    JSON.parse(trimmed);
+    return null;
+  } catch (error) {
+    const firstLine = trimmed.split("\n", 1)[0] ?? "";
+    try {
+      JSON.parse(firstLine);
+      return null; // JSON lines (a results.jsonl named .json)
+    } catch {
+      return `not valid JSON (${oneLine((error as Error).message)}); a W&B runs export is one JSON document: was it cut short?`;
+    }
+  }
 }
 
 /** W&B's API keeps a config value as `{ value, desc }`; the export may too. */
@@ -106,6 +132,9 @@ function located(file: string, run: ExportRun, field: string, message: string): 
   return new UserError(`${place}${id}: ${field} ${message}`, "bad_export", { file, field, ...(run.column ? { line: Number(run.where) } : {}), ...(column ? { column } : {}) });
 }
 
+/** Whether a run's `mock` config says it was a --mock run (a JSON boolean, or "true" in a CSV). */
+const mocked = (value: unknown) => value === true || value === "true" || value === "True";
+
 /** A number field: a JSON number or a decimal string (CSV); undefined when absent. */
 function numberField(file: string, run: ExportRun, field: string, required: boolean): number | undefined {
   const raw = run.fields[field];
@@ -150,6 +179,8 @@ export function readRunsExport(file: string, kind: "csv" | "json"): { rows: FitR
       n_tokens: numberField(file, run, "n_tokens", completed) ?? numberField(file, run, "n_tokens_planned", false) ?? 0,
       loss: completed ? numberField(file, run, "loss", true)! : null,
       budget_flops: numberField(file, run, "budget_flops", true)!,
+      // The run's measured FLOPs; a --mock run's loss comes from a surface that counts 6·N·D, so its are not used.
+      flops: mocked(run.fields.mock) ? null : (numberField(file, run, "flops_measured", false) ?? null),
       epochs: epochs ?? null,
       ...(completed ? {} : { error: `W&B run status ${status || "unknown"}` }),
     };

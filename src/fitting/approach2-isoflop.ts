@@ -1,12 +1,11 @@
 /**
  * Chinchilla Approach 2, IsoFLOP profiles (Hoffmann et al. 2022, §3.2; docs/methods.md §2):
- * per budget C a parabola of loss in ln N gives N*(C) at its vertex, D*(C) from the
- * budget's own runs (vertex-tokens.ts: D* = C/(6·N*) when every run has 6·N·D = C, and
- * C/(φ*·N*) with φ the runs' measured compute per parameter-token otherwise) and L*(C) at
- * the vertex; then N* = k_n·C^a and D* = k_d·C^b by least squares in log-log space, and
+ * per budget a parabola of loss in ln N gives N* at its vertex and L* there. The budget's
+ * compute C is what its runs spent (the geometric mean of their measured FLOPs, or of
+ * 6·N·D: flops-per-token.ts), never its label, and D* = C/(φ(N*)·N*): C/(6·N*) under
+ * 6·N·D. Then N* = k_n·C^a and D* = k_d·C^b by least squares in log-log space, and
  * L* = E + k_l·C^(−γ) above an irreducible loss (loss-floor-law.ts; a pure power law with
- * fewer than 4 usable budgets, with a warning). When the budgets are 6·N·D (or any constant
- * multiple of N·D), b = 1 − a.
+ * fewer than 4 usable budgets, with a warning). Under 6·N·D, b = 1 − a.
  *
  * Guards (docs/methods.md §4, §5.2): a budget is refused, with its reason, when it has too few
  * points, a non-positive curvature, a vertex outside the sampled range, or a vertex whose
@@ -15,12 +14,12 @@
  * The vertex-SE guard is ours, not the paper's: with 2% noise the top budget's shallow
  * profile otherwise yields vertices with standard errors larger than the sampled range.
  */
-import type { BudgetGroup } from "./budget-groups.js";
+import { curveCompute, type BudgetGroup } from "./budget-groups.js";
+import { flopsPerToken, type ComputeModel } from "./flops-per-token.js";
 import { formatScientific } from "./format-number.js";
 import { fitIsoFlopParabola } from "./isoflop-parabola.js";
 import { fitOptimumLaws, lossLawNote } from "./power-law.js";
 import type { Approach2Options, Approach2Result, BudgetFit, FitPoint } from "./types.js";
-import { vertexTokens } from "./vertex-tokens.js";
 
 export type ResolvedApproach2Options = Required<Omit<Approach2Options, "nearestPoints">> & { nearestPoints: number | null };
 
@@ -54,7 +53,7 @@ function nearestToMinimum(points: readonly FitPoint[], k: number | null): FitPoi
 }
 
 /** Fits one budget's parabola and applies the guards. */
-export function fitBudget(group: BudgetGroup, options: ResolvedApproach2Options): BudgetFit {
+export function fitBudget(group: BudgetGroup, options: ResolvedApproach2Options, compute: ComputeModel): BudgetFit {
   const budget = group.budget_flops;
   const fitted = nearestToMinimum(group.points, options.nearestPoints);
   const nRange: [number, number] = [fitted[0]?.n_params ?? NaN, fitted[fitted.length - 1]?.n_params ?? NaN];
@@ -89,22 +88,25 @@ export function fitBudget(group: BudgetGroup, options: ResolvedApproach2Options)
   }
   if (!(parabola.vertexLoss > 0)) return { ...described, reason: `non-positive loss at the vertex (${parabola.vertexLoss.toPrecision(3)})` };
   const nOpt = Math.exp(vertexLnN);
-  const tokens = vertexTokens(fitted, budget, vertexLnN);
-  if (!(tokens.d_opt > 0 && Number.isFinite(tokens.d_opt))) return { ...described, reason: `no token count at the vertex (D* = ${tokens.d_opt})` };
+  const computeFlops = curveCompute(fitted, compute);
+  const perToken = flopsPerToken(compute, nOpt);
+  const dOpt = computeFlops / perToken;
+  if (!(dOpt > 0 && Number.isFinite(dOpt))) return { ...described, reason: `no token count at the vertex (D* = ${dOpt})` };
   const edge = outside || Math.min(vertexLnN - minLnN, maxLnN - vertexLnN) < options.edgeFraction * span;
   return {
     ...described,
     status: "used",
+    compute_flops: computeFlops,
     n_opt: nOpt,
-    d_opt: tokens.d_opt,
+    d_opt: dOpt,
     loss_opt: parabola.vertexLoss,
-    flops_per_nd: tokens.flops_per_nd,
+    flops_per_nd: perToken / nOpt,
     at_edge: edge,
   };
 }
 
-export function fitApproach2(groups: readonly BudgetGroup[], options: ResolvedApproach2Options): Approach2Result {
-  const budgets = groups.map((group) => fitBudget(group, options));
+export function fitApproach2(groups: readonly BudgetGroup[], options: ResolvedApproach2Options, compute: ComputeModel): Approach2Result {
+  const budgets = groups.map((group) => fitBudget(group, options, compute));
   const warnings: string[] = [];
   for (const fit of budgets) {
     const name = formatScientific(fit.budget_flops);
@@ -123,7 +125,7 @@ export function fitApproach2(groups: readonly BudgetGroup[], options: ResolvedAp
     return noLaw(`approach 2: no law: ${used.length} usable budget${used.length === 1 ? "" : "s"} of ${budgets.length} (need at least ${options.minBudgets})`);
   }
   const laws = fitOptimumLaws(
-    used.map((b) => ({ budget_flops: b.budget_flops, n_params: b.n_opt as number, n_tokens: b.d_opt as number, loss: b.loss_opt as number })),
+    used.map((b) => ({ budget_flops: b.compute_flops as number, n_params: b.n_opt as number, n_tokens: b.d_opt as number, loss: b.loss_opt as number })),
   );
   if (!laws) return noLaw("approach 2: no law: the usable budgets do not span more than one compute level");
   const note = lossLawNote(laws, used.length);

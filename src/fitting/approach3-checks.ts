@@ -1,8 +1,7 @@
 /**
- * Whether an Approach-3 fit is sound enough to answer (head the Chinchilla table and the
- * predictions). A parametric fit can reach a low objective with parameters the data do not
- * determine — α = 4.3 with A = 4e13, say — and then its N*(C) is an artefact; Approach 2
- * answers instead, and the fit is reported as failing these checks, never silently used.
+ * The checks of an Approach-3 fit's point estimate, part of its determination test
+ * (determination.ts). A parametric fit can reach a low objective with parameters the data do
+ * not determine — α = 4.3 with A = 4e13, say — and then its N*(C) is an artefact.
  *
  * The checks (Besiroglu et al. 2024, arXiv:2404.10102, on how under-determined Chinchilla's
  * own fit was; docs/methods.md §5.7: A and B alone are poorly identified):
@@ -10,15 +9,16 @@
  * - 0 < alpha, beta ≤ MAX_EXPONENT: published fits give 0.28–0.37; an exponent past 2 means
  *   its term vanishes within the sampled range, so the data cannot tell its size;
  * - ln A, ln B ≤ MAX_LOG_COEFFICIENT, the largest start of the grid (Hoffmann et al. 2022):
- *   a coefficient beyond every start was extrapolated to, not found;
- * - when bootstrapped: the interval of a is at most MAX_A_INTERVAL wide (a spread of 0.5 in
- *   the exponent is no answer).
+ *   a coefficient beyond every start was extrapolated to, not found.
+ * What the bootstrap says (the intervals of a, α, β) is judged in determination.ts.
  */
+import { curveCompute, type BudgetGroup } from "./budget-groups.js";
+import { SIX_ND, type FlopsPerTokenModel } from "./flops-per-token.js";
+import { optimumFromSurface } from "./predictions.js";
 import type { Approach3Result } from "./types.js";
 
 export const MAX_EXPONENT = 2;
 export const MAX_LOG_COEFFICIENT = 25;
-export const MAX_A_INTERVAL = 0.5;
 
 /** What fails, in words; empty when the fit passes (or has no fit to check). */
 export function approach3Problems(result: Approach3Result): string[] {
@@ -34,7 +34,20 @@ export function approach3Problems(result: Approach3Result): string[] {
       problems.push(`${name} = ${value.toExponential(2)} is not identified (ln ${name} = ${Math.log(value).toFixed(1)} > ${MAX_LOG_COEFFICIENT}, beyond every start)`);
     }
   }
-  const a = result.intervals?.a;
-  if (a && a.hi - a.lo > MAX_A_INTERVAL) problems.push(`a is not identified: its bootstrap interval [${a.lo.toFixed(3)}, ${a.hi.toFixed(3)}] is wider than ${MAX_A_INTERVAL}`);
   return problems;
+}
+
+/** The observed budgets at which approach 3's N*(C) lies outside the budget's sampled sizes, and on which side. */
+export function optimaOutsideSizes(fit: Approach3Result, input: { groups: readonly BudgetGroup[]; phi: FlopsPerTokenModel | null }): Array<{ budget_flops: number; side: "below" | "above" }> {
+  const out: Array<{ budget_flops: number; side: "below" | "above" }> = [];
+  for (const group of input.groups) {
+    if (group.points.length === 0) continue;
+    const optimum = optimumFromSurface(fit, curveCompute(group.points, input.phi ? { accounting: "measured", phi: input.phi } : SIX_ND), input.phi);
+    if (!optimum || !Number.isFinite(optimum.n_params)) continue;
+    const lo = group.points[0]!.n_params;
+    const hi = group.points[group.points.length - 1]!.n_params;
+    if (optimum.n_params < lo) out.push({ budget_flops: group.budget_flops, side: "below" });
+    else if (optimum.n_params > hi) out.push({ budget_flops: group.budget_flops, side: "above" });
+  }
+  return out;
 }

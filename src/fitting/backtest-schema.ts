@@ -5,7 +5,7 @@
 import { z } from "zod";
 
 const Quantity = z.enum(["loss", "n_opt", "loss_opt"]);
-const BacktestApproach = z.union([z.literal(2), z.literal(3)]);
+const BacktestApproach = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 
 export const BacktestPredictionSchema = z.object({
   approach: BacktestApproach,
@@ -19,6 +19,8 @@ export const BacktestPredictionSchema = z.object({
   predicted: z.number(),
   /** Prediction interval at `confidence` for the observed value; null when too few resamples gave one. */
   interval: z.object({ lo: z.number(), hi: z.number() }).nullable(),
+  /** Resamples the interval was drawn from (those whose refit gave a law); absent before fitter 3. */
+  draws: z.number().optional(),
   /** The run's loss, or the held-out budget's own IsoFLOP vertex; null when its parabola was refused (see note). */
   observed: z.number().nullable(),
   /** |predicted − observed| / observed. */
@@ -36,15 +38,15 @@ export const BacktestSchema = z.object({
   resamples: z.number(),
   seed: z.number(),
   /**
-   * The approach that answers on the fitted budgets alone, chosen as a bootstrapped fit chooses
-   * it (approach 3 only with a identified by its resamples); null: none fitted.
+   * The approach that answers the fit this backtest belongs to (its `preferred_approach`), whose
+   * errors `mean_are` and `mean_are_n_opt` are; null when none answers. (In fit.json files before
+   * fitter 3: the approach that answered on the fitted budgets alone.)
    */
   preferred_approach: z.union([z.literal(1), z.literal(2), z.literal(3)]).nullable(),
   predictions: z.array(BacktestPredictionSchema),
   /**
    * Mean ARE of the answer's loss predictions: every held-out run's loss and L* from the
-   * approach that answers on the fitted budgets (`preferred_approach`); null when it has none.
-   * `summary` has every approach's.
+   * approach that answers (`preferred_approach`); null when it has none. `summary` has every approach's.
    */
   mean_are: z.number().nullable(),
   /** Mean ARE of N* from the approach that answers; null when none. */
@@ -58,6 +60,16 @@ export const BacktestSchema = z.object({
     covered: z.number(),
     with_interval: z.number(),
   })),
+  /**
+   * Per approach: the mean ARE of its N* and of its L* over the held-out budgets, and `score`
+   * their sum, by which the answering approach is chosen (answer.ts). Absent before fitter 3.
+   */
+  scores: z.array(z.object({
+    approach: BacktestApproach,
+    n_opt_are: z.number().nullable(),
+    loss_opt_are: z.number().nullable(),
+    score: z.number().nullable(),
+  })).optional(),
   warnings: z.array(z.string()),
 });
 

@@ -18,6 +18,7 @@ import { fitApproach2, type ResolvedApproach2Options } from "./approach2-isoflop
 import { hasAllocation, surfaceFromTheta } from "./approach3-parametric.js";
 import type { BudgetGroup } from "./budget-groups.js";
 import { chinchillaAllocation, type LossSurface } from "./allocation.js";
+import type { ComputeModel } from "./flops-per-token.js";
 import { allocationExponents, measuredAllocation, type MeasuredCompute } from "./measured-allocation.js";
 import { parametricData } from "./parametric-objective.js";
 import { projectedSearch } from "./parametric-search.js";
@@ -41,6 +42,8 @@ export interface BootstrapSettings {
   seed: number;
   confidence: number;
   predict: readonly number[];
+  /** Budgets at which the determination test reads N*(C)'s interval (determination.ts). */
+  testBudgets?: readonly number[];
   /** Called after every resample (progress). */
   onResample?: () => void;
 }
@@ -51,11 +54,25 @@ export interface PredictionIntervals {
   loss: Interval;
 }
 
+/** The yardsticks of the determination test, at 95% whatever the fit's confidence (determination.ts). */
+export interface DeterminationIntervals {
+  a: Interval | null;
+  alpha: Interval | null;
+  beta: Interval | null;
+  /** N*(C) at each test budget. */
+  n_opt: Array<Interval | null>;
+}
+
+/** The level of the determination test's intervals. */
+export const DETERMINATION_CONFIDENCE = 0.95;
+
 export interface ApproachBootstrap {
   intervals: Record<string, Interval>;
   /** One entry per predicted budget (null where too few resamples gave a prediction). */
   predictions: Array<PredictionIntervals | null>;
   failed: number;
+  resamples: number;
+  determination: DeterminationIntervals;
 }
 
 function summarise(replicates: Array<Replicate | null>, settings: BootstrapSettings): ApproachBootstrap {
@@ -80,7 +97,14 @@ function summarise(replicates: Array<Replicate | null>, settings: BootstrapSetti
     const l = percentileInterval(optima.map((o) => o.loss), settings.confidence);
     return n && d && l ? { n_params: n, n_tokens: d, loss: l } : null;
   });
-  return { intervals, predictions, failed: replicates.length - ok.length };
+  const at95 = (key: string) => percentileInterval(ok.flatMap((r) => (r.values[key] === undefined ? [] : [r.values[key] as number])), DETERMINATION_CONFIDENCE);
+  const determination: DeterminationIntervals = {
+    a: at95("a"),
+    alpha: at95("alpha"),
+    beta: at95("beta"),
+    n_opt: (settings.testBudgets ?? []).map((budget) => percentileInterval(ok.map((r) => r.predict(budget).n_params), DETERMINATION_CONFIDENCE)),
+  };
+  return { intervals, predictions, failed: replicates.length - ok.length, resamples: replicates.length, determination };
 }
 
 /** Multinomial counts of n draws with replacement from n runs. */
@@ -137,41 +161,46 @@ export function approach3Replicates(points: readonly FitPoint[], theta: ArrayLik
       continue;
     }
     const unit = chinchillaAllocation(surface, 6);
-    const exponents = measured ? allocationExponents(surface, measured.curve, measured.budgets) : { a: unit.a, b: unit.b };
+    const exponents = measured ? allocationExponents(surface, measured.phi, measured.budgets) : { a: unit.a, b: unit.b };
     if (!exponents) {
       replicates.push(null);
       continue;
     }
     replicates.push({
       values: { alpha: surface.alpha, beta: surface.beta, E: surface.E, A: surface.A, B: surface.B, a: exponents.a, b: exponents.b, G: unit.G },
-      predict: measured ? (budget) => measuredAllocation(surface, measured.curve, budget) : (budget) => chinchillaAllocation(surface, budget),
+      predict: measured ? (budget) => measuredAllocation(surface, measured.phi, budget) : (budget) => chinchillaAllocation(surface, budget),
       surface,
     });
   }
   return replicates;
 }
 
-export function bootstrapApproach2(groups: readonly BudgetGroup[], options: ResolvedApproach2Options, settings: BootstrapSettings): ApproachBootstrap {
-  return summarise(approach2Replicates(groups, options, settings), settings);
+export function bootstrapApproach2(groups: readonly BudgetGroup[], options: ResolvedApproach2Options, compute: ComputeModel, settings: BootstrapSettings): ApproachBootstrap {
+  return summarise(approach2Replicates(groups, options, compute, settings), settings);
 }
 
 /** Approach 2's refits, one per resample within budgets (null where a refit gave no law). */
-export function approach2Replicates(groups: readonly BudgetGroup[], options: ResolvedApproach2Options, settings: BootstrapSettings): Array<Replicate | null> {
+export function approach2Replicates(groups: readonly BudgetGroup[], options: ResolvedApproach2Options, compute: ComputeModel, settings: BootstrapSettings): Array<Replicate | null> {
   const replicates: Array<Replicate | null> = [];
   for (let r = 0; r < settings.resamples; r++) {
-    const fit = fitApproach2(resampleWithinBudgets(groups, createRandom(settings.seed, 4 * r + 2)), options);
+    const fit = fitApproach2(resampleWithinBudgets(groups, createRandom(settings.seed, 4 * r + 2)), options, compute);
     settings.onResample?.();
     replicates.push(fit.status === "fitted" && fit.laws ? lawReplicate(fit.laws) : null);
   }
   return replicates;
 }
 
-export function bootstrapApproach1(groups: readonly BudgetGroup[], options: Approach1Options, settings: BootstrapSettings): ApproachBootstrap {
+export function bootstrapApproach1(groups: readonly BudgetGroup[], options: Approach1Options, compute: ComputeModel, settings: BootstrapSettings): ApproachBootstrap {
+  return summarise(approach1Replicates(groups, options, compute, settings), settings);
+}
+
+/** Approach 1's refits, one per resample within budgets (null where a refit gave no law). */
+export function approach1Replicates(groups: readonly BudgetGroup[], options: Approach1Options, compute: ComputeModel, settings: BootstrapSettings): Array<Replicate | null> {
   const replicates: Array<Replicate | null> = [];
   for (let r = 0; r < settings.resamples; r++) {
-    const fit = fitApproach1(resampleWithinBudgets(groups, createRandom(settings.seed, 4 * r + 1)), options);
+    const fit = fitApproach1(resampleWithinBudgets(groups, createRandom(settings.seed, 4 * r + 1)), options, compute);
     settings.onResample?.();
     replicates.push(fit.status === "fitted" && fit.laws ? lawReplicate(fit.laws) : null);
   }
-  return summarise(replicates, settings);
+  return replicates;
 }

@@ -1,12 +1,15 @@
 /**
- * Groups runs into IsoFLOP budgets (the unit of Approaches 1 and 2). Runs whose
- * budget_flops differ by less than a relative tolerance share a budget; the budget's value
- * is its smallest member's, so a sweep's nominal budgets come back unchanged.
+ * Groups runs into IsoFLOP budgets (the unit of Approaches 1 and 2). A run's budget_flops is
+ * a *label*: the budget it was planned for, which names its IsoFLOP curve. Runs whose labels
+ * differ by less than a relative tolerance share a budget, labelled by its smallest member's,
+ * so a sweep's nominal budgets come back unchanged. What a budget's runs actually spent is
+ * their compute (flops-per-token.ts), never the label.
  */
+import { lnRunFlops, type ComputeModel } from "./flops-per-token.js";
 import type { FitPoint } from "./types.js";
 
 export interface BudgetGroup {
-  /** C in FLOPs. */
+  /** The budget's label C in FLOPs (the planned budget). */
   budget_flops: number;
   /** The group's runs, sorted by n_params. */
   points: FitPoint[];
@@ -29,33 +32,53 @@ export function groupByBudget(points: readonly FitPoint[], relativeTolerance: nu
   return groups;
 }
 
+/** The compute of a set of runs on one IsoFLOP curve: the geometric mean of their FLOPs under the compute model. */
+export function curveCompute(points: readonly FitPoint[], model: ComputeModel): number {
+  if (points.length === 0) return NaN;
+  return Math.exp(points.reduce((sum, p) => sum + lnRunFlops(model, p), 0) / points.length);
+}
+
+/** One budget derived from 6·N·D values: its value (the geometric mean), its size and spread (max/min − 1). */
+export interface DerivedBudget {
+  budget_flops: number;
+  runs: number;
+  spread: number;
+}
+
 /**
  * Budgets for runs whose budget is not given but derived as 6·N·D (a CSV without
- * budget_flops): rounded N and D scatter the runs of one IsoFLOP budget by a few percent,
- * so an exact tolerance would make every run its own budget. Sorted by value, runs whose
- * derived budget is within `relativeGap` of the previous run's share a budget, whose value
- * is the group's geometric mean. Returns one budget per input value, in input order.
+ * budget_flops): rounded N and D scatter one IsoFLOP budget's 6·N·D by a few percent, so an
+ * exact tolerance would make every run its own budget. Sorted values are split at their
+ * widest gap (in log) until every group spans at most `tolerance` (max/min ≤ 1 + tolerance):
+ * a group is held together by its own spread, never by a chain of close neighbours (runs each
+ * 15% from the next can span ×4.6 in twelve steps). Each group's budget is its geometric mean.
+ * Returns one budget per input value, in input order, and the groups in increasing order.
  */
-export function clusterDerivedBudgets(values: readonly number[], relativeGap: number): number[] {
+export function clusterDerivedBudgets(values: readonly number[], tolerance: number): { budgets: number[]; groups: DerivedBudget[] } {
   const order = values.map((_, i) => i).sort((i, j) => (values[i] as number) - (values[j] as number));
-  const result = new Array<number>(values.length);
-  let group: number[] = [];
-  const close = () => {
-    if (group.length === 0) return;
-    if (group.length === 1) {
-      result[group[0] as number] = values[group[0] as number] as number;
-      group = [];
+  const budgets = new Array<number>(values.length);
+  const groups: DerivedBudget[] = [];
+  const place = (members: number[]) => {
+    const lo = values[members[0] as number] as number;
+    const hi = values[members[members.length - 1] as number] as number;
+    if (members.length > 1 && hi > lo * (1 + tolerance)) {
+      let cut = 1;
+      let widest = -Infinity;
+      for (let m = 1; m < members.length; m++) {
+        const gap = Math.log(values[members[m] as number] as number) - Math.log(values[members[m - 1] as number] as number);
+        if (gap > widest) {
+          widest = gap;
+          cut = m;
+        }
+      }
+      place(members.slice(0, cut));
+      place(members.slice(cut));
       return;
     }
-    const meanLog = group.reduce((sum, i) => sum + Math.log(values[i] as number), 0) / group.length;
-    for (const i of group) result[i] = Math.exp(meanLog);
-    group = [];
+    const budget = members.length === 1 ? lo : Math.exp(members.reduce((sum, i) => sum + Math.log(values[i] as number), 0) / members.length);
+    for (const i of members) budgets[i] = budget;
+    groups.push({ budget_flops: budget, runs: members.length, spread: hi / lo - 1 });
   };
-  for (const i of order) {
-    const previous = group[group.length - 1];
-    if (previous !== undefined && !((values[i] as number) <= (values[previous] as number) * (1 + relativeGap))) close();
-    group.push(i);
-  }
-  close();
-  return result;
+  if (order.length > 0) place(order);
+  return { budgets, groups };
 }

@@ -17,6 +17,8 @@ export interface ResolvedFitOptions {
   confidence: number;
   budgetTolerance: number;
   disagreementThreshold: number;
+  holdout: number | "auto";
+  paramConvention?: FitOptions["paramConvention"];
   approach1: Approach1Options;
   approach2: ResolvedApproach2Options;
   approach3: ResolvedApproach3Options;
@@ -55,6 +57,8 @@ export function resolveFitOptions(options: FitOptions): ResolvedFitOptions {
   check(typeof confidence === "number" && confidence > 0 && confidence < 1, "confidence", confidence, "must be in (0, 1)");
   const budgetTolerance = options.budgetTolerance ?? 1e-6;
   check(typeof budgetTolerance === "number" && budgetTolerance >= 0 && budgetTolerance < 1, "budgetTolerance", budgetTolerance, "must be in [0, 1)");
+  const holdout = options.holdout ?? 0;
+  check(holdout === "auto" || isCount(holdout), "holdout", holdout, 'must be an integer ≥ 0 or "auto"');
   const disagreementThreshold = options.disagreementThreshold ?? 0.03;
   check(typeof disagreementThreshold === "number" && disagreementThreshold >= 0, "disagreementThreshold", disagreementThreshold, "must be ≥ 0");
 
@@ -82,9 +86,11 @@ export function resolveFitOptions(options: FitOptions): ResolvedFitOptions {
     confidence,
     budgetTolerance,
     disagreementThreshold,
+    holdout,
     approach1: { minPointsPerBudget: approach2.minPointsPerBudget, minBudgets: approach2.minBudgets },
     approach2,
     approach3,
+    ...(options.paramConvention ? { paramConvention: options.paramConvention } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
 }

@@ -1,63 +1,25 @@
 /**
- * fitScalingLaws: the engine's entry point. Prepares the runs (exclusions reported), fits
- * the requested Chinchilla approaches, flags where Approaches 2 and 3 disagree, bootstraps
- * intervals, and predicts N*, D*, L* at the requested budgets from the approach that
- * answers: 3 if fitted and sound (approach3-checks.ts), else 2, else 1 (`preferred_reason`).
+ * fitScalingLaws: the engine's entry point. Fits the requested Chinchilla approaches with
+ * their bootstrap and determination test (fit-approaches.ts), backtests them when asked
+ * (backtest.ts), chooses the approach that answers (answer.ts: among the determined ones, the
+ * lowest backtest error on N* and L*) and predicts N*, D*, L* at the requested budgets from it.
  *
  * Errors: an invalid option throws FitInputError. Data problems never throw: no usable
  * runs, too few budgets or a failed optimiser give approaches with status "no_law" and
  * warnings saying why. The top-level `warnings` gathers every warning, the approaches'
  * own included, so a caller that reads only it misses nothing.
  */
-import { fitApproach1 } from "./approach1-envelope.js";
-import { fitApproach2 } from "./approach2-isoflop.js";
-import { fitApproach3 } from "./approach3-parametric.js";
-import { approach3Problems } from "./approach3-checks.js";
-import { bootstrapApproach1, bootstrapApproach2, bootstrapApproach3, type ApproachBootstrap, type BootstrapSettings } from "./bootstrap.js";
-import { groupByBudget } from "./budget-groups.js";
-import { measuredCompute, type MeasuredCompute } from "./measured-allocation.js";
-import { resolveFitOptions } from "./fit-options.js";
+import { chooseAnswer, type Answer, type AnswerEvidence } from "./answer.js";
+import { DEFAULT_MIN_BUDGETS } from "./approach2-isoflop.js";
+import { answerErrors, autoHoldout, runBacktest } from "./backtest.js";
+import { fitApproaches, type ApproachesFit } from "./fit-approaches.js";
+import { resolveFitOptions, type ResolvedFitOptions } from "./fit-options.js";
+import { flopsPerToken, phiExtrapolation, type ComputeModel } from "./flops-per-token.js";
 import { toJsonSafe } from "./json-safe.js";
-import { predictOptimum, preferredApproach } from "./predictions.js";
-import { preparePoints } from "./prepare-points.js";
-import type { Exclusion, FitOptions, FitPoint, FitResult, Prediction } from "./types.js";
+import { predictOptimum } from "./predictions.js";
+import type { FitOptions, FitPoint, FitResult, Prediction } from "./types.js";
 
-type ApproachKey = "1" | "2" | "3";
-
-/** What kind of reason a run was excluded for, to count them: "invalid loss: -1" is "invalid loss". */
-export const exclusionKind = (reason: string) => (reason.startsWith("invalid ") ? reason.slice(0, reason.indexOf(":")) : reason);
-
-/** The warning that names the runs the engine excluded, or null when it excluded none. */
-export function exclusionWarning(exclusions: readonly Exclusion[]): string | null {
-  if (exclusions.length === 0) return null;
-  const kinds = new Map<string, number>();
-  for (const { reason } of exclusions) {
-    const kind = exclusionKind(reason);
-    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-  }
-  const summary = [...kinds].map(([kind, count]) => `${count} ${kind}`).join("; ");
-  return `${exclusions.length} run${exclusions.length === 1 ? "" : "s"} excluded from the fit (${summary}); see exclusions`;
-}
-
-/** min and max of budget_flops/(6·N·D) over the runs; null without runs. */
-function ratioRange(points: readonly FitPoint[]): FitResult["budget_over_6nd"] {
-  if (points.length === 0) return null;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const p of points) {
-    // In logs: 6·N·D underflows (or overflows) for runs in unusual units, e.g. N ~ 1e-170.
-    const ratio = Math.exp(Math.log(p.budget_flops) - Math.log(6) - Math.log(p.n_params) - Math.log(p.n_tokens));
-    min = Math.min(min, ratio);
-    max = Math.max(max, ratio);
-  }
-  return { min, max };
-}
-
-/** Budgets within 1% of 6·N·D at every run (or no runs) count as 6·N·D. */
-const is6ND = (range: FitResult["budget_over_6nd"]) => range === null || !(range.min < 0.99 || range.max > 1.01);
-
-const formatRatio = (range: { min: number; max: number }) =>
-  range.max / range.min - 1 < 0.005 ? range.min.toPrecision(3) : `${range.min.toPrecision(3)}–${range.max.toPrecision(3)}`;
+export { exclusionKind, exclusionWarning } from "./fit-approaches.js";
 
 /** Whether C lies outside the observed budgets (beyond the budget tolerance); false when none were observed. */
 export function isExtrapolated(budgetFlops: number, observed: readonly number[], tolerance: number): boolean {
@@ -67,131 +29,85 @@ export function isExtrapolated(budgetFlops: number, observed: readonly number[],
   return budgetFlops < lowest * (1 - tolerance) || budgetFlops > highest * (1 + tolerance);
 }
 
+/** The backtest, or why there is none. */
+function backtestOf(points: FitPoint[], options: FitOptions, settings: ResolvedFitOptions, budgets: number): AnswerEvidence {
+  const minimum = settings.approach2.minBudgets ?? DEFAULT_MIN_BUDGETS;
+  const k = settings.holdout === "auto" ? autoHoldout(budgets, minimum) : settings.holdout;
+  if (k === 0) return { noBacktest: settings.holdout === "auto" ? `no backtest: ${budgets} budget${budgets === 1 ? "" : "s"} (holding one out needs ${minimum + 1})` : "no backtest was asked for (holdout 0)" };
+  const { onProgress: _progress, ...quiet } = options;
+  return { backtest: runBacktest(points, { ...quiet, holdout: 0 }, k) };
+}
+
+/** The fit, its backtest and the answer they choose. */
+function fitAndAnswer(points: FitPoint[], options: FitOptions): { fit: ApproachesFit; evidence: AnswerEvidence; answer: Answer } {
+  const settings = resolveFitOptions(options);
+  const fit = fitApproaches(points, settings);
+  const evidence = fit.result.n_budgets > 0 ? backtestOf(points, options, settings, fit.result.n_budgets) : {};
+  return { fit, evidence, answer: chooseAnswer(fit.result.approaches, evidence) };
+}
+
+/**
+ * Whether the backtest's answer would change with one budget fewer: the same fit,
+ * determination test and backtest on the runs without the largest budget. Tested when a
+ * backtest chose (4 budgets or more: 3 remain, a law's minimum).
+ */
+function withFragility(answer: Answer, first: Pick<FitResult, "approaches" | "observed_budgets">, points: FitPoint[], options: FitOptions, backtested: boolean): Answer {
+  const budgets = first.observed_budgets;
+  if (answer.approach === null || !backtested) return answer;
+  const largest = budgets[budgets.length - 1] as number;
+  const tolerance = options.budgetTolerance ?? 1e-6;
+  const fewer = points.filter((p) => !(p.budget_flops >= largest * (1 - tolerance)));
+  const { onProgress: _progress, ...quiet } = options;
+  const other = fitAndAnswer(fewer, { ...quiet, predict: [] }).answer;
+  if (other.approach === answer.approach) return { ...answer, reason: `${answer.reason}; with the largest budget left out the answer is the same`, fragile: false };
+  const a = (k: 1 | 2 | 3 | null) => (k === null ? null : first.approaches[String(k) as "1" | "2" | "3"]?.a ?? null);
+  const [mine, theirs] = [a(answer.approach), a(other.approach)];
+  const compared = mine !== null && theirs !== null ? `its a = ${theirs.toFixed(4)} against approach ${answer.approach}'s ${mine.toFixed(4)} here; ` : "";
+  const instead = other.approach === null ? "no approach would answer" : `approach ${other.approach} would answer (${compared}${other.reason})`;
+  return { ...answer, reason: `${answer.reason}; FRAGILE: with the largest budget left out ${instead}`, fragile: true };
+}
+
+function prediction(result: FitResult, approach: 1 | 2 | 3, budget: number, compute: ComputeModel, observed: readonly number[], tolerance: number): Prediction | null {
+  const key = String(approach) as "1" | "2" | "3";
+  const optimum = predictOptimum(approach, result.approaches[key]!, budget, compute.accounting === "measured" ? compute.phi : null);
+  if (!optimum) return null;
+  const row: Prediction = {
+    budget_flops: budget,
+    approach,
+    ...optimum,
+    tokens_per_param: optimum.n_tokens / optimum.n_params,
+    compute: compute.accounting,
+    extrapolated: isExtrapolated(budget, observed, tolerance),
+  };
+  if (compute.accounting === "measured") {
+    row.flops_per_nd = flopsPerToken(compute, optimum.n_params) / optimum.n_params;
+    row.phi_extrapolation = phiExtrapolation(compute, optimum.n_params) as number;
+  }
+  return row;
+}
+
 export function fitScalingLaws(points: FitPoint[], options: FitOptions): FitResult {
   const settings = resolveFitOptions(options);
-  const { points: used, exclusions } = preparePoints(points, settings.excludeWorst);
-  const groups = groupByBudget(used, settings.budgetTolerance);
-  const observedBudgets = groups.map((group) => group.budget_flops);
-  const warnings: string[] = [];
-  const excluded = exclusionWarning(exclusions);
-  if (excluded) warnings.push(excluded);
-  if (used.length === 0) warnings.push(points.length === 0 ? "no runs given: nothing to fit" : "no usable runs left: nothing to fit");
-
-  const approaches: FitResult["approaches"] = {};
-  let theta: Float64Array | null = null;
-  for (const approach of settings.approaches) {
-    if (approach === 1) approaches["1"] = fitApproach1(groups, settings.approach1);
-    if (approach === 2) approaches["2"] = fitApproach2(groups, settings.approach2);
-    if (approach === 3) {
-      const fit = fitApproach3(used, settings.approach3, settings.onProgress);
-      approaches["3"] = fit.result;
-      theta = fit.theta;
-    }
-  }
-  const budgetOver6ND = ratioRange(used);
-  const approach3 = approaches["3"];
-  // Measured FLOPs: approach 3 spends C as the runs do (measured-allocation.ts), not as 6·N·D.
-  let measured: MeasuredCompute | undefined;
-  if (approach3?.status === "fitted" && budgetOver6ND && !is6ND(budgetOver6ND)) {
-    measured = measuredCompute(approach3, used, observedBudgets) ?? undefined;
-    if (!measured) {
-      approach3.warnings.push(
-        `approach 3: the runs' budgets are ${formatRatio(budgetOver6ND)} × 6·N·D, and no allocation at their FLOPs per token could be found: its N*(C), D*(C) and predictions count C as 6·N·D`,
-      );
-    }
-  }
-  for (const key of ["1", "2", "3"] as const) warnings.push(...(approaches[key]?.warnings ?? []));
-
-  const boot: Partial<Record<ApproachKey, ApproachBootstrap>> = {};
-  let bootstrapReport: FitResult["bootstrap"];
-  if (settings.bootstrap > 0) {
-    const bootSettings: BootstrapSettings = { resamples: settings.bootstrap, seed: settings.seed, confidence: settings.confidence, predict: settings.predict };
-    // Progress counts resamples over every bootstrapped approach.
-    const booted = (["1", "2", "3"] as const).filter((key) => approaches[key]?.status === "fitted" && (key !== "3" || theta));
-    let done = 0;
-    const progress = settings.onProgress
-      ? () => settings.onProgress?.({ stage: "bootstrap", done: ++done, total: booted.length * settings.bootstrap, runs: used.length })
-      : undefined;
-    if (progress) bootSettings.onResample = progress;
-    if (approaches["1"]?.status === "fitted") boot["1"] = bootstrapApproach1(groups, settings.approach1, bootSettings);
-    if (approaches["2"]?.status === "fitted") boot["2"] = bootstrapApproach2(groups, settings.approach2, bootSettings);
-    if (approaches["3"]?.status === "fitted" && theta) boot["3"] = bootstrapApproach3(used, theta, settings.approach3.huberDelta, bootSettings, measured);
-    const failed: NonNullable<FitResult["bootstrap"]>["failed"] = {};
-    for (const key of ["1", "2", "3"] as const) {
-      const result = boot[key];
-      const approach = approaches[key];
-      if (!result || !approach) continue;
-      approach.intervals = result.intervals;
-      failed[key] = result.failed;
-      if (result.failed > 0.1 * settings.bootstrap) {
-        const message = `approach ${key}: ${result.failed} of ${settings.bootstrap} bootstrap resamples gave no law; the intervals describe the rest only`;
-        approach.warnings.push(message);
-        warnings.push(message);
-      }
-    }
-    bootstrapReport = { resamples: settings.bootstrap, seed: settings.seed, confidence: settings.confidence, failed };
-  }
-
-  const a2 = approaches["2"]?.a ?? null;
-  const a3 = approaches["3"]?.a ?? null;
-  if (a2 !== null && a3 !== null && Math.abs(a2 - a3) > settings.disagreementThreshold) {
-    const measures = is6ND(budgetOver6ND) || measured ? "" : "; approach 2's C is the runs' budgets and approach 3's is 6·N·D, which differ here";
-    // With intervals, say whether the data can tell the two apart (each inside the other's interval: they cannot).
-    const i2 = approaches["2"]?.intervals?.a;
-    const i3 = approaches["3"]?.intervals?.a;
-    const show = (i: { lo: number; hi: number } | undefined) => (i ? ` [${i.lo.toFixed(3)}, ${i.hi.toFixed(3)}]` : "");
-    const level = `${Math.round(settings.confidence * 1000) / 10}%`;
-    const within = i2 && i3 && a2 >= i3.lo && a2 <= i3.hi && a3 >= i2.lo && a3 <= i2.hi ? `; each lies inside the other's ${level} interval, so these runs do not tell them apart` : "";
-    warnings.push(`approach 2 and 3 disagree on a by ${Math.abs(a2 - a3).toFixed(3)} (> ${settings.disagreementThreshold}): approach 2 a = ${a2.toFixed(4)}${show(i2)}, approach 3 a = ${a3.toFixed(4)}${show(i3)}${measures}${within}`);
-  }
-
-  // Approach 3 answers only when sound: checked after the bootstrap (the interval of a counts).
-  if (approach3?.status === "fitted") {
-    const problems = approach3Problems(approach3);
-    approach3.checks = { passed: problems.length === 0, problems };
-    if (problems.length > 0) {
-      const message = `approach 3 failed its checks and does not answer: ${problems.join("; ")}`;
-      approach3.warnings.push(message);
-      warnings.push(message);
-    }
-  }
-  const { approach: preferred, reason: preferredReason } = preferredApproach(approaches);
-  const predictions: Prediction[] = [];
-  if (preferred !== null) {
-    const key = String(preferred) as ApproachKey;
-    const fitted = approaches[key]!;
+  const first = fitAndAnswer(points, options);
+  const { fit, evidence } = first;
+  const answer = withFragility(first.answer, fit.result, points, options, evidence.backtest !== undefined);
+  const result: FitResult = { ...fit.result, preferred_approach: answer.approach, preferred_reason: answer.reason, preferred_fragile: answer.fragile, predictions: [] };
+  if (evidence.backtest) result.backtest = { ...evidence.backtest, preferred_approach: answer.approach, ...answerErrors(evidence.backtest, answer.approach) };
+  if (answer.fragile) result.warnings.push(`the answer is fragile: ${answer.reason.slice(answer.reason.indexOf("FRAGILE: ") + 9)}`);
+  if (answer.approach !== null) {
+    const boot = fit.boot[String(answer.approach) as "1" | "2" | "3"];
     settings.predict.forEach((budget, i) => {
-      const optimum = predictOptimum(preferred, fitted, budget);
-      if (!optimum) return;
-      const row: Prediction = {
-        budget_flops: budget,
-        approach: preferred,
-        ...optimum,
-        tokens_per_param: optimum.n_tokens / optimum.n_params,
-        compute: preferred === 3 && !measured ? "6ND" : "budget_flops",
-        extrapolated: isExtrapolated(budget, observedBudgets, settings.budgetTolerance),
-      };
-      const intervals = boot[key]?.predictions[i];
+      const row = prediction(result, answer.approach!, budget, fit.compute, result.observed_budgets, settings.budgetTolerance);
+      if (!row) return;
+      const intervals = boot?.predictions[i];
       if (intervals) row.intervals = intervals;
-      predictions.push(row);
+      result.predictions.push(row);
     });
   } else if (settings.predict.length > 0) {
-    warnings.push("no approach gave a law: no predictions");
+    result.warnings.push("no approach gave a law: no predictions");
   }
-
-  const result: FitResult = {
-    n_points: used.length,
-    n_budgets: groups.length,
-    observed_budgets: observedBudgets,
-    budget_over_6nd: budgetOver6ND,
-    exclusions,
-    approaches,
-    preferred_approach: preferred,
-    preferred_reason: preferredReason,
-    predictions,
-    warnings,
-  };
-  if (options.paramConvention) result.param_convention = options.paramConvention;
-  if (bootstrapReport) result.bootstrap = bootstrapReport;
+  if (!result.determined && answer.approach !== null) {
+    result.warnings.push(`undetermined: the runs do not determine the law; approach ${answer.approach}'s table and predictions are shown, marked undetermined (see determination)`);
+  }
   return toJsonSafe(result);
 }

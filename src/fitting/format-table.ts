@@ -4,9 +4,13 @@
  * bootstrap intervals when the fit has them, and whether C lies within the fitted budgets
  * or is an extrapolation. Rows are the fit's predictions; a fit made without --predict gets
  * rows from its preferred approach at the budgets it was fitted on (defaultTableBudgets)
- * and one and two decades above the largest, marked extrapolated.
+ * and one and two decades above the largest, marked extrapolated. When the runs do not
+ * determine the law (determination.ts) every row says so, and an interval from too few
+ * resamples is marked, never shown as a plain interval.
  */
+import { flopsPerToken, phiExtrapolation, type ComputeModel } from "./flops-per-token.js";
 import { formatScientific, formatSignificant } from "./format-number.js";
+import { FEW_RESAMPLES_MARK, fewResamples, fewResamplesNote, resampleShare } from "./format-verdict.js";
 import { predictOptimum } from "./predictions.js";
 import type { FitResult, Interval, Prediction } from "./types.js";
 
@@ -19,8 +23,12 @@ export const DEFAULT_BUDGETS = [1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25];
 /** Up to this many fitted budgets get a row each; more (one budget per run, as in Epoch's data) get decades. */
 export const MAX_OBSERVED_ROWS = 12;
 
-/** A table row: a prediction, with `extrapolated` null when the fitted budgets are unknown. */
-export type ChinchillaRow = Omit<Prediction, "extrapolated" | "compute"> & { extrapolated: boolean | null };
+/**
+ * A table row: a prediction, with `extrapolated` null when the fitted budgets are unknown,
+ * `determined` false when the runs do not determine the law (null: a fit.json before the
+ * test), and `marked` when its intervals come from too few resamples.
+ */
+export type ChinchillaRow = Omit<Prediction, "extrapolated" | "compute"> & { extrapolated: boolean | null; determined?: boolean | null; marked?: boolean; resamples?: string };
 type Row = ChinchillaRow;
 
 /** What the table needs of a fit: the engine's result or fit.json (which lists exclusions under left_out). */
@@ -74,45 +82,74 @@ function outside(budget: number, observed: readonly number[]): boolean | null {
   return budget < (observed[0] as number) * (1 - 1e-6) || budget > (observed[observed.length - 1] as number) * (1 + 1e-6);
 }
 
+/** The fit's compute model (a fit.json before fitter 3 has none: 6·N·D, as its closed form counted). */
+function computeModel(result: TabulatedFit): ComputeModel {
+  const phi = result.compute?.flops_per_token;
+  return result.compute?.accounting === "measured" && phi ? { accounting: "measured", phi } : { accounting: "6ND" };
+}
+
 function tableRows(result: TabulatedFit): Row[] {
   const observed = fittedBudgets(result);
-  if (result.predictions.length > 0) {
-    return result.predictions.map((p) => ({ ...p, extrapolated: typeof p.extrapolated === "boolean" ? p.extrapolated : outside(p.budget_flops, observed) }));
-  }
+  const determined = typeof result.determined === "boolean" ? result.determined : null;
   const approach = result.preferred_approach;
+  const marked = approach !== null && fewResamples(result, String(approach) as "1" | "2" | "3");
+  const share = approach === null ? null : resampleShare(result, String(approach) as "1" | "2" | "3");
+  const resamples = share ? { resamples: `${share.ok}/${share.total}` } : {};
+  if (result.predictions.length > 0) {
+    return result.predictions.map((p) => ({ ...p, extrapolated: typeof p.extrapolated === "boolean" ? p.extrapolated : outside(p.budget_flops, observed), determined, marked, ...(p.intervals ? resamples : {}) }));
+  }
   if (approach === null) return [];
   const fitted = result.approaches[String(approach) as "1" | "2" | "3"];
   if (!fitted) return [];
+  const compute = computeModel(result);
   const budgets: Array<{ budget_flops: number; extrapolated: boolean | null }> =
     observed.length > 0 ? defaultTableBudgets(observed) : DEFAULT_BUDGETS.map((c) => ({ budget_flops: c, extrapolated: null }));
   return budgets.flatMap(({ budget_flops, extrapolated }) => {
-    const optimum = predictOptimum(approach, fitted, budget_flops);
-    return optimum ? [{ budget_flops, approach, ...optimum, tokens_per_param: optimum.n_tokens / optimum.n_params, extrapolated }] : [];
+    const optimum = predictOptimum(approach, fitted, budget_flops, compute.accounting === "measured" ? compute.phi : null);
+    if (!optimum) return [];
+    const row: Row = { budget_flops, approach, ...optimum, tokens_per_param: optimum.n_tokens / optimum.n_params, extrapolated, determined };
+    if (compute.accounting === "measured") {
+      row.flops_per_nd = flopsPerToken(compute, optimum.n_params) / optimum.n_params;
+      row.phi_extrapolation = phiExtrapolation(compute, optimum.n_params) as number;
+    }
+    return [row];
   });
 }
 
-const rangeCell = (extrapolated: boolean | null) => (extrapolated === null ? "" : extrapolated ? "extrapolated" : "within data");
+function rangeCell(r: Row): string {
+  const range = r.extrapolated === null ? "" : r.extrapolated ? "extrapolated" : "within data";
+  return r.determined === false ? (range ? `${range}, UNDETERMINED` : "UNDETERMINED") : range;
+}
 
-function cell(value: number, interval: Interval | undefined, digits: number): string {
+function cell(value: number, interval: Interval | undefined, digits: number, mark: string): string {
   const text = formatScientific(value, digits);
-  return interval ? `${text} [${formatScientific(interval.lo, 2)}, ${formatScientific(interval.hi, 2)}]` : text;
+  return interval ? `${text} [${formatScientific(interval.lo, 2)}, ${formatScientific(interval.hi, 2)}]${mark}` : text;
 }
 
-function lossCell(loss: number, interval: Interval | undefined): string {
+function lossCell(loss: number, interval: Interval | undefined, mark: string): string {
   const text = formatSignificant(loss);
-  return interval ? `${text} [${formatSignificant(interval.lo)}, ${formatSignificant(interval.hi)}]` : text;
+  return interval ? `${text} [${formatSignificant(interval.lo)}, ${formatSignificant(interval.hi)}]${mark}` : text;
 }
 
-/** The notes under the table: source, what C counts, extrapolation, intervals. */
+/** What the rows' C counts, in words that are true of this fit. */
+function computeNote(rows: Row[], result: TabulatedFit): string | null {
+  if (!result.compute) return null;
+  if (result.compute.accounting === "6ND") return "C counts 6·N·D (no measured FLOPs): every row spends 6·N*·D* = C.";
+  const furthest = Math.max(...rows.map((r) => r.phi_extrapolation ?? 1));
+  const phi = result.compute.flops_per_token;
+  const range = phi ? ` (${formatScientific(phi.n_range[0])}–${formatScientific(phi.n_range[1])})` : "";
+  const beyond = furthest > 1.0001 ? `; beyond the measured sizes${range} φ is extrapolated by its form, up to ×${formatSignificant(furthest, 3)} in N on these rows` : "";
+  return `C counts the runs' measured FLOPs: every row spends C = φ(N*)·N*·D*, with φ(N) fitted to them${beyond}.`;
+}
+
+/** The notes under the table: the verdict, source, what C counts, extrapolation, intervals. */
 function notes(rows: Row[], result: TabulatedFit): string[] {
   const approach = result.preferred_approach;
-  const lines = [result.preferred_reason ? `From approach ${approach}: ${result.preferred_reason}.` : `From approach ${approach}.`];
-  const ratio = result.budget_over_6nd;
-  // A fit.json may hold null for a ratio that was not finite.
-  if (approach === 3 && !result.approaches["3"]?.allocation && ratio && Number.isFinite(ratio.min) && Number.isFinite(ratio.max) && (ratio.min < 0.99 || ratio.max > 1.01)) {
-    const range = ratio.max / ratio.min - 1 < 0.005 ? ratio.min.toPrecision(3) : `${ratio.min.toPrecision(3)}–${ratio.max.toPrecision(3)}`;
-    lines.push(`Approach 3 counts C as 6·N·D (6·N*·D* = C), but the runs' budgets are ${range} × 6·N·D: at their FLOPs per token these rows cost more than C.`);
-  }
+  const lines: string[] = [];
+  if (result.determined === false) lines.push(`UNDETERMINED: the runs do not determine this law (see the verdict and determination.reasons); these rows are approach ${approach}'s fit, not an answer.`);
+  lines.push(result.preferred_reason ? `From approach ${approach}: ${result.preferred_reason}.` : `From approach ${approach}.`);
+  const compute = computeNote(rows, result);
+  if (compute) lines.push(compute);
   if (rows.some((r) => r.extrapolated)) {
     const observed = fittedBudgets(result);
     const span = observed.length > 0 ? ` (${formatScientific(observed[0] as number)}–${formatScientific(observed[observed.length - 1] as number)})` : "";
@@ -123,19 +160,24 @@ function notes(rows: Row[], result: TabulatedFit): string[] {
       lines.push("Approach 2's L*(C) is a pure power law (no irreducible loss: fewer than 4 budgets, or an older fit.json): extrapolated it runs low (−6% at 10× the largest budget on the Chinchilla surface) and its interval is too narrow.");
     }
   }
-  if (rows.some((r) => r.intervals)) lines.push("Brackets: bootstrap percentile intervals.");
+  if (rows.some((r) => r.intervals)) {
+    lines.push("Brackets: bootstrap percentile intervals.");
+    const few = approach === null ? null : fewResamplesNote(result, String(approach) as "1" | "2" | "3");
+    if (few && rows.some((r) => r.marked)) lines.push(few);
+  }
   return lines;
 }
 
 /** A row's cells as text, under CHINCHILLA_HEADER: numbers formatted, intervals in brackets. */
 export function chinchillaCells(r: ChinchillaRow): string[] {
+  const mark = r.marked ? FEW_RESAMPLES_MARK : "";
   return [
     formatScientific(r.budget_flops),
-    cell(r.n_params, r.intervals?.n_params, 3),
-    cell(r.n_tokens, r.intervals?.n_tokens, 3),
+    cell(r.n_params, r.intervals?.n_params, 3, mark),
+    cell(r.n_tokens, r.intervals?.n_tokens, 3, mark),
     formatSignificant(r.tokens_per_param, 3),
-    lossCell(r.loss, r.intervals?.loss),
-    rangeCell(r.extrapolated),
+    lossCell(r.loss, r.intervals?.loss, mark),
+    rangeCell(r),
   ];
 }
 
@@ -166,6 +208,8 @@ const CSV_COLUMNS = [
   "loss_lo",
   "loss_hi",
   "extrapolated",
+  "determined",
+  "interval_resamples",
 ] as const;
 
 function csv({ rows }: ChinchillaTable): string {
@@ -185,6 +229,8 @@ function csv({ rows }: ChinchillaTable): string {
       value(r.intervals?.loss.lo),
       value(r.intervals?.loss.hi),
       r.extrapolated === null ? "" : r.extrapolated ? 1 : 0,
+      r.determined === null || r.determined === undefined ? "" : r.determined ? 1 : 0,
+      r.resamples ?? "",
     ].join(","),
   );
   return [CSV_COLUMNS.join(","), ...lines].join("\n");

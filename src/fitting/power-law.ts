@@ -4,7 +4,7 @@
  * through per-budget optima: N*, D* as such power laws, L* as a power law above a floor
  * (loss-floor-law.ts).
  */
-import { FLOOR_LAW_MIN_BUDGETS, fitFloorLaw } from "./loss-floor-law.js";
+import { FLOOR_LAW_MIN_BUDGETS, GAMMA_MAX, GAMMA_MIN, fitFloorLaw } from "./loss-floor-law.js";
 import { fitLine } from "./small-linear-algebra.js";
 import type { OptimumLaws, PowerLaw } from "./types.js";
 
@@ -35,8 +35,20 @@ export function fitOptimumLaws(optima: ReadonlyArray<{ budget_flops: number; n_p
   return nOpt && dOpt && lossOpt ? { n_opt: nOpt, d_opt: dOpt, loss_opt: lossOpt } : null;
 }
 
-/** The warning for laws whose L* has no floor (too few budgets), or null. */
+/**
+ * The warning for a law of L* that extrapolates badly, or null: no floor (too few budgets), a
+ * floor at its bound 0 (the optima show no irreducible loss, so L* falls as a pure power law),
+ * or γ at an end of its search range (the optima hold no curvature in ln C to measure it by).
+ */
 export function lossLawNote(laws: OptimumLaws, budgetCount: number): string | null {
-  if (laws.loss_opt.floor !== undefined) return null;
-  return `L*(C) is a pure power law (no irreducible loss): ${budgetCount} budgets are too few for L* = E + k·C^(−γ) (needs ${FLOOR_LAW_MIN_BUDGETS}); extrapolated, it runs low and its interval is too narrow`;
+  const law = laws.loss_opt;
+  if (law.floor === undefined) {
+    return `L*(C) is a pure power law (no irreducible loss): ${budgetCount} budgets are too few for L* = E + k·C^(−γ) (needs ${FLOOR_LAW_MIN_BUDGETS}); extrapolated, it runs low and its interval is too narrow`;
+  }
+  const bounds: string[] = [];
+  if (law.floor <= 0) bounds.push("its floor E sits at its bound 0 (the optima show no irreducible loss)");
+  const gamma = -law.exponent;
+  if (gamma <= GAMMA_MIN * 1.0001 || gamma >= GAMMA_MAX * 0.9999) bounds.push(`its exponent γ = ${gamma.toPrecision(3)} sits at an end of its range [${GAMMA_MIN}, ${GAMMA_MAX}] (the optima hold no curvature in ln C to measure it)`);
+  if (bounds.length === 0) return null;
+  return `L*(C) = E + k·C^(−γ) is at a bound: ${bounds.join("; ")}; extrapolated it falls like a pure power law and runs low: read L* beyond the budgets with care, or add budgets`;
 }

@@ -8,6 +8,7 @@
  * loss in nats per token (whatever the held-out loss is measured in).
  */
 import { z } from "zod";
+import { BacktestSchema } from "./backtest-schema.js";
 
 const Status = z.enum(["fitted", "no_law"]);
 const Warnings = z.array(z.string());
@@ -41,6 +42,51 @@ export const LossLawSchema = z.object({ coefficient: z.number(), exponent: z.num
 /** The three laws N*(C), D*(C), L*(C) of Approaches 1 and 2. */
 export const OptimumLawsSchema = z.object({ n_opt: PowerLawSchema, d_opt: PowerLawSchema, loss_opt: LossLawSchema });
 
+/**
+ * Whether an approach's law is determined by the runs (determination.ts), and the yardsticks
+ * as measured: every interval here is at 95%, whatever the fit's confidence.
+ */
+export const ApproachDeterminationSchema = z.object({
+  determined: z.boolean(),
+  /** Why not (empty when determined). */
+  reasons: z.array(z.string()),
+  measures: z.object({
+    /** Resamples that gave a law, over all resamples; null without a bootstrap. */
+    law_share: z.number().nullable(),
+    a_interval: z.object({ lo: z.number(), hi: z.number() }).nullable(),
+    alpha_interval: z.object({ lo: z.number(), hi: z.number() }).nullable().optional(),
+    beta_interval: z.object({ lo: z.number(), hi: z.number() }).nullable().optional(),
+    /** N*(C) at the test budgets: its 95% interval and hi/lo. */
+    n_opt: z.array(z.object({ budget_flops: z.number(), lo: z.number(), hi: z.number(), ratio: z.number() })),
+    /** Approach 2: pooled parabola residual SD over the noise floor's (null without seeds). */
+    residual_ratio: z.number().nullable().optional(),
+    /** Approach 2: budgets whose vertex lies below every run by more than the noise and the size spacing allow. */
+    vertices_below: z.array(z.object({ budget_flops: z.number(), gap: z.number(), allowed: z.number() })).optional(),
+  }),
+});
+
+/** A run that would help determine the law (determination.ts). */
+export const SuggestionSchema = z.object({
+  action: z.enum(["add_budgets", "add_sizes", "add_seeds"]),
+  /** The budget to add sizes or seeds at; null for new budgets or seeds everywhere. */
+  budget_flops: z.number().nullable(),
+  /** add_budgets: budgets C (FLOPs); add_sizes: sizes N (params); add_seeds: [seeds per point]. */
+  values: z.array(z.number()),
+  why: z.string(),
+});
+
+/** The verdict over all approaches (determination.ts). */
+export const DeterminationSchema = z.object({
+  determined: z.boolean(),
+  /** Why the answer is, or is not, determined, with the figures. */
+  reasons: z.array(z.string()),
+  /** Budgets N*(C) was tested at: the requested ones, else 10× the largest observed. */
+  test_budgets: z.array(z.number()),
+  /** Seed-to-seed SD of ln(loss) pooled over repeated points, and its degrees of freedom; null without repeats. */
+  noise_floor: z.object({ sd: z.number(), dof: z.number() }).nullable(),
+  suggestions: z.array(SuggestionSchema),
+});
+
 /** Approach 1: the lowest loss per budget (the envelope) and log-log laws through it. */
 export const Approach1ResultSchema = z.object({
   status: Status,
@@ -52,9 +98,20 @@ export const Approach1ResultSchema = z.object({
   laws: OptimumLawsSchema.nullable(),
   /** The lowest-loss run of each budget. */
   optima: z.array(
-    z.object({ budget_flops: z.number(), n_params: z.number(), n_tokens: z.number(), loss: z.number(), n_points: z.number(), at_edge: z.boolean() }),
+    z.object({
+      /** The budget's label (which IsoFLOP curve); the law's C is compute_flops. */
+      budget_flops: z.number(),
+      /** The winning run's own compute: its measured FLOPs, or 6·N·D (absent in fit.json files before fitter 3). */
+      compute_flops: z.number().optional(),
+      n_params: z.number(),
+      n_tokens: z.number(),
+      loss: z.number(),
+      n_points: z.number(),
+      at_edge: z.boolean(),
+    }),
   ),
   intervals: Intervals.optional(),
+  determination: ApproachDeterminationSchema.optional(),
   warnings: Warnings,
 });
 
@@ -63,17 +120,17 @@ export const ParabolaCoefficientsSchema = z.object({ c0: z.number(), c1: z.numbe
 
 /** One IsoFLOP budget of Approach 2. */
 export const BudgetFitSchema = z.object({
+  /** The budget's label (which IsoFLOP curve its runs belong to). */
   budget_flops: z.number(),
+  /** What the budget's runs spent: the geometric mean of their measured FLOPs, or of 6·N·D (the law's C). */
+  compute_flops: z.number().optional(),
   status: z.enum(["used", "refused"]),
   reason: z.string().optional(),
-  /**
-   * Vertex N* (params), D* (tokens) and the parabola's loss there. D* = C/(flops_per_nd·N*):
-   * C/(6·N*) when the budget's runs have 6·N·D = C, else from the runs' own N, D (measured FLOPs).
-   */
+  /** Vertex N* (params), D* (tokens) and the parabola's loss there. D* = compute_flops/(flops_per_nd·N*). */
   n_opt: z.number().optional(),
   d_opt: z.number().optional(),
   loss_opt: z.number().optional(),
-  /** C/(N*·D*) at the vertex, read off the budget's runs' C/(N·D): 6 when budgets are 6·N·D. */
+  /** FLOPs per parameter and token at the vertex: 6 under 6·N·D, φ(N*) on measured FLOPs. */
   flops_per_nd: z.number().optional(),
   /** d²loss/d(ln N)² of the parabola (loss units); must be > 0. */
   curvature: z.number().optional(),
@@ -98,6 +155,7 @@ export const Approach2ResultSchema = z.object({
   laws: OptimumLawsSchema.nullable(),
   budgets: z.array(BudgetFitSchema),
   intervals: Intervals.optional(),
+  determination: ApproachDeterminationSchema.optional(),
   warnings: Warnings,
 });
 
@@ -147,20 +205,36 @@ export const ResidualSchema = z.object({
   predicted: z.number(),
 });
 
-/** Approach 3's allocation on the runs' measured compute (docs/fitting.md, "Compute"). */
-export const Approach3AllocationSchema = z.object({
-  compute: z.literal("budget_flops"),
-  /**
-   * ln φ(N), φ = C/(N·D) the runs' FLOPs per parameter and token: k0 + k1·u + k2·u² with
-   * u = (ln N − centre)/scale on the sampled sizes (|u| ≤ 1), continued along its tangent beyond.
-   */
-  flops_per_nd: z.object({ centre: z.number(), scale: z.number(), k0: z.number(), k1: z.number(), k2: z.number(), x: z.literal("ln") }),
-  /** [lowest, highest] budget over which a and b were measured (the observed budgets). */
-  exponent_budgets: z.tuple([z.number(), z.number()]),
-  /** The closed form's a = β/(α+β) and b = α/(α+β), which hold under C = 6·N·D. */
-  a_6nd: z.number(),
-  b_6nd: z.number(),
+/** φ(N) = r_inf + k·N^(−gamma): FLOPs per parameter and token, fitted to runs with measured FLOPs (flops-per-token.ts). */
+export const FlopsPerTokenSchema = z.object({
+  r_inf: z.number(),
+  k: z.number(),
+  gamma: z.number(),
+  /** The measured sizes: beyond them φ is extrapolated by the form. */
+  n_range: z.tuple([z.number(), z.number()]),
+  rms_relative: z.number(),
+  sizes: z.number(),
 });
+
+/** Approach 3's allocation on measured FLOPs (docs/fitting.md, "Compute"): C spent at φ(N)·N FLOPs per token. */
+export const Approach3AllocationSchema = z.union([
+  z.object({
+    compute: z.literal("measured"),
+    /** [lowest, highest] budget over which a and b were measured (the observed budgets). */
+    exponent_budgets: z.tuple([z.number(), z.number()]),
+    /** The closed form's a = β/(α+β) and b = α/(α+β), which hold under C = 6·N·D. */
+    a_6nd: z.number(),
+    b_6nd: z.number(),
+  }),
+  /** Written by fitter 2 and earlier (φ from budget labels); read, never written. */
+  z.object({
+    compute: z.literal("budget_flops"),
+    flops_per_nd: z.object({ centre: z.number(), scale: z.number(), k0: z.number(), k1: z.number(), k2: z.number(), x: z.literal("ln") }),
+    exponent_budgets: z.tuple([z.number(), z.number()]),
+    a_6nd: z.number(),
+    b_6nd: z.number(),
+  }),
+]);
 
 /** Approach 3: L(N, D) = E + A/N^alpha + B/D^beta fitted by a sum of Huber losses on log L. */
 export const Approach3ResultSchema = z.object({
@@ -180,14 +254,15 @@ export const Approach3ResultSchema = z.object({
   optimizer: OptimizerReportSchema.nullable(),
   residuals: z.array(ResidualSchema),
   intervals: Intervals.optional(),
-  /** Whether a fitted surface is sound enough to answer (approach3-checks.ts); absent unless fitted. */
+  /** Written by fitter 2 and earlier (now part of `determination`); read, never written. */
   checks: z.object({ passed: z.boolean(), problems: z.array(z.string()) }).optional(),
   /**
-   * Present when the runs' budgets are not 6·N·D (measured FLOPs): the allocation then spends
-   * C at the runs' FLOPs per token (measured-allocation.ts), and a, b are the slopes of
-   * ln N*, ln D* against ln C over `exponent_budgets`. Absent: the closed form under C = 6·N·D.
+   * Present when the runs' FLOPs were measured: the allocation then spends C at φ(N)·N FLOPs
+   * per token (measured-allocation.ts), and a, b are the slopes of ln N*, ln D* against ln C
+   * over `exponent_budgets`. Absent: the closed form under C = 6·N·D.
    */
   allocation: Approach3AllocationSchema.optional(),
+  determination: ApproachDeterminationSchema.optional(),
   warnings: Warnings,
 });
 
@@ -199,11 +274,14 @@ export const PredictionSchema = z.object({
   loss: z.number(),
   tokens_per_param: z.number(),
   /**
-   * What C counts: "budget_flops" when the law counts compute as the runs' budgets do
-   * (Approaches 1–2, and Approach 3 with an `allocation` on measured FLOPs); "6ND" for an
-   * Approach 3 closed form that spends 6·N*·D* = C.
+   * What C counts: "6ND" (no measured FLOPs: 6·N*·D* = C), "measured" (the runs' measured
+   * FLOPs, D* = C/(φ(N*)·N*)); "budget_flops" only in fit.json files before fitter 3.
    */
-  compute: z.enum(["6ND", "budget_flops"]),
+  compute: z.enum(["6ND", "measured", "budget_flops"]),
+  /** Measured FLOPs: φ(N*), FLOPs per parameter and token at the optimum. */
+  flops_per_nd: z.number().optional(),
+  /** Measured FLOPs: how far N* lies beyond the measured sizes, as a factor (1: within them). */
+  phi_extrapolation: z.number().optional(),
   /** The budget lies outside the fitted runs' budgets (observed_budgets): an extrapolation. */
   extrapolated: z.boolean(),
   intervals: z.object({ n_params: IntervalSchema, n_tokens: IntervalSchema, loss: IntervalSchema }).optional(),
@@ -228,23 +306,35 @@ export const FitResultSchema = z.object({
   /** Those budgets C (FLOPs), ascending: what predictions inside [min, max] interpolate. */
   observed_budgets: z.array(z.number()),
   /**
-   * Range of budget_flops/(6·N·D) over the fitted runs: 1 when budgets are 6·N·D, above 1
-   * when they are measured FLOPs (FLOPs per token > 6N, as for small models); null without
-   * runs. Approach 3 then allocates at the runs' FLOPs per token (its `allocation`);
-   * Approaches 1–2 use the budgets as given.
+   * Range of each run's compute over 6·N·D: exactly 1 without measured FLOPs, φ/6 with them
+   * (FLOPs per token > 6N for small models); null without runs. (Before fitter 3: the budget
+   * labels over 6·N·D.)
    */
   budget_over_6nd: z.object({ min: z.number(), max: z.number() }).nullable(),
+  /**
+   * What C counts (flops-per-token.ts): "6ND" without measured FLOPs; "measured" when every
+   * run's FLOPs were measured, with φ(N) fitted to them. Absent in fit.json files before fitter 3.
+   */
+  compute: z.object({ accounting: z.enum(["6ND", "measured"]), flops_per_token: FlopsPerTokenSchema.optional() }).optional(),
   param_convention: ParamConventionSchema.optional(),
   exclusions: z.array(ExclusionSchema),
   approaches: z.object({ "1": Approach1ResultSchema.optional(), "2": Approach2ResultSchema.optional(), "3": Approach3ResultSchema.optional() }),
   /**
-   * The approach that answers (the Chinchilla table, the predictions): 3 if fitted and it
-   * passed its checks, else 2, else 1; null when none fitted.
+   * The approach that answers (the Chinchilla table, the predictions), chosen by answer.ts:
+   * among the determined approaches, the one with the lowest backtest error on N* and L*
+   * (with ≥ 4 budgets), else by preference 3, 2, 1; null when none fitted.
    */
   preferred_approach: z.union([z.literal(1), z.literal(2), z.literal(3)]).nullable(),
-  /** Why that approach answers, in words (e.g. "approach 3 failed its checks (...); approach 2 fitted"). */
+  /** Why that approach answers, in words, with the backtest's figures when it chose. */
   preferred_reason: z.string().optional(),
+  /** Whether the backtest's choice changes with the largest budget left out; null when not tested. */
+  preferred_fragile: z.boolean().nullable().optional(),
+  /** Whether the runs determine the answer (determination.ts); absent in fit.json files before fitter 3. */
+  determined: z.boolean().optional(),
+  determination: DeterminationSchema.optional(),
   predictions: z.array(PredictionSchema),
   bootstrap: BootstrapReportSchema.optional(),
+  /** The backtest (backtest.ts), when one was made (holdout). */
+  backtest: BacktestSchema.optional(),
   warnings: Warnings,
 });

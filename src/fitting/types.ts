@@ -12,8 +12,10 @@ import type {
   Approach2ResultSchema,
   Approach3AllocationSchema,
   Approach3ResultSchema,
+  ApproachDeterminationSchema,
   BootstrapReportSchema,
   BudgetFitSchema,
+  DeterminationSchema,
   ExclusionSchema,
   FitResultSchema,
   IntervalSchema,
@@ -25,6 +27,7 @@ import type {
   PowerLawSchema,
   PredictionSchema,
   ResidualSchema,
+  SuggestionSchema,
 } from "./result-schema.js";
 
 /** One training run. */
@@ -36,10 +39,15 @@ export interface FitPoint {
   /** Held-out loss at the end of training. */
   loss: number;
   /**
-   * The IsoFLOP budget C the run belongs to (groups Approaches 1 and 2): measured FLOPs when
-   * the sweep measured them (then 6·N·D ≠ C for small models), 6·N·D when unknown.
+   * The IsoFLOP budget the run belongs to: a label that groups runs into curves for
+   * Approaches 1 and 2 (the planned budget, or a CSV's grouped 6·N·D). Never the run's FLOPs.
    */
   budget_flops: number;
+  /**
+   * The run's training FLOPs as measured (a record's flops_measured, a CSV's flops column).
+   * When every run has them, compute is counted as measured (flops-per-token.ts); else as 6·N·D.
+   */
+  flops?: number;
   experiment_id?: string;
   /** Run status when known; anything but "completed" is excluded (and reported). */
   status?: string;
@@ -67,6 +75,12 @@ export interface FitOptions {
   approach3?: Approach3Options;
   /** Runs whose budgets differ by less than this relative amount share an IsoFLOP budget. Default 1e-6. */
   budgetTolerance?: number;
+  /**
+   * Backtest: hold out the K largest budgets, fit the rest and predict them (backtest.ts); with
+   * ≥ 4 budgets its errors choose the answering approach (answer.ts). "auto": 1 when the runs
+   * have a budget more than a fit needs (≥ 4), else none. Default 0.
+   */
+  holdout?: number | "auto";
   /** Flag (warning) when Approaches 2 and 3 disagree on a by more than this. Default 0.03 (docs/methods.md §5.8). */
   disagreementThreshold?: number;
   /** Hears how a long fit advances (approach 3's starts, bootstrap resamples); the fit is synchronous. */
@@ -139,6 +153,9 @@ export type Residual = z.infer<typeof ResidualSchema>;
 export type Approach3Result = z.infer<typeof Approach3ResultSchema>;
 export type Approach3Allocation = z.infer<typeof Approach3AllocationSchema>;
 export type Prediction = z.infer<typeof PredictionSchema>;
+export type ApproachDetermination = z.infer<typeof ApproachDeterminationSchema>;
+export type Determination = z.infer<typeof DeterminationSchema>;
+export type Suggestion = z.infer<typeof SuggestionSchema>;
 export type BootstrapReport = z.infer<typeof BootstrapReportSchema>;
 export type FitResult = z.infer<typeof FitResultSchema>;
 /** Which parameter count is N: all parameters, or without the embeddings (Kaplan et al. 2020). */

@@ -7,6 +7,8 @@
  * runs before the sweep spends its compute (docs/training.md, "Calibrated learning rates").
  */
 import type { LrCalibrationConfig, TrainingConfig } from "../config/schema.js";
+import { fitIsoFlopParabola } from "../fitting/isoflop-parabola.js";
+import { fitLine } from "../fitting/small-linear-algebra.js";
 import { autoLearningRate } from "./hyper.js";
 import type { PlannedExperiment, SweepPlan } from "./iso-flop.js";
 
@@ -133,25 +135,14 @@ export function sizeOptimum(points: CalibrationPoint[]): Omit<SizeOptimum, "size
 }
 
 /**
- * The vertex x of the least-squares parabola y = a + b·x + c·x² through ≥ 3 points, kept
- * within their x range; null when they do not curve upwards (no minimum to speak of).
+ * The vertex x of the least-squares parabola y = a + b·x + c·x² through ≥ 3 points (the
+ * fitting engine's IsoFLOP parabola, fitted here in ln lr), kept within their x range; null
+ * when they do not curve upwards (no minimum to speak of).
  */
 export function parabolaVertex(x: number[], y: number[]): number | null {
-  if (x.length < 3) return null;
-  // Centred x keeps the 3×3 normal equations well conditioned.
-  const mean = x.reduce((a, b) => a + b, 0) / x.length;
-  const u = x.map((v) => v - mean);
-  const sum = (f: (i: number) => number) => u.reduce((total, _, i) => total + f(i), 0);
-  const s0 = u.length, s1 = sum((i) => u[i]!), s2 = sum((i) => u[i]! ** 2), s3 = sum((i) => u[i]! ** 3), s4 = sum((i) => u[i]! ** 4);
-  const t0 = sum((i) => y[i]!), t1 = sum((i) => u[i]! * y[i]!), t2 = sum((i) => u[i]! ** 2 * y[i]!);
-  const det = (m: number[][]) => m[0]![0]! * (m[1]![1]! * m[2]![2]! - m[1]![2]! * m[2]![1]!) - m[0]![1]! * (m[1]![0]! * m[2]![2]! - m[1]![2]! * m[2]![0]!) + m[0]![2]! * (m[1]![0]! * m[2]![1]! - m[1]![1]! * m[2]![0]!);
-  const normal = [[s0, s1, s2], [s1, s2, s3], [s2, s3, s4]];
-  const d = det(normal);
-  if (d === 0) return null;
-  const b = det([[s0, t0, s2], [s1, t1, s3], [s2, t2, s4]]) / d;
-  const c = det([[s0, s1, t0], [s1, s2, t1], [s2, s3, t2]]) / d;
-  if (!(c > 0)) return null;
-  return Math.min(Math.max(...x), Math.max(Math.min(...x), mean - b / (2 * c)));
+  const parabola = fitIsoFlopParabola(x, y);
+  if (!parabola || !(parabola.curvature > 0)) return null;
+  return Math.min(Math.max(...x), Math.max(Math.min(...x), parabola.vertexLnN));
 }
 
 export interface CalibrationFit {
@@ -183,14 +174,9 @@ export function fitLrRule(sizes: Array<{ size_value: number; n_params: number; p
   }
   const usable = optima.filter((o, i, all) => all.findIndex((p) => p.n_params === o.n_params) === i);
   if (usable.length < 2) return null;
-  const xs = usable.map((o) => Math.log(o.n_params));
-  const ys = usable.map((o) => Math.log(o.lr_opt));
-  const meanX = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const meanY = ys.reduce((a, b) => a + b, 0) / ys.length;
-  const sxx = xs.reduce((sum, x) => sum + (x - meanX) ** 2, 0);
-  const sxy = xs.reduce((sum, x, i) => sum + (x - meanX) * (ys[i]! - meanY), 0);
-  const slope = sxy / sxx;
-  const rule = { c: Math.exp(meanY - slope * meanX), k: -slope };
+  const line = fitLine(usable.map((o) => Math.log(o.n_params)), usable.map((o) => Math.log(o.lr_opt)));
+  if (!line) return null;
+  const rule = { c: Math.exp(line.intercept), k: -line.slope };
   const residuals = usable.map((o) => Math.log(o.lr_opt / ruleLearningRate(rule, o.n_params)));
   const rms = Math.sqrt(residuals.reduce((sum, r) => sum + r * r, 0) / residuals.length);
   if (rule.k < 0) warnings.push(`the fitted rule grows with model size (k = ${rule.k.toFixed(3)}): check the calibration runs (report, "Learning-rate calibration")`);

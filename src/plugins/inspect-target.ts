@@ -13,14 +13,13 @@
 import type { ChildProcess } from "node:child_process";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
-import { PROJECT_ROOT } from "../config/load.js";
+import { loadConfig, PROJECT_ROOT } from "../config/load.js";
 import { RuntimeFailure, UserError } from "../errors/user-error.js";
 import { choosePython, pythonIsInstalled, workerPythonPath } from "../scheduler/python.js";
 import { PYTHON_TARGET } from "../util/python-target.js";
 import { closest } from "../util/suggest.js";
-import { renderTable } from "../util/table.js";
 import { loadManifest } from "./load-manifest.js";
-import { BUILTIN_PLUGIN_DIR, manifestPath } from "./registry.js";
+import { BUILTIN_PLUGIN_DIR, manifestPath, resolvePlugin } from "./registry.js";
 
 /** Argument names that usually set a model's size, most likely first. */
 export const SIZE_PARAM_NAMES = ["width", "d_model", "hidden_size", "dim", "n_embd", "size", "hidden_dim", "embed_dim"];
@@ -60,6 +59,10 @@ export const SizeProposal = z.object({
   count: z.number().optional(),
   /** "step": sizes took a training step on the data; "build": they only built. */
   checked: z.enum(["step", "build"]).optional(),
+  /** What set the step, found by building (head divisibility, even head dimension, ...); null when every size worked. */
+  constraint: z.string().nullable().optional(),
+  /** How many proposed values were tried (every one of the grid). */
+  tried: z.number().optional(),
   notes: z.array(z.string()),
   /** Data hint → the model's argument that receives it, or null when it takes none of the hint's names. */
   hints: z.record(z.string(), z.string().nullable()),
@@ -82,8 +85,20 @@ export interface ParamCountRow {
   n_params_non_embedding: number;
 }
 
+/** A data hint the model was built with: its value, and the model's argument that took it (null: none did). */
+export interface BuiltHint {
+  value: unknown;
+  argument: string | null;
+}
+
 export interface TargetReport {
   target: string;
+  /** What was inspected: a python target, a plugin's model, or a sweep config's model. */
+  source: "target" | "plugin" | "config";
+  /** The data whose hints the model was built with, as a sweep builds it (null: a bare target, built at its own defaults). */
+  data: string | null;
+  /** The data's hints and where each went (as models.build_model maps them). */
+  hints: Record<string, BuiltHint>;
   /** `class`, `function`, ... */
   kind: string;
   /** e.g. `Net(width: int, depth: int = 2)`. */
@@ -103,28 +118,48 @@ export interface TargetReport {
   proposal: SizeProposal | null;
 }
 
-/** What a TARGET argument names: a python target, or a plugin (built-in name or folder) whose model it means. */
+/** What a TARGET argument names: a python target, a plugin (built-in name or folder) or a sweep config, whose model it means. */
 export interface InspectTarget {
   target: string;
+  source: TargetReport["source"];
   sizeParam?: string;
-  /** Constructor options (a plugin's option defaults) passed along with the size. */
+  /** Constructor options (a plugin's option defaults, a config's options) passed along with the size. */
   options: Record<string, unknown>;
-  /** Folders to import from: --path folders, a user plugin's folder, the current folder. */
+  /** The data (and loss) a sweep would build the model with: its hints reach the model as in a sweep. Null for a bare target. */
+  data: ProposalData | null;
+  /** Folders to import from: --path folders, a user plugin's folder, the config's folder, the current folder. */
   paths: string[];
+}
+
+/** A schema's defaults: what a config that sets no option gets. */
+function defaultsOf(schema: z.ZodType | undefined): Record<string, unknown> {
+  const parsed = schema?.safeParse({});
+  return Object.fromEntries(Object.entries(parsed?.success ? (parsed.data as Record<string, unknown>) : {}).filter(([, v]) => v !== undefined));
 }
 
 export async function resolveInspectTarget(reference: string, cwd: string, pathFlags: string[]): Promise<InspectTarget> {
   const paths = [...pathFlags.map((p) => resolve(cwd, p)), cwd];
+  if (/\.ya?ml$/i.test(reference)) {
+    // A sweep config: its model, options, data and loss exactly as the sweep resolves them.
+    const plugin = await resolvePlugin(loadConfig(resolve(cwd, reference)));
+    return {
+      target: plugin.model.target, source: "config", sizeParam: plugin.model.size_param, options: plugin.model.options,
+      data: { data: plugin.data, loss: plugin.loss }, paths: [...new Set([...plugin.sysPath, ...paths])],
+    };
+  }
   if (reference.includes(":") && !isAbsolute(reference)) {
     if (!PYTHON_TARGET.test(reference)) throw new UserError(`invalid target "${reference}": expected a python "package.module:Attribute"`, "bad_target");
-    return { target: reference, options: {}, paths };
+    return { target: reference, source: "target", options: {}, data: null, paths };
   }
   const file = manifestPath(reference, cwd);
   const manifest = await loadManifest(file);
-  const parsed = manifest.model.options?.safeParse({});
-  const options = Object.fromEntries(Object.entries(parsed?.success ? parsed.data : {}).filter(([, v]) => v !== undefined));
   const pluginDir = dirname(file);
-  return { target: manifest.model.target, sizeParam: manifest.model.sizeParam, options, paths: dirname(pluginDir) === BUILTIN_PLUGIN_DIR ? paths : [pluginDir, ...paths] };
+  return {
+    target: manifest.model.target, source: "plugin", sizeParam: manifest.model.sizeParam, options: defaultsOf(manifest.model.options),
+    // The plugin's data with its default options, as a config that sets none would sweep it.
+    data: { data: { target: manifest.data.target, options: defaultsOf(manifest.data.options) }, loss: manifest.loss?.target ? { target: manifest.loss.target } : null },
+    paths: dirname(pluginDir) === BUILTIN_PLUGIN_DIR ? paths : [pluginDir, ...paths],
+  };
 }
 
 /** `--option depth=2 --option act=gelu` → { depth: 2, act: "gelu" }: a value is JSON when it parses, else a string. */
@@ -181,8 +216,8 @@ interface Helpers {
   problem(target: string): Promise<string | null>;
   lookup(target: string): Promise<PyRef>;
   describe(obj: PyRef): Promise<string>;
-  count(obj: PyRef, sizeParam: string, size: number, optionsJson: string, maxParams: number): Promise<string>;
-  propose(obj: PyRef, sizeParam: string, optionsJson: string, dataJson: string, maxParams: number, defaultSize: number | null): Promise<string>;
+  count(obj: PyRef, sizeParam: string, size: number, optionsJson: string, maxParams: number, dataJson: string): Promise<string>;
+  propose(obj: PyRef, sizeParam: string, optionsJson: string, dataJson: string, maxParams: number, defaultSize: number | null, train: boolean): Promise<string>;
 }
 interface Pythonia {
   python: ((module: string) => Promise<unknown>) & { exit(): void };
@@ -262,18 +297,24 @@ export class PythonSession {
     return { obj, description };
   }
 
-  /** Counts at one size (on the meta device); null when the model has more than maxParams there. */
-  async count(obj: PyRef, target: string, sizeParam: string, size: number, options: Record<string, unknown>, maxParams: number): Promise<ParamCountRow | null> {
-    const answer = JSON.parse(await this.guard(this.helpers.count(obj, sizeParam, size, JSON.stringify(options), maxParams))) as
-      { error?: string; skipped?: boolean; n_params: number; n_params_embedding: number; n_params_non_embedding: number };
+  /**
+   * Counts at one size (on the meta device), built as a sweep builds it when `data` is given
+   * (its hints mapped to the model's arguments, the options over them); null when the model
+   * has more than maxParams there.
+   */
+  async count(obj: PyRef, target: string, sizeParam: string, size: number, options: Record<string, unknown>, maxParams: number, data: ProposalData | null): Promise<{ row: ParamCountRow | null; hints: Record<string, BuiltHint> }> {
+    const answer = JSON.parse(await this.guard(this.helpers.count(obj, sizeParam, size, JSON.stringify(options), maxParams, JSON.stringify(data)))) as
+      { error?: string; data_error?: string; skipped?: boolean; n_params: number; n_params_embedding: number; n_params_non_embedding: number; hints?: Record<string, BuiltHint> };
+    if (answer.data_error) throw new UserError(answer.data_error, "data_error", { field: "data" });
     if (answer.error) throw new UserError(`building ${target}(${sizeParam}=${size}) failed: ${answer.error}`, "model_build_failed", { field: "target" });
-    if (answer.skipped) return null;
-    return { size, n_params: answer.n_params, n_params_embedding: answer.n_params_embedding, n_params_non_embedding: answer.n_params_non_embedding };
+    const hints = answer.hints ?? {};
+    if (answer.skipped) return { row: null, hints };
+    return { row: { size, n_params: answer.n_params, n_params_embedding: answer.n_params_embedding, n_params_non_embedding: answer.n_params_non_embedding }, hints };
   }
 
-  /** Size values the model accepts (sizing.py), and where the data's hints go; data null: by building only. */
-  async propose(obj: PyRef, sizeParam: string, options: Record<string, unknown>, data: ProposalData | null, maxParams: number, defaultSize: number | null): Promise<SizeProposal> {
-    return SizeProposal.parse(JSON.parse(await this.guard(this.helpers.propose(obj, sizeParam, JSON.stringify(options), JSON.stringify(data), maxParams, defaultSize))));
+  /** Size values the model accepts (sizing.py), and where the data's hints go; `train`: every proposed size takes a step on the data. */
+  async propose(obj: PyRef, sizeParam: string, options: Record<string, unknown>, data: ProposalData | null, maxParams: number, defaultSize: number | null, train: boolean): Promise<SizeProposal> {
+    return SizeProposal.parse(JSON.parse(await this.guard(this.helpers.propose(obj, sizeParam, JSON.stringify(options), JSON.stringify(data), maxParams, defaultSize, train))));
   }
 
   close(): void {
@@ -293,7 +334,7 @@ export interface InspectRequest {
   count: boolean;
   /** Models above this many parameters are not built (default DEFAULT_MAX_PARAMS). */
   maxParams?: number;
-  /** Find the size step and range; with data, sizes must also take a training step on it. */
+  /** Find the size step and range; with data, every proposed size must also take a training step on it. */
   propose?: { data: ProposalData | null };
 }
 
@@ -311,67 +352,34 @@ export async function inspectTarget(request: InspectRequest): Promise<TargetRepo
     const counts: ParamCountRow[] = [];
     const skipped: number[] = [];
     let proposal: SizeProposal | null = null;
+    // The data a sweep would build the model with: init's --data, else a plugin's or config's own.
+    const data = request.propose?.data ?? resolved.data;
     if (sizeParam !== null && (request.propose || (request.count && !request.sizes))) {
       const fallback = description.params.find((p) => p.name === sizeParam)?.default;
-      proposal = await session.propose(obj, sizeParam, options, request.propose?.data ?? null, maxParams, typeof fallback === "number" ? fallback : null);
+      // inspect only needs the step (by building, fast); init proposes size_values, each of which must train.
+      proposal = await session.propose(obj, sizeParam, options, data, maxParams, typeof fallback === "number" ? fallback : null, request.propose !== undefined);
     }
+    let hints: Record<string, BuiltHint> = {};
     if (request.count && sizeParam !== null) {
       for (const size of request.sizes ?? defaultSizes(proposal?.multiple_of ?? 1)) {
         if (skipped.length > 0 && size > Math.min(...skipped)) {
           skipped.push(size); // larger than a size already over the limit: not even counted
           continue;
         }
-        const row = await session.count(obj, resolved.target, sizeParam, size, options, maxParams);
-        if (row) counts.push(row);
+        const counted = await session.count(obj, resolved.target, sizeParam, size, options, maxParams, data);
+        hints = counted.hints;
+        if (counted.row) counts.push(counted.row);
         else skipped.push(size);
       }
     }
     const { text, kind, params, module_file, module_root } = description;
     return {
-      target: resolved.target, kind, text, module_file, module_root, signature: params, size_param: sizeParam, size_param_source: source,
-      options, counts, skipped, max_params: maxParams, proposal,
+      target: resolved.target, source: resolved.source, data: data?.data.target ?? null, hints, kind, text, module_file, module_root, signature: params,
+      size_param: sizeParam, size_param_source: source, options, counts, skipped, max_params: maxParams, proposal,
     };
   } finally {
     session.close();
   }
-}
-
-const count = (n: number) => n.toLocaleString("en-US");
-
-/** A default as Python would write it (`None`, `True`, `'relu'`, `1.0`); other objects show their repr. */
-function pythonLiteral(p: SignatureParam): string {
-  const value = p.default;
-  if (value === null) return p.default_type === "NoneType" ? "None" : "";
-  if (typeof value === "boolean") return value ? "True" : "False";
-  if (p.default_type === "str") return JSON.stringify(value);
-  if (p.default_type === "float" && Number.isInteger(value)) return `${value}.0`;
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
-}
-
-/** Human output of `plugins inspect`. */
-export function formatTargetReport(report: TargetReport): string {
-  const rows = report.signature.map((p) => [
-    p.name === report.size_param ? `${p.name} (size)` : p.name,
-    p.kind.toLowerCase(),
-    p.required ? "required" : pythonLiteral(p),
-    p.annotation ?? "",
-  ]);
-  const lines = [`${report.target}  ${report.kind}${report.module_file ? `  ${report.module_file}` : ""}`, `  ${report.text}`, "", renderTable(["parameter", "kind", "default", "annotation"], rows), ""];
-  if (report.size_param === null) {
-    lines.push(`no size parameter found (looked for ${SIZE_PARAM_NAMES.join(", ")}): pass --size-param NAME to count parameters`);
-  } else {
-    const how = { flag: "from --size-param", manifest: "from the plugin manifest", guess: "guessed; choose another with --size-param" }[report.size_param_source ?? "guess"];
-    lines.push(`size parameter: ${report.size_param} (${how})`);
-    if (report.counts.length > 0) {
-      lines.push("", renderTable([report.size_param, "n_params", "embedding", "non_embedding"], report.counts.map((r) => [String(r.size), count(r.n_params), count(r.n_params_embedding), count(r.n_params_non_embedding)])));
-    }
-    if (report.skipped.length > 0) lines.push(`not built (over --max-params ${report.max_params.toExponential(1)}): ${report.size_param} = ${report.skipped.join(", ")}`);
-    const p = report.proposal;
-    if (p?.multiple_of !== undefined) lines.push(`sizes it accepts: multiples of ${p.multiple_of} (${p.checked === "step" ? "each took a training step" : "each built"}); suggested size_values: { min: ${p.min}, max: ${p.max}, count: ${p.count}, multiple_of: ${p.multiple_of} }`);
-    else if (p?.error) lines.push(`no size step found: ${p.error}`);
-    for (const note of p?.notes ?? []) lines.push(`note: ${note}`);
-  }
-  return lines.join("\n");
 }
 
 /** Folders the workers import from (besides a plugin's own folder and its config's folder). */

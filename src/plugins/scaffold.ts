@@ -145,7 +145,8 @@ export function sweepConfigText(input: ScaffoldInput): string {
     const s = exampleSizeValues(input.signature, input.sizeParam);
     return `{ min: ${s.min}, max: ${s.max}, count: ${s.count} }`;
   })();
-  const how = found ? (p.checked === "step" ? "each took a training step on the data" : "each built") : "not checked";
+  const tried = p?.tried ? `all ${p.tried} values tried: ` : "";
+  const how = found ? `${tried}${p.checked === "step" ? "each took a training step on the data" : "each built"}` : "not checked";
   const lines = [
     `# Example sweep for the ${input.name} plugin (written by \`flops-fit plugins init\`); paths are relative to this file.`,
     `#   ${env}flops-fit plan ${input.configPath}     # probe the sizes, show the plan`,
@@ -158,6 +159,8 @@ export function sweepConfigText(input: ScaffoldInput): string {
     `planning:`,
     `  budgets: [1e11, 3e11, 1e12]   # FLOPs per IsoFLOP curve`,
     `  size_values: ${sizes}   # candidate ${input.sizeParam} values (${how})`,
+    // The constraint that set multiple_of, so a user who changes it knows what breaks.
+    ...(found && p.constraint ? [`  # multiple_of ${p.multiple_of}: ${p.constraint.split("\n")[0]}`] : []),
   ];
   return lines.join("\n") + "\n";
 }

@@ -6,34 +6,39 @@
 import { experimentRows } from "../report/experiment-rows.js";
 import { formatExperimentsTable } from "../report/experiments-text.js";
 import type { ResultRecord } from "../store/record.js";
+import type { Experiment } from "../sweep/experiments.js";
 import type { SweepObserver } from "../sweep/run-sweep.js";
 import { LineProgress } from "./line-progress.js";
 import { LiveProgress } from "./live-progress.js";
+import { isTrunkRecord } from "./run-counts.js";
 
 export interface ProgressDisplay extends SweepObserver {
   close?(): void;
 }
 
-/** LineProgress plus the closing summary table (written once, however often close() is called). */
+/** LineProgress plus the closing summary table of the points (written once, however often close() is called). */
+class SummarizedLineProgress extends LineProgress implements ProgressDisplay {
+  private readonly records: ResultRecord[] = [];
+  private closed = false;
+
+  constructor(private readonly writeLine: (line: string) => void, statusEveryMs?: number) {
+    super(writeLine, statusEveryMs);
+  }
+
+  override onRecord(experiment: Experiment, record: ResultRecord, willRetry: boolean): void {
+    if (!isTrunkRecord(record)) this.records.push(record);
+    super.onRecord(experiment, record, willRetry);
+  }
+
+  close(): void {
+    if (this.closed || this.records.length === 0) return;
+    this.closed = true;
+    this.writeLine(`\n${formatExperimentsTable(experimentRows(this.records))}`);
+  }
+}
+
 export function lineProgressWithSummary(write: (line: string) => void = (line) => process.stderr.write(line + "\n"), statusEveryMs?: number): ProgressDisplay {
-  const lines = new LineProgress(write, statusEveryMs);
-  const records: ResultRecord[] = [];
-  let closed = false;
-  return {
-    onMessage: (text) => lines.onMessage(text),
-    onPlan: (plan, experiments, pending, resources) => lines.onPlan(plan, experiments, pending, resources),
-    onStart: (experiment, attempt) => lines.onStart(experiment, attempt),
-    onProgress: (experiment, progress) => lines.onProgress(experiment, progress),
-    onRecord: (experiment, record, willRetry) => {
-      records.push(record);
-      lines.onRecord(experiment, record, willRetry);
-    },
-    close: () => {
-      if (closed || records.length === 0) return;
-      closed = true;
-      write(`\n${formatExperimentsTable(experimentRows(records))}`);
-    },
-  };
+  return new SummarizedLineProgress(write, statusEveryMs);
 }
 
 export function createProgress(options: { json: boolean; tty?: boolean }): ProgressDisplay {

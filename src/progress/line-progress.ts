@@ -7,25 +7,23 @@ import type { Progress } from "../protocol/messages.js";
 import type { SweepObserver } from "../sweep/run-sweep.js";
 import type { Experiment } from "../sweep/experiments.js";
 import type { ResultRecord } from "../store/record.js";
-import { duration, fixed, sci } from "../util/table.js";
-import { EtaEstimator } from "./eta.js";
-import { errorLine } from "../util/error-line.js";
+import { duration, sci } from "../util/table.js";
+import { RunCounts } from "./run-counts.js";
 
 export class LineProgress implements SweepObserver {
-  private total = 0;
-  private done = 0;
-  private readonly eta = new EtaEstimator();
+  protected readonly counts: RunCounts;
   private lastStatusAt = 0;
 
-  constructor(private readonly write: (line: string) => void = (line) => process.stderr.write(line + "\n"), private readonly statusEveryMs = 10_000) {}
+  constructor(private readonly write: (line: string) => void = (line) => process.stderr.write(line + "\n"), private readonly statusEveryMs = 10_000, now?: () => number) {
+    this.counts = new RunCounts(now);
+  }
 
   onMessage(text: string): void {
     this.write(`note: ${text}`);
   }
 
   onPlan(_plan: unknown, experiments: Experiment[], pending: Experiment[], resources: { workers: number; device: string; threadsPerWorker: number }): void {
-    this.total = pending.length;
-    this.eta.plan(pending);
+    this.counts.plan(pending);
     const skipped = experiments.length - pending.length;
     this.write(
       `sweep: ${experiments.length} experiments planned, ${pending.length} to run` + (skipped ? `, ${skipped} already completed (skipped)` : "") +
@@ -34,35 +32,31 @@ export class LineProgress implements SweepObserver {
   }
 
   onExtend(extra: Experiment[]): void {
-    this.total += extra.length;
-    this.eta.extend(extra);
+    this.counts.extend(extra);
+  }
+
+  onTrunk(trunk: Experiment): void {
+    this.counts.trunk(trunk);
   }
 
   onStart(experiment: Experiment, attempt: number): void {
-    this.eta.start(experiment);
+    this.counts.eta.start(experiment);
     this.write(`start   ${experiment.experiment_id}  C=${sci(experiment.budget_flops)}  N=${sci(experiment.n_params)}  D=${sci(experiment.n_tokens)}` + (attempt > 1 ? `  attempt ${attempt}` : ""));
   }
 
   onProgress(experiment: Experiment, progress: Progress): void {
-    this.eta.progress(experiment, progress);
+    this.counts.eta.progress(experiment, progress);
     const now = Date.now();
     if (now - this.lastStatusAt < this.statusEveryMs) return;
     this.lastStatusAt = now;
     const pct = progress.total_tokens > 0 ? (100 * progress.tokens) / progress.total_tokens : 0;
     this.write(
-      `status  ${this.done}/${this.total} done; ${experiment.experiment_id} step ${progress.step}/${progress.total_steps} (${pct.toFixed(0)}%)` +
-        (progress.tokens_per_s ? `, ${Math.round(progress.tokens_per_s)} tok/s` : "") + `; ETA ${duration(this.eta.remainingSeconds())}`,
+      `status  ${this.counts.doneText()}; ${experiment.experiment_id} step ${progress.step}/${progress.total_steps} (${pct.toFixed(0)}%)` +
+        (progress.tokens_per_s ? `, ${Math.round(progress.tokens_per_s)} tok/s` : "") + `; ETA ${duration(this.counts.eta.remainingSeconds())}`,
     );
   }
 
   onRecord(experiment: Experiment, record: ResultRecord, willRetry: boolean): void {
-    this.eta.finish(experiment, record);
-    if (!willRetry) this.done += 1;
-    const head = `${record.status.padEnd(9)} ${experiment.experiment_id}  [${this.done}/${this.total}]`;
-    if (record.status === "completed") {
-      this.write(`${head}  loss ${fixed(record.loss, 4)}  N=${sci(record.n_params)}  D=${sci(record.n_tokens)}  ${duration(record.wall_s ?? 0)}`);
-    } else {
-      this.write(`${head}  attempt ${record.attempt}: ${errorLine(record.error)}` + (willRetry ? " (retrying)" : ""));
-    }
+    this.write(this.counts.record(experiment, record, willRetry));
   }
 }

@@ -12,9 +12,8 @@ import type { ResultRecord } from "../store/record.js";
 import { experimentRows } from "../report/experiment-rows.js";
 import { formatExperimentsTable } from "../report/experiments-text.js";
 import { duration, fixed, sci } from "../util/table.js";
-import { EtaEstimator } from "./eta.js";
 import type { ProgressDisplay } from "./create.js";
-import { errorLine } from "../util/error-line.js";
+import { isTrunkRecord, RunCounts } from "./run-counts.js";
 
 /** One worker line of the live view. */
 export interface WorkerLine {
@@ -33,6 +32,9 @@ export interface LiveView {
   done: number;
   failed: number;
   total: number;
+  /** WSD trunks known so far and finished (0 without WSD). */
+  trunksDone?: number;
+  trunksTotal?: number;
   elapsedS: number;
   etaS: number;
   workers: WorkerLine[];
@@ -72,8 +74,9 @@ export function renderLiveView(view: LiveView): string {
     lines.push(`sweep  starting workers and probing model sizes  (${duration(view.elapsedS)})`);
   } else {
     const fraction = view.total > 0 ? view.done / view.total : 0;
+    const trunks = view.trunksTotal ? `, trunks ${view.trunksDone ?? 0}/${view.trunksTotal}` : "";
     lines.push(
-      `sweep  ${view.done}/${view.total} done` + (view.failed ? ` (${view.failed} failed)` : "") +
+      `sweep  ${view.done}/${view.total} done` + (view.failed ? ` (${view.failed} failed)` : "") + trunks +
         `  ${bar(fraction, 24)} ${(100 * fraction).toFixed(0)}%  elapsed ${duration(view.elapsedS)}  ETA ${duration(view.etaS)}`,
     );
   }
@@ -85,15 +88,12 @@ type Snapshot = ReturnType<WorkerPool["snapshot"]>;
 
 export class LiveProgress implements ProgressDisplay {
   private readonly log;
-  private readonly eta = new EtaEstimator();
+  private readonly counts = new RunCounts();
   private readonly started = Date.now();
   private readonly experiments = new Map<string, Experiment>();
   private readonly records: ResultRecord[] = [];
   private pool?: { snapshot(): Snapshot };
   private phase: LiveView["phase"] = "starting";
-  private total = 0;
-  private done = 0;
-  private failed = 0;
   private timer?: ReturnType<typeof setInterval>;
   private closed = false;
 
@@ -113,40 +113,34 @@ export class LiveProgress implements ProgressDisplay {
 
   onPlan(_plan: unknown, experiments: Experiment[], pending: Experiment[]): void {
     this.phase = "running";
-    this.total = pending.length;
-    this.eta.plan(pending);
+    this.counts.plan(pending);
     for (const e of experiments) this.experiments.set(e.experiment_id, e);
     const skipped = experiments.length - pending.length;
     this.above(`sweep: ${experiments.length} experiments planned, ${pending.length} to run` + (skipped ? `, ${skipped} already completed (skipped)` : ""));
   }
 
   onExtend(extra: Experiment[]): void {
-    this.total += extra.length;
-    this.eta.extend(extra);
+    this.counts.extend(extra);
+    for (const e of extra) this.experiments.set(e.experiment_id, e);
+  }
+
+  onTrunk(trunk: Experiment): void {
+    this.counts.trunk(trunk);
+    this.experiments.set(trunk.experiment_id, trunk);
   }
 
   onStart(experiment: Experiment): void {
     this.experiments.set(experiment.experiment_id, experiment);
-    this.eta.start(experiment);
+    this.counts.eta.start(experiment);
   }
 
   onProgress(experiment: Experiment, progress: Progress): void {
-    this.eta.progress(experiment, progress);
+    this.counts.eta.progress(experiment, progress);
   }
 
   onRecord(experiment: Experiment, record: ResultRecord, willRetry: boolean): void {
-    this.eta.finish(experiment, record);
-    this.records.push(record);
-    if (!willRetry) {
-      this.done += 1;
-      if (record.status !== "completed") this.failed += 1;
-    }
-    const head = `${record.status.padEnd(9)} ${experiment.experiment_id}  [${this.done}/${this.total}]`;
-    if (record.status === "completed") {
-      this.above(`${head}  loss ${fixed(record.loss, 4)}  N=${sci(record.n_params)}  D=${sci(record.n_tokens)}  ${duration(record.wall_s ?? 0)}`);
-    } else {
-      this.above(`${head}  attempt ${record.attempt}: ${errorLine(record.error)}` + (willRetry ? " (retrying)" : ""));
-    }
+    if (!isTrunkRecord(record)) this.records.push(record);
+    this.above(this.counts.record(experiment, record, willRetry));
   }
 
   /** Stops the live block and prints the summary table of this invocation's runs. Idempotent. */
@@ -162,11 +156,13 @@ export class LiveProgress implements ProgressDisplay {
   view(): LiveView {
     return {
       phase: this.phase,
-      done: this.done,
-      failed: this.failed,
-      total: this.total,
+      done: this.counts.done,
+      failed: this.counts.failed,
+      total: this.counts.total,
+      trunksDone: this.counts.trunksDone,
+      trunksTotal: this.counts.trunksTotal,
       elapsedS: (Date.now() - this.started) / 1000,
-      etaS: this.eta.remainingSeconds(),
+      etaS: this.counts.eta.remainingSeconds(),
       workers: (this.pool?.snapshot() ?? []).filter((w) => w.status !== "dead").map((w) => this.workerLine(w)),
       columns: this.stream.columns || 100,
     };

@@ -280,6 +280,12 @@ export const TrainResult = z.object({
   epochs: z.number().nullable(),
   /** Trackers that could not log this run (a missing library, an unreachable W&B); the run itself is unaffected. */
   tracking_warnings: z.array(z.string()).optional(),
+  /**
+   * Checkpoints this attempt found damaged (unreadable run.json, truncated weights, a load
+   * that failed) and moved aside, each "PATH: why; moved aside to PATH.discarded": the run
+   * started from the previous good checkpoint or from scratch instead.
+   */
+  discarded_checkpoints: z.array(z.string()).optional(),
   /** The data's model_hints() of a trained run (vocab_size, seq_len, ...: what the model was built for); absent under --mock. */
   data_hints: z.record(z.string(), z.unknown()).optional(),
 });
@@ -292,6 +298,8 @@ export const TaskErrorCode = z.enum([
   "bad_target",
   /** The pre-flight check: the data's targets do not line up with the model's outputs under the loss. */
   "misaligned_targets",
+  /** The data target imported but could not load its data (an empty folder, a missing file): the data's fault, not the model's. */
+  "data_error",
   /** Anything else the task raised (retried: it may be the machine, not the config). */
   "exception",
 ]);

@@ -6,6 +6,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Backtest, BacktestPrediction } from "../fitting/backtest.js";
+import { fewDraws } from "../fitting/format-backtest.js";
+import { FEW_RESAMPLES_MARK } from "../fitting/format-verdict.js";
 import { APPROACH_COLOR, APPROACH_NAME } from "./approach-style.js";
 import type { Figure } from "./figures.js";
 import { escapeHtml, formatNumber, formatSci, htmlTable } from "./html.js";
@@ -14,16 +16,25 @@ import { swatchLegend } from "./swatch-legend.js";
 const QUANTITY: Record<BacktestPrediction["quantity"], string> = { loss: "run loss", n_opt: "N* (optimum)", loss_opt: "L* (optimum)" };
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? "–" : `${(100 * x).toFixed(2)}%`);
 
+/** The errors on N* and L* by which the answering approach is chosen (fitting/answer.ts). */
+function scoresHtml(backtest: Backtest): string {
+  const scored = (backtest.scores ?? []).filter((s) => s.score !== null);
+  if (scored.length === 0) return "";
+  const list = scored.map((s) => `approach ${s.approach}: N* ${pct(s.n_opt_are)}, L* ${pct(s.loss_opt_are)}`).join("; ");
+  return `\n<p>Among the approaches the runs determine, the one with the lowest error on N* plus L* here answers. ${escapeHtml(list)}.</p>`;
+}
+
 export function backtestHtml(backtest: Backtest | undefined, why: string): string {
   if (!backtest) return `<p class="meta">${escapeHtml(why)}</p>`;
   const level = `${Math.round(backtest.confidence * 1000) / 10}%`;
   const budgets = (list: number[]) => list.map((c) => formatSci(c)).join(", ");
   const head = `<p>Fitted on the ${backtest.fitted_budgets.length} smaller budgets (${escapeHtml(budgets(backtest.fitted_budgets))}), then predicted the ${backtest.holdout} largest (${escapeHtml(budgets(backtest.held_out_budgets))}), which the fit never saw. ` +
     `<strong>Mean absolute relative error of the answer's loss predictions (approach ${escapeHtml(String(backtest.preferred_approach ?? "–"))}): ${escapeHtml(pct(backtest.mean_are))}</strong>; of its N*: ${escapeHtml(pct(backtest.mean_are_n_opt))}. ` +
-    `Intervals are ${escapeHtml(level)} prediction intervals for the observed value (the fit's bootstrap over ${backtest.resamples} resamples with the fitted runs' noise); a held-out budget's observed N* and L* are its own IsoFLOP parabola's vertex.</p>`;
+    `Intervals are ${escapeHtml(level)} prediction intervals for the observed value (the fit's bootstrap over ${backtest.resamples} resamples with the fitted runs' noise); a held-out budget's observed N* and L* are its own IsoFLOP parabola's vertex.</p>` +
+    scoresHtml(backtest);
   const summary = htmlTable(
     ["approach", "predicted", "count", "mean ARE", "intervals covering"],
-    backtest.summary.map((s) => [escapeHtml(APPROACH_NAME[String(s.approach) as "2" | "3"]), escapeHtml(QUANTITY[s.quantity]), String(s.count), escapeHtml(pct(s.mean_are)), escapeHtml(`${s.covered} of ${s.with_interval}`)]),
+    backtest.summary.map((s) => [escapeHtml(APPROACH_NAME[String(s.approach) as "1" | "2" | "3"]), escapeHtml(QUANTITY[s.quantity]), String(s.count), escapeHtml(pct(s.mean_are)), escapeHtml(`${s.covered} of ${s.with_interval}`)]),
     { numeric: [2, 3, 4] },
   );
   const rows = backtest.predictions.map((p) => [
@@ -32,7 +43,7 @@ export function backtestHtml(backtest: Backtest | undefined, why: string): strin
     escapeHtml(formatSci(p.budget_flops)),
     escapeHtml(p.experiment_id ?? (p.n_params ? `N=${formatSci(p.n_params)}` : "")),
     escapeHtml(formatNumber(p.predicted, 5)),
-    p.interval ? escapeHtml(`[${formatNumber(p.interval.lo, 4)}, ${formatNumber(p.interval.hi, 4)}]`) : "–",
+    p.interval ? escapeHtml(`[${formatNumber(p.interval.lo, 4)}, ${formatNumber(p.interval.hi, 4)}]${fewDraws(p, backtest) ? FEW_RESAMPLES_MARK : ""}`) : "–",
     p.observed === null ? escapeHtml(p.note ?? "–") : escapeHtml(formatNumber(p.observed, 5)),
     escapeHtml(pct(p.are)),
     p.covered === null ? "–" : p.covered ? "yes" : "<strong>no</strong>",
@@ -62,8 +73,8 @@ export function backtestFigure(backtest: Backtest | undefined): Figure | null {
   const xs = rows.map((r) => r.observed);
   const padX = (Math.max(...xs) - Math.min(...xs)) * 0.08 || 0.01;
   type Row = (typeof rows)[number];
-  const color = (r: Row) => APPROACH_COLOR[String(r.approach) as "2" | "3"];
-  const approaches = [...new Set(rows.map((r) => String(r.approach) as "2" | "3"))].sort().reverse();
+  const color = (r: Row) => APPROACH_COLOR[String(r.approach) as "1" | "2" | "3"];
+  const approaches = [...new Set(rows.map((r) => String(r.approach) as "1" | "2" | "3"))].sort().reverse();
   const spec: Plot.PlotOptions = {
     width: 560,
     height: 420,
@@ -73,10 +84,10 @@ export function backtestFigure(backtest: Backtest | undefined): Figure | null {
     y: { label: "↑ prediction error (predicted − observed) / observed, %", domain: [-reach, reach] },
     marks: [
       Plot.ruleY([0], { stroke: "#888", strokeDasharray: "4,3" }),
-      // Approach 2's marks sit 4 px right of approach 3's at the same observed L*.
-      ...([3, 2] as const).flatMap((approach) => {
+      // Approach 2's marks sit 4 px right of approach 3's at the same observed L*, approach 1's 8 px.
+      ...([3, 2, 1] as const).flatMap((approach) => {
         const own = rows.filter((r) => r.approach === approach);
-        const dx = approach === 2 ? 4 : 0;
+        const dx = 4 * (3 - approach);
         return [
           Plot.ruleX(own.filter((r) => r.lo !== null), { x: "observed", y1: "lo", y2: "hi", stroke: color, strokeOpacity: 0.55, strokeWidth: 2, dx }),
           Plot.dot(own, { x: "observed", y: "error", fill: color, symbol: (r: Row) => (r.quantity === "loss_opt" ? "star" : "circle"), r: (r: Row) => (r.quantity === "loss_opt" ? 6 : 3.5), stroke: "white", strokeWidth: 0.5, dx }),

@@ -33,6 +33,31 @@ function sampleParabola(p: ParabolaCoefficients, budget: number, lo: number, hi:
   });
 }
 
+/** Where a label sits along the log-N axis, 0 (left edge) to 1 (right edge). */
+function axisFraction(n: number, points: readonly FigurePoint[]): number {
+  const logs = points.map((p) => Math.log(p.n_params));
+  const [lo, hi] = [Math.min(...logs), Math.max(...logs)];
+  return hi > lo ? (Math.log(n) - lo) / (hi - lo) : 0.5;
+}
+
+/**
+ * The refusal labels, anchored so they stay inside the figure: a label near the left edge
+ * (a budget whose lowest loss is at its smallest size) starts at its point, one near the
+ * right edge ends there, the others are centred on it.
+ */
+function refusedLabelMarks(labels: Array<{ n_params: number }>, points: readonly FigurePoint[]): Plot.Markish[] {
+  const anchorOf = (n: number) => {
+    const f = axisFraction(n, points);
+    return f < 1 / 3 ? "start" : f > 2 / 3 ? "end" : "middle";
+  };
+  return (["middle", "start", "end"] as const).flatMap((anchor) => {
+    const own = labels.filter((l) => anchorOf(l.n_params) === anchor);
+    if (own.length === 0) return [];
+    const dx = anchor === "start" ? -6 : anchor === "end" ? 6 : 0;
+    return [Plot.text(own, { x: "n_params", y: "loss", text: "text", dy: 14, dx, textAnchor: anchor, fill: "#b00020", stroke: "white", strokeWidth: 3, paintOrder: "stroke" })];
+  });
+}
+
 export function isoFlopCurves(points: FigurePoint[], fit?: FitOutput): Plot.PlotOptions | null {
   if (points.length === 0) return null;
   const budgets = [...new Set(points.map((p) => p.budget_flops))].sort((a, b) => a - b);
@@ -73,7 +98,7 @@ export function isoFlopCurves(points: FigurePoint[], fit?: FitOutput): Plot.Plot
       Plot.dot(used, { x: "n_params", y: "loss", fill: "budget_flops", r: 3.5 }),
       Plot.dot(refusedPoints, { x: "n_params", y: "loss", stroke: "budget_flops", r: 3.5, strokeWidth: 1.5 }),
       Plot.dot(vertices, { x: "n_params", y: "loss", fill: "budget_flops", stroke: "black", strokeWidth: 1, symbol: "star", r: 7 }),
-      Plot.text(refusedLabels, { x: "n_params", y: "loss", text: "text", dy: 14, fill: "#b00020", stroke: "white", strokeWidth: 3, paintOrder: "stroke" }),
+      ...refusedLabelMarks(refusedLabels, points),
       Plot.frame({ strokeOpacity: 0.2 }),
       ...budgetLegend(budgets),
     ],

@@ -23,15 +23,16 @@ interface OptimumPoint { budget_flops: number; n_params: number; n_tokens: numbe
 export function lawValue(fit: FitOutput, approach: ApproachKey, axis: OptimumAxis, budget: number): number | undefined {
   const result = fit.approaches[approach];
   if (!result || result.status === "no_law") return undefined;
-  return predictOptimum(Number(approach) as 1 | 2 | 3, result, budget)?.[axis];
+  // Approach 3 spends C as the fit counted it: at the measured φ(N) when there is one.
+  return predictOptimum(Number(approach) as 1 | 2 | 3, result, budget, fit.compute?.flops_per_token)?.[axis];
 }
 
-/** The optima an approach found at the measured budgets: Approach 1's envelope, Approach 2's used vertices. */
+/** The optima an approach found at the measured budgets (Approach 1's envelope, Approach 2's used vertices), at the compute their laws were fitted on. */
 function measuredOptima(fit: FitOutput, approach: ApproachKey): OptimumPoint[] {
-  if (approach === "1") return fit.approaches["1"]?.optima ?? [];
+  if (approach === "1") return (fit.approaches["1"]?.optima ?? []).map((o) => ({ ...o, budget_flops: o.compute_flops ?? o.budget_flops }));
   if (approach === "3") return [];
   return (fit.approaches["2"]?.budgets ?? []).flatMap((b) =>
-    b.status === "used" && b.n_opt !== undefined && b.d_opt !== undefined ? [{ budget_flops: b.budget_flops, n_params: b.n_opt, n_tokens: b.d_opt, loss: b.loss_opt }] : [],
+    b.status === "used" && b.n_opt !== undefined && b.d_opt !== undefined ? [{ budget_flops: b.compute_flops ?? b.budget_flops, n_params: b.n_opt, n_tokens: b.d_opt, loss: b.loss_opt }] : [],
   );
 }
 

@@ -10,7 +10,9 @@ import { UserError } from "../errors/user-error.js";
 import { parseFitJson, type FitOutput } from "../fit/fit-json.js";
 import { backtestRows, fitRows, type FitRequest } from "../fit/fit-rows.js";
 import { DEFAULT_MIN_BUDGETS } from "../fitting/approach2-isoflop.js";
-import { autoHoldout } from "../fitting/backtest.js";
+import { answerErrors, autoHoldout } from "../fitting/backtest.js";
+import { MIN_RESAMPLES } from "../fitting/determination.js";
+import { FITTER_VERSION } from "../fitting/fitter-version.js";
 import { readFitInput } from "../fit/fit-input.js";
 import { readJournal } from "../store/journal.js";
 import { selectRunRecords } from "../store/run-definitions.js";
@@ -20,6 +22,7 @@ import type { PlannedRow } from "./experiment-rows.js";
 import { packageVersion } from "./package-version.js";
 import { CALIBRATION_FILE, type CalibrationRecord } from "../sweep/calibration-stage.js";
 import { runDirCost, type SweepCost } from "../sweep/sweep-cost.js";
+import { oneLine } from "../util/error-line.js";
 
 export interface ReportData {
   runDir: string;
@@ -49,7 +52,7 @@ export interface LoadOptions {
   fit?: FitOutput | { error: string };
   /** Fit again even when fit.json is current. */
   refit?: boolean;
-  /** Overrides of the fit request when fitting here (defaults: fit.json's approaches and predicted budgets, no bootstrap). */
+  /** Overrides of the fit request when fitting here (defaults: fit.json's approaches and predicted budgets, the fewest resamples the determination test takes, a backtest with ≥ 4 budgets). */
   request?: Partial<FitRequest>;
 }
 
@@ -58,19 +61,20 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new UserError(`${file}: not valid JSON (${(error as Error).message})`, "corrupt_run_dir", { file });
+    throw new UserError(`${file}: not valid JSON (${oneLine((error as Error).message)})`, "corrupt_run_dir", { file });
   }
 }
 
 const record = (v: unknown): Record<string, unknown> | null => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
 
-/** The fit request for a fresh fit: what the last fit did, minus the (slow) bootstrap. */
+/** The fit request for a fresh fit: what the last fit did, with the fewest resamples the determination test takes. */
 function defaultRequest(previous: FitOutput | null, config: Record<string, unknown> | null, overrides: Partial<FitRequest>): FitRequest {
   const approaches = (["1", "2", "3"] as const).filter((k) => previous?.approaches[k]).map((k) => Number(k) as 1 | 2 | 3);
   const predict = [...new Set((previous?.predictions ?? []).map((p) => p.budget_flops))];
   return {
     approaches: approaches.length ? approaches : [1, 2, 3],
-    bootstrap: 0,
+    bootstrap: MIN_RESAMPLES,
+    holdout: "auto",
     predict,
     paramConvention: config?.param_convention === "non_embedding" ? "non_embedding" : "total",
     ...overrides,
@@ -89,7 +93,9 @@ function withBacktest(loaded: Pick<ReportData, "fit" | "fitSource" | "fitError">
   try {
     const input = readFitInput(runDir.root);
     const approaches = (["1", "2", "3"] as const).filter((k) => fit.approaches[k]).map(Number) as Array<1 | 2 | 3>;
-    const backtest = backtestRows(input.rows, { approaches: approaches.length ? approaches : [2, 3], seed: fit.bootstrap?.seed ?? 0, confidence: fit.bootstrap?.confidence ?? 0.95, paramConvention: fit.param_convention }, 1);
+    const made = backtestRows(input.rows, { approaches: approaches.length ? approaches : [2, 3], seed: fit.bootstrap?.seed ?? 0, confidence: fit.bootstrap?.confidence ?? 0.95, paramConvention: fit.param_convention }, 1);
+    // Made here for a fit that chose its answer without one: it reports that answer's errors, it does not choose.
+    const backtest = { ...made, preferred_approach: fit.preferred_approach, ...answerErrors(made, fit.preferred_approach) };
     return { ...loaded, fit: { ...fit, backtest }, backtestNote: "" };
   } catch (error) {
     return { ...loaded, backtestNote: `No backtest: ${(error as Error).message}` };
@@ -105,14 +111,16 @@ function loadFit(runDir: RunDir, config: Record<string, unknown> | null, records
   const json = readJson(runDir.fit);
   const stored = json === null ? null : parseFitJson(json, runDir.fit);
   const previous = stored && "fit" in stored ? stored.fit : null;
-  const current = previous && existsSync(runDir.results) && statSync(runDir.fit).mtimeMs >= statSync(runDir.results).mtimeMs;
+  // A fit by older fitting methods is read but not shown: its numbers are what those methods made.
+  const older = stored && "fit" in stored && stored.request !== undefined && (stored.request.fitter ?? 1) < FITTER_VERSION;
+  const current = previous && !older && existsSync(runDir.results) && statSync(runDir.fit).mtimeMs >= statSync(runDir.results).mtimeMs;
   if (previous && current && !options.refit) return { fit: previous, fitSource: `fit.json (${statSync(runDir.fit).mtime.toISOString()})`, fitError: null };
   if (records.length === 0) return { fit: null, fitSource: "none", fitError: stored && "problem" in stored ? stored.problem : "no results yet" };
   try {
     const input = readFitInput(runDir.root);
     const fit = fitRows(input.rows, defaultRequest(previous, config, options.request ?? {}), input.notes);
-    const why = stored && "problem" in stored ? `; ${stored.problem}` : previous ? "; fit.json is older" : "";
-    return { fit, fitSource: `fitted now from results.jsonl (${records.length} records${why}, no bootstrap)`, fitError: null };
+    const why = stored && "problem" in stored ? `; ${stored.problem}` : older ? `; fit.json was made by older fitting methods (fitter ${stored.request?.fitter ?? 1}, now ${FITTER_VERSION})` : previous ? "; fit.json is older" : "";
+    return { fit, fitSource: `fitted now from results.jsonl (${records.length} records${why}, ${MIN_RESAMPLES} bootstrap resamples)`, fitError: null };
   } catch (error) {
     return { fit: null, fitSource: "none", fitError: (error as Error).message };
   }

@@ -13,6 +13,7 @@ import { canonicalJson } from "./experiment-id.js";
 import { UNMARKED, selectRecords, type RecordSelection } from "./record-selection.js";
 import type { RunDir } from "./run-dir.js";
 import { definitionDifferences, definitionFingerprint, differingParts, sweepDefinition, type SweepDefinition } from "./sweep-definition.js";
+import { oneLine } from "../util/error-line.js";
 
 export const DEFINITIONS_FILE = "definitions.json";
 
@@ -31,7 +32,7 @@ function readJsonObject(file: string): Record<string, unknown> | null {
     const value: unknown = JSON.parse(readFileSync(file, "utf8"));
     return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch (error) {
-    throw new UserError(`${file}: not valid JSON (${(error as Error).message})`, "corrupt_run_dir", { file });
+    throw new UserError(`${file}: not valid JSON (${oneLine((error as Error).message)})`, "corrupt_run_dir", { file });
   }
 }
 

@@ -2,12 +2,11 @@
  * A run directory: config.json (the resolved config), plan.json, results.jsonl
  * (append-only), fit.json, logs/ (worker output) and report/.
  */
-import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { runNameProblem } from "../config/schema.js";
 import { UserError } from "../errors/user-error.js";
 import { writeFileAtomic } from "./atomic-write.js";
-import { WriteFailure } from "./write-failure.js";
+import { claimRunDir } from "./claim-run-dir.js";
 
 export class RunDir {
   readonly root: string;
@@ -28,16 +27,12 @@ export class RunDir {
   errorLog(experimentId: string, attempt: number): string { return join(this.logs, "errors", `${experimentId}-${attempt}.txt`); }
   get probeCache(): string { return join(this.root, "probe.json"); }
 
-  /** Creates the folder tree (with the user's umask). */
+  /**
+   * Creates the folder tree (with the user's umask), after checking that the directory is
+   * empty or a run directory of flops-fit's (claim-run-dir.ts): anything else is refused untouched.
+   */
   create(): void {
-    if (existsSync(this.root) && !statSync(this.root).isDirectory()) {
-      throw new UserError(`--out ${this.root} exists and is not a directory`, "bad_out_dir", { file: this.root });
-    }
-    try {
-      mkdirSync(this.logs, { recursive: true });
-    } catch (error) {
-      throw new WriteFailure(this.logs, error);
-    }
+    claimRunDir(this.root, this.logs);
   }
 
   /** Writes JSON atomically (temp file + rename): a crash never leaves half a file, a full disk no temp file. */
@@ -54,4 +49,16 @@ export function defaultRunDir(name: string, mock = false): string {
   const problem = runNameProblem(name);
   if (problem) throw new UserError(`cannot name a run directory after ${JSON.stringify(name)}: ${problem}; set name: in the config or pass --out DIR`, "bad_run_name", { field: "name" });
   return join("runs", mock ? `${name}-mock` : name);
+}
+
+/**
+ * The run directory a sweep writes: `--out DIR`, else the default. An empty `--out` (an
+ * unset shell variable) is an error, never the current directory.
+ */
+export function chooseRunDir(out: string | undefined, name: string, mock: boolean): string {
+  if (out === undefined) return defaultRunDir(name, mock);
+  if (out.trim() === "") {
+    throw new UserError(`--out is empty (an unset shell variable?): name the run directory, e.g. --out ${defaultRunDir(name, mock)}, or leave --out out for that default`, "bad_out_dir", { field: "--out" });
+  }
+  return out;
 }

@@ -4,6 +4,7 @@
  */
 import { fitRows, type FitOutput, type FitRequest } from "../fit/fit-rows.js";
 import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
+import { formatBacktest } from "../fitting/format-backtest.js";
 import { readFitInput } from "../fit/fit-input.js";
 import { readJournal } from "../store/journal.js";
 import { WriteFailure } from "../store/write-failure.js";
@@ -15,6 +16,8 @@ import { formatVerdict, sweepVerdict, type FailedRun } from "./sweep-verdict.js"
 import { fitSummary } from "../tracking/fit-summary.js";
 import { logFitSummary, type SummaryRunOptions } from "../tracking/summary-run.js";
 import { trackingWarnings } from "../tracking/tracking-warnings.js";
+import { formatRefusals, REFUSALS_LOG, type Refusal } from "./refusals.js";
+import { join } from "node:path";
 
 export interface SweepJson {
   run_dir: string;
@@ -40,6 +43,8 @@ export interface SweepJson {
   tracking_warnings: string[];
   /** Training FLOPs this sweep definition's runs trained, measured, and a cosine sweep of the same points' (sweep/sweep-cost.ts). */
   cost: SweepCost;
+  /** Connections refused by the sweep's executor (wrong key, token or worker id), also in logs/refusals.log. Empty when none. */
+  refusals: Refusal[];
 }
 
 /** `tracking`: log a new fit to the sweep's summary run (config `tracking`). */
@@ -56,7 +61,8 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tr
       fit = { ...fitRows(input.rows, request, input.notes), cost: runDirCost(runDir, outcome.fingerprint) };
       runDir.writeJson(runDir.fit, { ...fit, request: key });
     } else fit = reused;
-    fitText = `${formatFitSummary(fit)}\n\n${formatChinchillaTable(fit, "markdown")}`;
+    // The backtest the sweep computed (≥ 4 budgets) is shown as `fit --holdout` shows it.
+    fitText = `${formatFitSummary(fit)}\n\n${formatChinchillaTable(fit, "markdown")}${fit.backtest ? `\n\n${formatBacktest(fit.backtest)}` : ""}`;
   } catch (error) {
     // A full disk is not a fit problem: the runs are safe, `flops-fit fit RUN_DIR` redoes this.
     if (error instanceof WriteFailure) throw error;
@@ -64,8 +70,10 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tr
     fitText = `no fit: ${(error as Error).message}`;
     reused = null;
   }
-  // The report never fails the sweep: the runs and the fit are already on disk.
+  // A report that cannot be drawn does not fail the sweep (the runs and the fit are on disk);
+  // one that cannot be written (a full disk) does, as any write to the run directory does.
   let report: SweepJson["report"];
+  let reportUnwritten: string | null = null;
   try {
     const current = reused ? storedReport(runDir) : null;
     if (current) report = current;
@@ -77,6 +85,9 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tr
     }
   } catch (error) {
     report = { error: (error as Error).message };
+    if (error instanceof WriteFailure || typeof (error as NodeJS.ErrnoException).code === "string") {
+      reportUnwritten = `the report could not be written (${(error as Error).message}); the runs and fit.json are safe: \`flops-fit report ${runDir.root}\` writes it once the disk has room`;
+    }
   }
   // A fit reused as it was is already in the summary run: a resumed sweep with nothing new logs nothing.
   const summaryWarnings = tracking && !reused && !("error" in fit)
@@ -86,7 +97,7 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tr
   const cost = runDirCost(runDir, outcome.fingerprint);
   const verdict = sweepVerdict(records, new Set(outcome.experimentIds), outcome.budgets, fit, runDir);
   // An interrupted sweep is incomplete by choice (exit 130), not a failure.
-  const problems = outcome.interrupted ? [] : verdict.problems;
+  const problems = outcome.interrupted ? [] : [...verdict.problems, ...(reportUnwritten ? [reportUnwritten] : [])];
   const json: SweepJson = {
     run_dir: runDir.root,
     fingerprint: outcome.fingerprint,
@@ -104,6 +115,7 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tr
     problems,
     tracking_warnings: [...new Set([...trackingWarnings(outcome.records), ...summaryWarnings])],
     cost,
+    refusals: outcome.refusals,
   };
   const head = `sweep ${outcome.interrupted ? "interrupted" : "finished"}: ${outcome.completed} completed, ${outcome.failed} failed, ` +
     `${outcome.cancelled} cancelled, ${outcome.skipped} skipped (already done) on ${outcome.workers} workers\nrun directory: ${runDir.root}`;
@@ -113,5 +125,7 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tr
   const verdictText = formatVerdict({ failures: verdict.failures, problems }, runDir.root);
   // The runs' tracking warnings were shown as they came (tracking-warnings.ts); the summary run's are new.
   const trackingText = summaryWarnings.map((warning) => `\n\ntracking: ${warning}`).join("");
-  return { json, text: `${head}${costText}${planText}\n\n${fitText}\n\n${reportText}${trackingText}${verdictText ? `\n\n${verdictText}` : ""}`, failed: problems.length > 0 };
+  const refusalText = formatRefusals(outcome.refusals, join(runDir.logs, REFUSALS_LOG));
+  const tail = [verdictText, refusalText].filter(Boolean).map((text) => `\n\n${text}`).join("");
+  return { json, text: `${head}${costText}${planText}\n\n${fitText}\n\n${reportText}${trackingText}${tail}`, failed: problems.length > 0 };
 }

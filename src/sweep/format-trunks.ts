@@ -26,7 +26,8 @@ export function formatTrunks(experiments: readonly Experiment[]): string {
 
 /** "training FLOPs: spent vs a cosine sweep of the same points (×saving)". */
 export function formatCost(cost: SweepCost, measured: boolean): string {
-  const ratio = cost.train_flops > 0 ? cost.cosine_equivalent_flops / cost.train_flops : 1;
+  // A ratio needs both sides: with nothing completed there are no points to compare (no "-Infinity% saved").
+  const ratio = cost.train_flops > 0 && cost.cosine_equivalent_flops > 0 ? cost.cosine_equivalent_flops / cost.train_flops : 1;
   const verb = measured ? "spent" : "to spend";
   return `training FLOPs ${verb}: ${sci(cost.train_flops)}; a cosine sweep of the same points: ${sci(cost.cosine_equivalent_flops)}` +
     (Math.abs(ratio - 1) > 1e-9 ? ` (${ratio.toFixed(2)}× as much; ${(100 * (1 - 1 / ratio)).toFixed(0)}% saved)` : "");

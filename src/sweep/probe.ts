@@ -48,6 +48,8 @@ function interpret(outcome: Outcome): ProbeOutcome {
     if (code === "import_error" || code === "bad_target") throw new UserError(message, code, { field: "model.target" });
     // The pre-flight check refused how the data's targets meet the loss (a double shift, say).
     if (code === "misaligned_targets") throw new UserError(`the pre-flight check refused this data and loss: ${message}`, code, { field: "loss.target" });
+    // Data that does not load is the data's error (data.options), never the model's.
+    if (code === "data_error") throw new UserError(`${message} (data.target, data.options)`, code, { field: "data" });
     throw new UserError(`building the model to count its parameters failed: ${message}${traceback ? `\n${traceback}` : ""}`, "probe_failed", {});
   }
   if (outcome.kind === "lost") throw new RuntimeFailure(`the probe's worker was lost: ${outcome.reason}\n${outcome.logTail}`, "probe_lost");

@@ -22,6 +22,12 @@ export interface RunObserver {
   onStart?(experiment: Experiment, attempt: number): void;
   onProgress?(experiment: Experiment, progress: Progress): void;
   onRecord?(experiment: Experiment, record: ResultRecord, willRetry: boolean): void;
+  /**
+   * A WSD trunk will train (run-trunks.ts): counted in the progress totals. Its attempts then
+   * come as onStart/onProgress/onRecord of `trunk` (the trunk as an experiment; its records
+   * have role "trunk" and are not points).
+   */
+  onTrunk?(trunk: Experiment): void;
 }
 
 export interface RunOptions {
@@ -41,6 +47,8 @@ export interface RunOptions {
   onError?(record: ResultRecord): void;
   /** Called once when the journal fails to record (e.g. to cancel the running experiments). */
   onFatal?(error: unknown): void;
+  /** Whether a retryable failure may be retried now (default: yes); e.g. not a WSD branch whose trunk checkpoint is gone. */
+  canRetry?(experiment: Experiment): boolean;
   /** Adds fields to an attempt's record before it is journalled (e.g. a WSD branch's trunk). */
   decorate?(experiment: Experiment, record: ResultRecord): ResultRecord;
 }
@@ -118,7 +126,8 @@ export async function runExperiments(pool: Executor, experiments: Experiment[], 
       if (!plain || fatal) return;
       if (!(outcome.kind === "lost" && outcome.handedBack)) attemptsHere += 1;
       const record = options.decorate ? options.decorate(experiment, plain) : plain;
-      const willRetry = record.status === "failed" && isRetryable(outcome) && attemptsHere < options.maxAttempts && !options.signal?.aborted;
+      const willRetry = record.status === "failed" && isRetryable(outcome) && attemptsHere < options.maxAttempts && !options.signal?.aborted &&
+        (options.canRetry?.(experiment) ?? true);
       try {
         journal.append(record);
       } catch (error) {

@@ -35,6 +35,7 @@ import { LazyPool } from "./lazy-pool.js";
 import { probeSizes, type ProbeOutcome } from "./probe.js";
 import { refineSweep } from "./refine-sweep.js";
 import { calibrateLearningRate } from "./calibration-stage.js";
+import { watchRefusals, type Refusal } from "./refusals.js";
 import type { LrRule } from "../planning/lr-calibration.js";
 import { sweepName } from "../tracking/task-tracking.js";
 
@@ -71,6 +72,8 @@ export interface SweepOutcome extends RunSummary {
   backend: Backend;
   planWarnings: string[];
   interrupted: boolean;
+  /** Connections the executor refused (wrong key, token or worker id): refusals.ts. */
+  refusals: Refusal[];
 }
 
 const DEFAULT_SIZE_VALUES = { min: 16, max: 512, count: 24, multiple_of: 8 };
@@ -182,6 +185,15 @@ function attemptsOf(records: readonly ResultRecord[]): Map<string, number> {
   return attempts;
 }
 
+/**
+ * The config as it was used, for config.json (and the report's "Resolved config"): `plugin`
+ * is the schema's default "gpt" even when model and data name their own targets and no
+ * plugin is loaded, so it is null then; `resolved_plugin` says what ran.
+ */
+export function resolvedConfig(config: LoadedConfig["config"], plugin: ResolvedPlugin): Record<string, unknown> {
+  return { ...config, plugin: plugin.manifestFile ? config.plugin : null, resolved_plugin: plugin };
+}
+
 export function mockSurface(loaded: LoadedConfig, mock: boolean): MockSurface | null {
   return mock ? { ...loaded.config.mock } : null;
 }
@@ -218,14 +230,16 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
   const fingerprint = definitionFingerprint(definition);
   const checked = checkDefinition(runDir, journal.existing, definition, options.extend ?? false);
   for (const note of checked.notes) observer?.onMessage?.(note);
-  runDir.writeJson(runDir.config, { ...config, resolved_plugin: plugin, mock_enabled: options.mock, config_file: loaded.file, fingerprint, definition });
+  runDir.writeJson(runDir.config, { ...resolvedConfig(config, plugin), mock_enabled: options.mock, config_file: loaded.file, fingerprint, definition });
   recordDefinition(runDir, checked.definitions, definition);
 
   // Workers start when first needed; Ctrl-C / SIGTERM / SIGHUP cancel running tasks
   // (recorded `cancelled`) and drop queued ones.
   const backend = options.backend ?? "local";
+  let refusals: Refusal[] = [];
   const pool = new LazyPool(() => startExecutor(backend, loaded, resources, runDir, (text) => observer?.onMessage?.(text)), (started) => {
     observer?.onPool?.(started);
+    refusals = watchRefusals(started, runDir.logs, (text) => observer?.onMessage?.(text));
     started.ready().then(() => {
       try {
         runDir.writeJson(runDir.environment, describeEnvironment(started, resources, config.scheduler.processes));
@@ -236,7 +250,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
   });
   const stop = () => pool.stop();
   options.signal?.addEventListener("abort", stop, { once: true });
-  const interrupted = (): SweepOutcome => ({ completed: 0, failed: 0, cancelled: 0, records: [], runDir, fingerprint, budgets: [], experimentIds: [], skipped: 0, workers: resources.workers, backend, planWarnings: [], interrupted: true });
+  const interrupted = (): SweepOutcome => ({ completed: 0, failed: 0, cancelled: 0, records: [], runDir, fingerprint, budgets: [], experimentIds: [], skipped: 0, workers: resources.workers, backend, planWarnings: [], interrupted: true, refusals });
   try {
     const cache = new ProbeCache(runDir.probeCache, plugin, options.resume);
     const probe = cachedProbe(cache, poolProbe(() => pool.get(), plugin));
@@ -300,6 +314,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
       budgets: plan.budgets.map((b) => b.budget_flops),
       experimentIds: [...experiments.map((e) => e.experiment_id), ...refined.refinements.flatMap((r) => r.experiment_ids)],
       planWarnings: [...plan.warnings, ...refined.refinements.map((r) => r.note)], interrupted: options.signal?.aborted ?? false,
+      refusals,
     };
   } finally {
     options.signal?.removeEventListener("abort", stop);

@@ -1,7 +1,7 @@
 /**
  * What the sweep's summary run logs (docs/tracking.md): each fitted approach's exponents and
- * parameters with their bootstrap intervals, the preferred approach's Chinchilla table and
- * the report's figures. Pure: the fit in, the request for `flops_fit_worker.tracking_summary`
+ * parameters with their bootstrap intervals, whether the runs determine the law, the preferred
+ * approach's Chinchilla table and the report's figures. Pure: the fit in, the request for `flops_fit_worker.tracking_summary`
  * out (the process that logs it is summary-run.ts).
  */
 import { basename, extname } from "node:path";
@@ -40,6 +40,8 @@ export function fitSummary(fit: FitOutput, reportFiles: readonly string[]): FitS
       }
     }
   }
+  // Whether the runs determine the law (docs/fitting.md): 1 or 0, absent for a fit before the test.
+  if (typeof fit.determined === "boolean") scalars.determined = fit.determined ? 1 : 0;
   const figures = Object.fromEntries(
     reportFiles.filter((file) => extname(file) === ".png").map((file) => [basename(file, ".png"), file]),
   );

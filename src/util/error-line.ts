@@ -15,3 +15,11 @@ export function errorLine(error: string | null | undefined): string {
   }
   return lines[lines.length - 1]!.trim();
 }
+
+/**
+ * A message on one line: JSON.parse quotes the text it failed on, newlines and all, which
+ * would break an error line (and a located `file:line: message`) apart: they are shown as \n.
+ */
+export function oneLine(message: string): string {
+  return message.trim().replace(/\r/g, "\\r").replace(/\n/g, "\\n");
+}

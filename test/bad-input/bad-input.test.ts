@@ -2,7 +2,7 @@
  * The bad-input corpus: every malformed input exits 2 with a message that names the
  * place (file:line, field, column) and never a stack trace.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -126,10 +126,10 @@ const cases: Case[] = [
   { name: "CSV with a negative loss", args: csv("negloss", "n_params,n_tokens,loss\n1e6,2e7,-3\n"), expect: /negloss\.csv:2:3: column loss must be positive/ },
   { name: "empty CSV", args: csv("empty", ""), expect: /empty\.csv: empty CSV/ },
   { name: "CSV with a header only", args: csv("header", "n_params,n_tokens,loss\n"), expect: /header\.csv: no data rows/ },
-  { name: "results.jsonl with a corrupt middle line", args: () => ["fit", file("corrupt/results.jsonl", '{"a":1}\n{oops\n')], expect: /results\.jsonl:1: invalid results record/ },
+  { name: "results.jsonl that is neither a journal nor minimal rows", args: () => ["fit", file("corrupt/results.jsonl", '{"a":1}\n{oops\n')], expect: /results\.jsonl:1: neither a results journal \(a record is missing experiment_id, attempt, status, .*finished_at\) nor minimal rows \(missing n_params, n_tokens, loss\); give one JSON object per line in the minimal form \{"n_params": 1\.2e6, "n_tokens": 2\.4e7, "loss": 3\.1\}/ },
   { name: "folder that is not a run directory", args: () => { mkdirSync(join(dir, "notrun"), { recursive: true }); return ["fit", join(dir, "notrun")]; }, expect: /notrun is not a run directory \(no results\.jsonl\)/ },
   { name: "fit input that does not exist", args: () => ["fit", join(dir, "nothing-here")], expect: /no such file or directory: .*nothing-here/ },
-  { name: "fit input of an unknown kind", args: () => ["fit", file("notes.txt", "hello")], expect: /cannot fit .*notes\.txt: give a run directory, a results\.jsonl, a \.csv with n_params,n_tokens,loss, or a W&B runs export \(\.csv or \.json\)/ },
+  { name: "fit input of an unknown kind", args: () => ["fit", file("notes.txt", "hello")], expect: /cannot fit .*notes\.txt: give a run directory, a results\.jsonl, a \.csv with n_params,n_tokens,loss, a \.jsonl of minimal rows, or a W&B runs export \(\.csv or \.json\)/ },
   { name: "--predict that is not a number", args: () => ["fit", file("ok.csv", "n_params,n_tokens,loss\n1e6,2e7,3\n"), "--predict", "1e21,lots"], expect: /--predict: not a positive FLOP count: "lots"/ },
   { name: "run name that climbs out of runs/", args: named("escape", "../../x"), expect: /escape\.yaml:1:1 +name: a run name is one folder name, without \/ or \\ \(use --out to choose a directory\) \(got "\.\.\/\.\.\/x"\)/ },
   { name: "empty run name", args: named("emptyname", ""), expect: /emptyname\.yaml:1:1 +name: a run name cannot be empty/ },
@@ -140,6 +140,11 @@ const cases: Case[] = [
   { name: "YAML alias bomb", args: config("bomb", aliasBomb()), expect: /bomb\.yaml:2:\d+ +\(yaml\): aliases expand to too many nodes/ },
   { name: "--bootstrap beyond its bound", args: () => ["fit", file("boot.csv", "n_params,n_tokens,loss\n1e6,2e7,3\n"), "--bootstrap", "1000000000"], expect: /--bootstrap[\s\S]*less than or equal to 100000/ },
   { name: "hexadecimal CSV cell", args: csv("hex", "n_params,n_tokens,loss\n0x10,2e7,3\n"), expect: /hex\.csv:2:1: column n_params is not a number: "0x10"/ },
+  { name: "CSV with a duplicated column", args: csv("dupcol", "n_params,n_tokens,loss,budget_flops,loss\n1e6,2e7,3,1.2e14,2.9\n"), expect: /dupcol\.csv:1:5: column loss appears twice \(columns 3 and 5\)/ },
+  { name: "CSV with an empty budget_flops cell", args: csv("emptycell", "n_params,n_tokens,loss,budget_flops\n1e6,2e7,3,1.2e14\n2e6,1e7,2.9,\n"), expect: /emptycell\.csv:3:4: column budget_flops is empty/ },
+  { name: "minimal JSONL row missing a field", args: () => ["fit", file("rows.jsonl", '{"n_params":1e6,"n_tokens":2e7,"loss":3}\n{"n_params":2e6,"n_tokens":1e7}\n')], expect: /rows\.jsonl:2: missing loss \(every row has the fields the first has; the minimal form: \{"n_params": 1\.2e6/ },
+  { name: "minimal JSONL with budget_flops on some rows only", args: () => ["fit", file("some.jsonl", '{"n_params":1e6,"n_tokens":2e7,"loss":3}\n{"n_params":2e6,"n_tokens":1e7,"loss":2.9,"budget_flops":1.2e14}\n')], expect: /some\.jsonl:2: budget_flops here but not on the first row: give it on every row or none/ },
+  { name: "results journal record missing fields", args: () => ["fit", file("partial/results.jsonl", '{"experiment_id":"x","attempt":1,"status":"completed","loss":3}\n')], expect: /partial\/results\.jsonl:1: neither a results journal \(a record is missing error, n_params, n_params_embedding, n_params_non_embedding, n_tokens, flops_6nd, flops_measured, train_loss, wall_s, budget_flops, size_value, n_tokens_planned, finished_at\) nor minimal rows \(missing n_params, n_tokens\)/ },
   { name: "--confidence outside (0, 1)", args: () => ["fit", file("conf.csv", "n_params,n_tokens,loss\n1e6,2e7,3\n"), "--confidence", "1.5"], expect: /--confidence: not a level in \(0, 1\): "1.5"/ },
   {
     name: "--holdout beyond the budgets a fit can spare",
@@ -153,6 +158,7 @@ const cases: Case[] = [
     args: () => ["sweep", file("real.yaml", BUDGETS), "--out", mockRunDir("mockrun")],
     expect: /mockrun holds 1 record of another sweep definition \(fingerprint [0-9a-f]{12}; this config's is [0-9a-f]{12}\); this config differs in:\n[\s\S]* {2}flops: "6nd" → "measured"\n {2}mock: \{.*\} → none \(real training\)\n.*--out DIR.*--extend/s,
   },
+  { name: "sweep --out \"\" (an unset variable)", args: () => ["sweep", file("emptyout.yaml", BUDGETS), "--mock", "--out", ""], expect: /--out is empty \(an unset shell variable\?\): name the run directory/ },
   { name: "sweep into a run directory another sweep holds", args: () => ["sweep", file("locked.yaml", BUDGETS), "--mock", "--out", lockedRunDir("lockedrun")], expect: new RegExp(`lockedrun is in use by another sweep \\(pid ${process.pid} on `) },
 ];
 
@@ -173,6 +179,32 @@ describe("bad input", () => {
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/cannot import module "no\.such\.module"/);
   }, 60_000);
+  it("a model module that calls sys.exit while importing exits 2 naming the module (no worker restarts)", async () => {
+    writeFileSync(join(dir, "exits_on_import.py"), "import sys\nsys.exit(1)\n");
+    const run = await runCli(["plan", file("sysexit.yaml", `${BUDGETS}model:\n  target: "exits_on_import:Net"\n  size_param: width\ndata:\n  target: "plugins.gpt.data:ByteCorpus"\n`)]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/importing module "exits_on_import" for target "exits_on_import:Net" called sys\.exit\(1\)/);
+  }, 60_000);
+  it("a data folder with no text file (only .gz) exits 2 blaming the data, naming the folder, what it looked for and found, without a traceback", async () => {
+    const corpus = join(dir, "gz-only");
+    mkdirSync(corpus, { recursive: true });
+    writeFileSync(join(corpus, "notes.txt.gz"), "\x1f\x8b");
+    const run = await runCli(["plan", file("gzdata.yaml", `${BUDGETS}data:\n  options: { source: path, path: ${JSON.stringify(corpus)} }\n`)]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/the data plugins\.gpt\.data:ByteCorpus could not be loaded: ValueError: ByteCorpus: path '.*gz-only' holds no text file to read \(looked for \.txt, \.md, \.py files under it; found 1 other file\(s\): notes\.txt\.gz\)/);
+    expect(run.stderr).not.toMatch(/building the model|Traceback|buffer length/);
+  }, 60_000);
+  it("sweep --out into a directory holding a foreign config.json exits 2 and leaves every file byte-identical", async () => {
+    const out = join(dir, "my-project");
+    mkdirSync(out, { recursive: true });
+    const files = { "config.json": '{ "lr": 0.1 }\n', "plan.json": "my plan\n", "fit.json": "{}", "notes.txt": "mine" };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text);
+    const run = await runCli(["sweep", file("foreign.yaml", BUDGETS), "--mock", "--out", out]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/--out .*my-project: it holds a config\.json that flops-fit did not write; a sweep writes only into an empty directory or one of its own runs/);
+    expect(readdirSync(out).sort()).toEqual(Object.keys(files).sort());
+    for (const [name, text] of Object.entries(files)) expect(readFileSync(join(out, name), "utf8")).toBe(text);
+  });
   it("--json errors are objects with a code", async () => {
     const run = await runCli(["plan", file("jsonerr.yaml", "planning:\n  budgets: [-1]\n"), "--json"]);
     expect(run.code).toBe(2);
@@ -222,7 +254,7 @@ describe("odd but valid input", () => {
     const text = "n_params,n_tokens,loss\n" + rows.map((r) => `${r.n_params.toPrecision(2)},${r.n_tokens.toPrecision(2)},${r.loss.toFixed(4)}`).join("\n") + "\n";
     const fit = await fitJson([file("rounded.csv", text), "--approach", "2"]);
     expect(fit.n_budgets).toBe(3);
-    expect(fit.warnings.join("\n")).toMatch(/rounded\.csv has no budget_flops column: each run's budget is 6·N·D, runs within 20% of their neighbour grouped into 3 budgets/);
+    expect(fit.warnings.join("\n")).toMatch(/rounded\.csv has no budget_flops: each run's budget is its 6·N·D, grouped with runs within 20% of the whole group into 3 budgets: [\d.e]+ \(\d+ runs, spread [\d.]+%\)/);
   });
 
   it("values near 1e-295 fit and print their table without crashing", async () => {
@@ -241,5 +273,15 @@ describe("odd but valid input", () => {
     expect(fit.n_points).toBe(lines.length);
     expect(fit.warnings.join("\n")).toContain(`experiment ${first.experiment_id} has 2 completed records that disagree`);
     expect(fit.warnings.join("\n")).toContain("the latest, attempt 2, is used");
+  });
+});
+
+describe("runtime failures of plan", () => {
+  it("workers that cannot start: exit 1 naming a worker log that still exists", async () => {
+    const run = await runCli(["plan", file("false-python.yaml", `python: /bin/false\n${BUDGETS}`)]);
+    expect(run.code, run.stderr).toBe(1);
+    const log = /worker log \((.*worker-0\.log)\)/.exec(run.stderr)?.[1];
+    expect(log, run.stderr).toBeDefined();
+    expect(existsSync(log!)).toBe(true);
   });
 });

@@ -140,7 +140,7 @@ describe("fitScalingLaws: predictions, bootstrap and disagreement", () => {
 });
 
 describe("formatters", () => {
-  const result = fitScalingLaws(sweep, { approaches: [1, 2, 3], bootstrap: 10, predict: [1e21, 5.76e23] });
+  const result = fitScalingLaws(sweep, { approaches: [1, 2, 3], bootstrap: 100, predict: [1e21, 5.76e23] });
 
   it("summarises every approach with its laws and intervals", () => {
     const summary = formatFitSummary(result);
@@ -165,10 +165,10 @@ describe("formatters", () => {
 
   it("prints the Chinchilla table as CSV with interval columns and an extrapolated flag", () => {
     const [header, ...rows] = formatChinchillaTable(result, "csv").split("\n");
-    expect(header).toBe("budget_flops,approach,n_params,n_params_lo,n_params_hi,n_tokens,n_tokens_lo,n_tokens_hi,tokens_per_param,loss,loss_lo,loss_hi,extrapolated");
+    expect(header).toBe("budget_flops,approach,n_params,n_params_lo,n_params_hi,n_tokens,n_tokens_lo,n_tokens_hi,tokens_per_param,loss,loss_lo,loss_hi,extrapolated,determined,interval_resamples");
     expect(rows).toHaveLength(2);
-    expect(rows[0]!.split(",").every((cell) => cell !== "" && Number.isFinite(Number(cell)))).toBe(true);
-    expect(rows.map((row) => row.split(",").at(-1))).toEqual(["0", "1"]);
+    expect(rows[0]!.split(",").slice(0, -1).every((cell) => cell !== "" && Number.isFinite(Number(cell)))).toBe(true);
+    expect(rows.map((row) => row.split(",").slice(-3))).toEqual([["0", "1", "100/100"], ["1", "1", "100/100"]]);
   });
 
   it("marks extrapolated predictions in the summary", () => {
@@ -179,11 +179,11 @@ describe("formatters", () => {
   });
 
   it("without predict budgets, tabulates the fitted budgets and one and two decades above the largest, marked extrapolated", () => {
-    const plain = fitScalingLaws(sweep, { approaches: [2] });
+    const plain = fitScalingLaws(sweep, { approaches: [2], bootstrap: 100 });
     expect(plain.observed_budgets).toEqual([1e17, 1e18, 1e19, 1e20, 1e21]);
     const rows = formatChinchillaTable(plain, "csv").split("\n").slice(1).map((row) => row.split(","));
     expect(rows.map((row) => Number(row[0]))).toEqual([1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23]);
-    expect(rows.map((row) => row.at(-1))).toEqual(["0", "0", "0", "0", "0", "1", "1"]);
+    expect(rows.map((row) => row.at(-3))).toEqual(["0", "0", "0", "0", "0", "1", "1"]);
     const markdown = formatChinchillaTable(plain, "markdown").split("\n");
     expect(markdown.filter((line) => line.endsWith("| within data |"))).toHaveLength(5);
     expect(markdown.filter((line) => line.endsWith("| extrapolated |")).map((line) => line.split(" |")[0])).toEqual(["| 1e22", "| 1e23"]);
@@ -196,7 +196,7 @@ describe("formatters", () => {
     delete legacy.observed_budgets;
     const rows = formatChinchillaTable(legacy as FitResult, "csv").split("\n").slice(1).map((row) => row.split(","));
     expect(rows.map((row) => Number(row[0]))).toEqual(DEFAULT_BUDGETS);
-    expect(rows.every((row) => row.at(-1) === "")).toBe(true);
+    expect(rows.every((row) => row.at(-3) === "")).toBe(true);
   });
 });
 

@@ -104,3 +104,17 @@ describe.skipIf(!hasReferenceData)("published results (docs/methods.md §3): App
     expect(Math.abs(all.a! - 0.514)).toBeLessThan(0.001);
   });
 });
+
+describe.skipIf(!hasReferenceData)("the answer chosen by the backtest, on Llama 3's IsoFLOPs (docs/fitting.md, \"Which approach answers\")", () => {
+  it("answers with the determined approach that predicted the held-out budget best, and says the choice is fragile when one budget fewer changes it", () => {
+    const result = fitScalingLaws(openAthenaPoints("llama_3_isoflops.csv", "raw_loss"), { approaches: [1, 2, 3], bootstrap: 100, holdout: "auto" });
+    expect(result.determined).toBe(true);
+    const scores = result.backtest!.scores!.filter((s) => result.approaches[String(s.approach) as "1" | "2" | "3"]!.determination!.determined);
+    const best = scores.reduce((x, y) => (y.score! < x.score! ? y : x));
+    expect(result.preferred_approach).toBe(best.approach);
+    expect(result.backtest!.preferred_approach).toBe(result.preferred_approach);
+    expect(result.preferred_fragile).toBe(true);
+    expect(result.preferred_reason).toMatch(/FRAGILE: with the largest budget left out approach \d would answer/);
+    expect(result.warnings.some((w) => w.startsWith("the answer is fragile: "))).toBe(true);
+  }, 60_000);
+});

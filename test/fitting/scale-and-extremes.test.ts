@@ -38,14 +38,23 @@ describe("approach 3 on many runs", () => {
 });
 
 describe("derived budgets (6·N·D from rounded N and D)", () => {
-  it("groups one IsoFLOP budget's scattered 6·N·D into one budget and keeps distinct budgets apart", () => {
+  it("groups one IsoFLOP budget's scattered 6·N·D into one budget and keeps distinct budgets apart, with each group's spread", () => {
     const values = [1.02e18, 0.97e18, 1.05e18, 3.1e18, 2.96e18, 1e19, 1.08e19];
-    const budgets = clusterDerivedBudgets(values, 0.2);
+    const { budgets, groups } = clusterDerivedBudgets(values, 0.2);
     expect(new Set(budgets).size).toBe(3);
     expect(budgets[0]).toBe(budgets[1]);
     expect(budgets[3]).toBe(budgets[4]);
     expect(budgets[0]).toBeCloseTo(Math.cbrt(1.02e18 * 0.97e18 * 1.05e18), -12);
-    expect(clusterDerivedBudgets([5e20], 0.2)).toEqual([5e20]);
+    expect(groups.map((g) => [g.runs, Number(g.spread.toFixed(4))])).toEqual([[3, Number((1.05 / 0.97 - 1).toFixed(4))], [2, Number((3.1 / 2.96 - 1).toFixed(4))], [2, 0.08]]);
+    expect(clusterDerivedBudgets([5e20], 0.2).budgets).toEqual([5e20]);
+  });
+
+  it("never chains neighbours: runs each 15% from the next, spanning ×4.65, split into groups that each span at most 20%", () => {
+    const values = Array.from({ length: 12 }, (_, i) => 1e12 * 1.15 ** i);
+    const { groups } = clusterDerivedBudgets(values, 0.2);
+    expect(groups.length).toBeGreaterThan(5);
+    expect(groups.every((g) => g.spread <= 0.2 + 1e-12)).toBe(true);
+    expect(groups.reduce((sum, g) => sum + g.runs, 0)).toBe(12);
   });
 });
 
@@ -54,7 +63,8 @@ describe("runs in extreme units", () => {
     const points: FitPoint[] = syntheticSweep({ k: 3, pointsPerBudget: 5 }).map((p) => ({ ...p, n_params: p.n_params * 1e-180, n_tokens: p.n_tokens * 1e-180, budget_flops: p.budget_flops * 1e-295 }));
     expect(6 * points[0]!.n_params * points[0]!.n_tokens).toBe(0);
     const result = fitScalingLaws(points, { approaches: [1, 2, 3] });
-    expect(result.budget_over_6nd!.min).toBeGreaterThan(1e60);
+    // Compute is 6·N·D (no measured FLOPs), whatever the labels: its ratio is exactly 1.
+    expect(result.budget_over_6nd).toEqual({ min: 1, max: 1 });
     expect(() => formatFitSummary(result)).not.toThrow();
     expect(() => formatChinchillaTable(result, "markdown")).not.toThrow();
     // A fit.json whose ratio was not finite holds null there.

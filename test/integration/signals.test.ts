@@ -3,7 +3,7 @@
  * like Ctrl-C and SIGTERM, and a sweep stopped while it is still probing model sizes
  * exits 130 like one stopped mid-run, leaving no process, socket folder or lock behind.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -50,16 +50,22 @@ describe("SIGHUP during a sweep", () => {
   }, 180_000);
 });
 
+/** A folder with a config whose model blocks while the probe builds it, after touching `marker`. */
+function probeBlockingProject(prefix: string, configName: string): { dir: string; marker: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  copyFileSync(join(PROJECT_ROOT, "test/fixtures/tiny_plugin/tiny.py"), join(dir, "tiny.py"));
+  const marker = join(dir, "probing");
+  writeFileSync(join(dir, configName), [
+    "model:", '  target: "tiny:probe_blocking_model"', "  size_param: width", `  options: { marker: ${JSON.stringify(marker)} }`,
+    "data:", '  target: "tiny:Regression"', "loss:", '  target: "tiny:mse"',
+    "planning:", "  budgets: [1e7, 1e8]", "  size_values: [8, 16, 32]", "",
+  ].join("\n"));
+  return { dir, marker };
+}
+
 describe("SIGTERM while the sizes are still being probed", () => {
   it("exits 130 with nothing recorded, and leaves no process or lock behind", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ff-probe-term-"));
-    copyFileSync(join(PROJECT_ROOT, "test/fixtures/tiny_plugin/tiny.py"), join(dir, "tiny.py"));
-    const marker = join(dir, "probing");
-    writeFileSync(join(dir, "sweep.yaml"), [
-      "model:", '  target: "tiny:probe_blocking_model"', "  size_param: width", `  options: { marker: ${JSON.stringify(marker)} }`,
-      "data:", '  target: "tiny:Regression"', "loss:", '  target: "tiny:mse"',
-      "planning:", "  budgets: [1e7, 1e8]", "  size_values: [8, 16, 32]", "",
-    ].join("\n"));
+    const { dir, marker } = probeBlockingProject("ff-probe-term-", "sweep.yaml");
     const out = join(dir, "run");
     let cliPid = 0;
     const running = runCli(["sweep", join(dir, "sweep.yaml"), "--json", "--out", out, "--workers", "1", "--bootstrap", "0"], { cwd: dir, onSpawn: (pid) => (cliPid = pid) });
@@ -73,5 +79,23 @@ describe("SIGTERM while the sizes are still being probed", () => {
     expect(readJournal(join(out, "results.jsonl")).records).toEqual([]);
     expect(await waitFor(() => processes.every((pid) => !alive(pid)), 15_000)).toBe(true);
     expect(existsSync(join(out, "sweep.lock"))).toBe(false);
+  }, 180_000);
+});
+
+describe("a signal during plan", () => {
+  it("SIGHUP while the sizes are probed: exit 130 like sweep, no worker, log folder or socket folder left", async () => {
+    const { dir, marker } = probeBlockingProject("ff-plan-hup-", "plan.yaml");
+    const temp = mkdtempSync(join(tmpdir(), "ff-plan-tmp-")); // the command's TMPDIR: whatever it creates there must go
+    let cliPid = 0;
+    const running = runCli(["plan", join(dir, "plan.yaml")], { cwd: dir, env: { TMPDIR: temp }, onSpawn: (pid) => (cliPid = pid) });
+    expect(await waitFor(() => existsSync(marker), 120_000)).toBe(true);
+    const processes = descendants(cliPid);
+    expect(readdirSync(temp).length).toBeGreaterThan(0);
+    process.kill(cliPid, "SIGHUP");
+    const run = await running;
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stderr).toMatch(/stopping \(SIGHUP\): stopping the workers/);
+    expect(await waitFor(() => processes.every((pid) => !alive(pid)), 15_000)).toBe(true);
+    expect(readdirSync(temp).filter((name) => !name.startsWith("torchinductor"))).toEqual([]); // torch's own cache stays
   }, 180_000);
 });

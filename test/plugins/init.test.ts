@@ -68,9 +68,14 @@ describe.skipIf(!hasPython("timm"))("flops-fit plugins init on timm's VisionTran
     const run = await runInProcess(PluginsInit, ["timm.models.vision_transformer:VisionTransformer", "--dir", timmDir, "--data", "plugins.vit.data:DeformedDigits", "--json"]);
     expect(run.exitCode).toBe(0);
     expect(run.result).toMatchObject({ size_param: "embed_dim", size_values: { multiple_of: 12, checked: "step", hints: { image_size: "img_size", channels: "in_chans", num_classes: "num_classes", patch_size: "patch_size" } } });
+    // Every proposed value was tried, and the constraint that set the step is named.
+    const proposal = (run.result as { size_values: { tried: number; constraint: string } }).size_values;
+    expect(proposal.tried).toBeGreaterThanOrEqual(10);
+    expect(proposal.constraint).toMatch(/^head divisibility: embed_dim must be divisible by the 12 heads \(embed_dim=8 failed: /);
     const manifest = await loadManifest(join(timmDir, "plugin.ts"));
     expect(manifest.model.options!.parse({})).toEqual({}); // no num_classes: 1000, no img_size: 224 to override the data
     const text = readFileSync(join(timmDir, "sweep.yaml"), "utf8");
-    expect(text).toMatch(/size_values: \{ min: 12, max: \d+, count: 24, multiple_of: 12 \}/);
+    expect(text).toMatch(/size_values: \{ min: 12, max: \d+, count: 24, multiple_of: 12 \} +# candidate embed_dim values \(all \d+ values tried: each took a training step on the data\)/);
+    expect(text).toMatch(/^ {2}# multiple_of 12: head divisibility: embed_dim must be divisible by the 12 heads/m);
   }, 240_000);
 });

@@ -1,4 +1,5 @@
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import PluginsInspect from "../../src/commands/plugins/inspect.js";
 import type { TargetReport } from "../../src/plugins/inspect-target.js";
@@ -52,6 +53,19 @@ describe("flops-fit plugins inspect", () => {
     const { error } = JSON.parse(run.stdout) as { error: { code: string; message: string } };
     expect(error.code).toBe("import_error");
     expect(error.message).toContain('"no.such.module"');
+  });
+
+  it("a module that calls sys.exit while importing exits 2 (import_error) naming it, without a bridge traceback", async () => {
+    writeFileSync(join(modelDir, "exiting.py"), "import sys\nsys.exit('no GPU here')\n");
+    const run = await runInProcess(PluginsInspect, ["exiting:Net", "--path", modelDir]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/importing module "exiting" for target "exiting:Net" called sys\.exit\('no GPU here'\)/);
+    expect(run.stderr).not.toMatch(/Traceback|pythonia|at .*\.js:\d+/);
+  });
+
+  it("a bare python target says it was counted at its own defaults, not as a sweep would build it", async () => {
+    const run = await runInProcess(PluginsInspect, ["netmod:Net", "--path", modelDir, "--sizes", "16"]);
+    expect(run.stdout).toMatch(/counted at the factory's own defaults with no options: no data given \(inspect a plugin or a sweep config/);
   });
 
   it("a module without the attribute exits 2 naming the module and the attribute", async () => {

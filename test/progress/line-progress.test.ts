@@ -10,13 +10,15 @@ describe("plain progress (stderr is not a TTY)", () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it("LineProgress writes one line per plan, start, status and record, with an ETA from measured throughput", () => {
+  it("LineProgress writes one line per plan, start, status and record, with an ETA from steady-state throughput", () => {
     const lines: string[] = [];
     const display = new LineProgress((line) => lines.push(line), 10_000);
     display.onMessage("repaired a torn last line");
     display.onPlan({}, [A, B, DONE], [A, B], RESOURCES);
     display.onStart(A, 1);
     display.onStart(B, 1);
+    vi.advanceTimersByTime(15_000);
+    display.onProgress(A, progress(A, 20, 100, 12_345)); // the first report: the warm-up is behind it
     vi.advanceTimersByTime(15_000);
     display.onProgress(A, progress(A, 50, 100, 12_345));
     display.onProgress(B, progress(B, 10, 100, null)); // within 10 s of the last status: no line
@@ -30,8 +32,10 @@ describe("plain progress (stderr is not a TTY)", () => {
       "sweep: 3 experiments planned, 2 to run, 1 already completed (skipped) on 2 cpu workers (1 thread each)",
       "start   aaaa1111  C=1.00e+12  N=2.00e+5  D=8.30e+5",
       "start   bbbb2222  C=1.00e+12  N=4.00e+5  D=4.20e+5",
-      // 0.5e12 FLOPs done in 15 s of 2e12 → 1.5e12 left at 3.33e10 FLOP/s = 45 s.
-      "status  0/2 done; aaaa1111 step 50/100 (50%), 12345 tok/s; ETA 45s",
+      "status  0/2 done; aaaa1111 step 20/100 (20%), 12345 tok/s; ETA -",
+      // A's rate since its first report: 0.3e12 FLOPs in 15 s = 2e10 FLOP/s (B, unmeasured, adds none);
+      // 2e12 − 0.5e12 done = 1.5e12 left → 75 s.
+      "status  0/2 done; aaaa1111 step 50/100 (50%), 12345 tok/s; ETA 1m15s",
       "completed aaaa1111  [1/2]  loss 3.2109  N=2.00e+5  D=8.30e+5  42s",
       "failed    bbbb2222  [1/2]  attempt 1: worker lost: no heartbeat for 30 s (retrying)",
       "start   bbbb2222  C=1.00e+12  N=4.00e+5  D=4.20e+5  attempt 2",

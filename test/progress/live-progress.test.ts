@@ -51,6 +51,7 @@ describe("live progress (stderr is a TTY)", () => {
     live.onPlan({}, [A, B, DONE], [A, B]);
     live.onStart(A);
     live.onStart(B);
+    live.onProgress(A, progress(A, 1, 100, 5000));
     vi.advanceTimersByTime(10_000);
     live.onProgress(A, progress(A, 10, 100, 5000));
     const view = live.view();

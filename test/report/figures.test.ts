@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fitRows } from "../../src/fit/fit-rows.js";
 import { reportFigures } from "../../src/report/figures.js";
+import { isoFlopCurves } from "../../src/report/isoflop-curves.js";
 import { renderSvg } from "../../src/report/render-svg.js";
 import { compareGolden } from "./golden.js";
 import { fixtureFit, fixtureRecords } from "./fixture.js";
@@ -29,6 +30,16 @@ describe("report figures", () => {
     const iso = figures[0]!;
     expect(iso.caption).toContain("C=3e11: vertex below the sampled range");
     expect(renderSvg(iso.spec)).toContain("refused: vertex below the sampled range");
+  });
+
+  it("keeps a refused budget's label inside the figure when its lowest loss is at the smallest N of all (it starts there, not centred on the edge)", () => {
+    const point = (budget: number, n: number, loss: number) => ({ experiment_id: `${budget}-${n}`, budget_flops: budget, n_params: n, n_tokens: budget / (6 * n), loss });
+    const points = [point(1e9, 1e3, 3.0), point(1e9, 2e3, 3.1), point(1e9, 4e3, 3.3), point(1e10, 8e3, 2.9), point(1e10, 16e3, 2.8), point(1e10, 32e3, 2.9)];
+    const fit = { approaches: { "2": { budgets: [{ budget_flops: 1e9, status: "refused", reason: "no interior minimum: the lowest loss is at the smallest size" }] } } } as unknown as Parameters<typeof isoFlopCurves>[1];
+    const svg = renderSvg(isoFlopCurves(points, fit)!);
+    const label = /<g aria-label="text"[^>]*text-anchor="start"[^>]*>\s*<text[^>]*transform="translate\(([\d.]+),[\d.]+\)">refused: no interior minimum/.exec(svg);
+    expect(label, svg.slice(svg.indexOf("refused") - 400, svg.indexOf("refused") + 50)).not.toBeNull();
+    expect(Number(label![1])).toBeGreaterThan(30); // at the first point, inside the left margin, extending right
   });
 
   it("draws nothing from an empty run directory", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatCost } from "../../src/sweep/format-trunks.js";
 import { measuredCost } from "../../src/sweep/sweep-cost.js";
 import type { ResultRecord } from "../../src/store/record.js";
 
@@ -24,5 +25,13 @@ describe("the measured cost of a sweep", () => {
   it("equals a cosine sweep's own FLOPs, and leaves other definitions out", () => {
     const records = [record({ experiment_id: "a", fingerprint: "x" }), record({ experiment_id: "b", fingerprint: "y", flops_6nd: 900 })];
     expect(measuredCost(records, [], (r) => r.fingerprint === "x")).toEqual({ train_flops: 600, cosine_equivalent_flops: 600 });
+  });
+});
+
+describe("the cost line", () => {
+  it("with nothing completed (FLOPs trained, no point to compare) says no saving, never -Infinity%", () => {
+    const cost = measuredCost([record({ status: "failed", loss: null, flops_measured: 500, steps: 5 })], []);
+    expect(formatCost(cost, true)).toBe("training FLOPs spent: 5.00e+2; a cosine sweep of the same points: 0.00e+0");
+    expect(formatCost({ train_flops: 100, cosine_equivalent_flops: 300 }, false)).toBe("training FLOPs to spend: 1.00e+2; a cosine sweep of the same points: 3.00e+2 (3.00× as much; 67% saved)");
   });
 });

@@ -44,3 +44,18 @@ describe("no failure hides", () => {
     expect(epochsWarning([{ epochs: 0.5 }, { epochs: 3.25 }, { epochs: 12 }], 1438)).toMatch(/^2 of 3 planned runs see their training data of 1\.44e\+3 tokens more than once \(up to 12\.0 epochs\)/);
   });
 });
+
+describe("the fit's left-out line", () => {
+  it("names why runs were left out: a completed run without a loss is not '1 completed'", async () => {
+    const { fitRows } = await import("../../src/fit/fit-rows.js");
+    const rows = [1e18, 1e19, 1e20].flatMap((budget) => [0.4, 1, 2.5].map((factor) => {
+      const n = Math.sqrt(budget / 120) * factor;
+      const d = budget / (6 * n);
+      return { experiment_id: `b${budget}f${factor}`, status: "completed" as const, n_params: n, n_params_non_embedding: n, n_tokens: d, loss: 1.69 + 406.4 / n ** 0.34 + 410.7 / d ** 0.28 as number | null, budget_flops: budget, error: null, epochs: null };
+    }));
+    rows[0] = { ...rows[0]!, loss: null };
+    rows[1] = { ...rows[1]!, status: "failed" as never, loss: null };
+    const fit = fitRows(rows, { approaches: [2], bootstrap: 0, seed: 0, confidence: 0.95, predict: [], paramConvention: "total" });
+    expect(fit.warnings[0]).toBe("2 runs left out of the fit (1 without a held-out loss, 1 failed); see left_out");
+  });
+});

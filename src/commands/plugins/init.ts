@@ -12,9 +12,9 @@ export default class PluginsInit extends BaseCommand {
   static override description =
     "Reads the signature of TARGET (a python \"module:Attr\") and writes DIR/plugin.ts, a manifest with one zod option " +
     "per constructor argument (optional where Python has a default, so the library's default applies), and DIR/sweep.yaml, " +
-    "an example config holding only the options you must set. It builds the model to find the sizes it accepts (head " +
-    "divisibility, even head dimensions: sizes must also take a training step on --data) and maps the data's hints to " +
-    "the model's own argument names. Without --data the GPT plugin's byte corpus is a placeholder to replace.";
+    "an example config holding only the options you must set. It builds the model as a sweep does (the data's hints " +
+    "mapped to the model's own argument names) to find the sizes it accepts, and proposes only size values it has seen " +
+    "take a training step on --data (every one of them), naming the constraint it found (head divisibility, even head dimension). Without --data the GPT plugin's byte corpus is a placeholder to replace.";
   static override examples = [
     "<%= config.bin %> plugins init mymodels.net:Net",
     "<%= config.bin %> plugins init mymodels.net:Net --name net --dir plugins/net --size-param width --force",
@@ -69,6 +69,11 @@ export default class PluginsInit extends BaseCommand {
     }
     const warnings = scaffoldWarnings(input);
     this.say(`${written.map((file) => `wrote ${relative(cwd, file)}`).join("\n")}\n  for ${report.text}, size parameter ${report.size_param}`);
+    const p = report.proposal;
+    if (p?.multiple_of !== undefined) {
+      this.say(`  size_values: multiples of ${p.multiple_of}, ${p.min}..${p.max}; all ${p.tried ?? ""} proposed values ${p.checked === "step" ? `took a training step on ${dataTarget}` : "built"} (the model built with the data's hints, as a sweep builds it)`);
+      if (p.constraint) this.say(`  constraint found by building: ${p.constraint}`);
+    }
     for (const warning of warnings) this.note(`note: ${warning}`);
     this.say(`next: edit the data target in plugin.ts, then ${input.pythonPath ? `PYTHONPATH=${input.pythonPath} ` : ""}flops-fit plan ${input.configPath}`);
     return { name, target: report.target, size_param: report.size_param, dir, files: written, python_path: input.pythonPath, size_values: report.proposal, warnings };
