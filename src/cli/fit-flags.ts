@@ -30,11 +30,11 @@ export function parseApproaches(value: string): Array<1 | 2 | 3> {
   return value === "all" ? [1, 2, 3] : [Number(value) as 1 | 2 | 3];
 }
 
-export function parseBudgets(value: string | undefined): number[] {
+export function parseBudgets(value: string | undefined, flag = "--predict"): number[] {
   if (!value) return [];
   return value.split(",").map((text) => {
     const budget = parseDecimal(text);
-    if (!Number.isFinite(budget) || budget <= 0) throw new UserError(`--predict: not a positive FLOP count: ${JSON.stringify(text.trim())} (e.g. --predict 1e21,1e23)`, "bad_flag", { field: "--predict" });
+    if (!Number.isFinite(budget) || budget <= 0) throw new UserError(`${flag}: not a positive FLOP count: ${JSON.stringify(text.trim())} (e.g. ${flag} 1e21,1e23)`, "bad_flag", { field: flag });
     return budget;
   });
 }

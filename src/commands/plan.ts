@@ -9,6 +9,7 @@ import { calibrationPlanOf, sweepFlops } from "../sweep/calibration-stage.js";
 import { formatCalibrationPlan } from "../sweep/format-calibration-plan.js";
 import { mockSurface, planSweep, poolProbe, workerPool } from "../sweep/run-sweep.js";
 import { resolvePlugin } from "../plugins/registry.js";
+import { prepareCompareTo } from "../compare/compare-to.js";
 import { planResources } from "../scheduler/resources.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +27,9 @@ export default class Plan extends BaseCommand {
   async run() {
     const { args } = await this.parse(Plan);
     const loaded = loadConfig(args.config);
+    // compare_to: the baseline's budgets when the config gives none (checked like sweep's).
+    const compareTo = prepareCompareTo(loaded, false);
+    if (compareTo?.note) this.note(compareTo.note);
     const plugin = await resolvePlugin(loaded, (text) => this.note(text));
     const resources = planResources(1, loaded.config.scheduler.device, 1);
     const logDir = mkdtempSync(join(tmpdir(), "flops-fit-plan-"));

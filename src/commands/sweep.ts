@@ -4,6 +4,7 @@ import { bootstrapFlag, fitFlags, parseApproaches, parseBudgets, parseConfidence
 import { onInterrupt } from "../cli/interrupts.js";
 import { configArg } from "../cli/shared-flags.js";
 import { loadConfig } from "../config/load.js";
+import { compareAfterSweep, prepareCompareTo } from "../compare/compare-to.js";
 import { finishSweep } from "../sweep/finish.js";
 import { runSweep } from "../sweep/run-sweep.js";
 import { chooseRunDir } from "../store/run-dir.js";
@@ -19,7 +20,9 @@ export default class Sweep extends BaseCommand {
 
 Running it again on the same config re-runs nothing that completed (experiments are named by a hash of everything that determines them); a changed budget or grid runs what it adds. A run directory holds one sweep definition (plugin, model, data, loss and their options, training recipe, FLOP accounting, mock surface or real training): a config that changes it is refused there with what differs (use another --out, or --extend), and --mock and real runs default to different directories (runs/<name>-mock, runs/<name>). One sweep at a time per directory (RUN_DIR/sweep.lock).
 
---mock replaces only the training step: the loss comes from the Chinchilla-form surface L(N, D) = E + A/N^alpha + B/D^beta (config "mock:", default E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28, with seeded 0.1% log-normal noise; the quickstart sets A=193.7 to put the optimum near its plan's 60 tokens per parameter), whose true compute-optimal exponent is a = beta/(alpha+beta) = 0.4516. Models are still built and counted for real; compute is counted as 6·N·D, the accounting the surface's closed form assumes.`;
+--mock replaces only the training step: the loss comes from the Chinchilla-form surface L(N, D) = E + A/N^alpha + B/D^beta (config "mock:", default E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28, with seeded 0.1% log-normal noise; the quickstart sets A=193.7 to put the optimum near its plan's 60 tokens per parameter), whose true compute-optimal exponent is a = beta/(alpha+beta) = 0.4516. Models are still built and counted for real; compute is counted as 6·N·D, the accounting the surface's closed form assumes.
+
+A config naming compare_to: BASELINE (a run directory or results file) is checked against it before anything runs, plans on its budgets when planning.budgets is left out, and ends with \`flops-fit compare BASELINE RUN_DIR\` (docs/compare.md).`;
   static override examples = [
     "<%= config.bin %> sweep                      # the built-in quickstart (GPT on Python's own sources)",
     "<%= config.bin %> sweep --mock --out runs/demo",
@@ -40,6 +43,9 @@ Running it again on the same config re-runs nothing that completed (experiments 
   async run() {
     const { args, flags } = await this.parse(Sweep);
     const loaded = loadConfig(args.config);
+    // compare_to: the baseline is read and checked before anything runs (exit 2 naming a difference).
+    const compareTo = prepareCompareTo(loaded, flags.mock);
+    if (compareTo?.note) this.note(compareTo.note);
     const predict = parseBudgets(flags.predict);
     const confidence = parseConfidence(flags.confidence);
     const outDir = chooseRunDir(flags.out, loaded.config.name ?? "sweep", flags.mock);
@@ -61,9 +67,11 @@ Running it again on the same config re-runs nothing that completed (experiments 
       });
       fitting.done();
       this.say(result.text);
+      const comparison = compareTo && !outcome.interrupted ? await compareAfterSweep(compareTo, outcome.runDir.root, { confidence, seed: flags.seed }) : null;
+      if (comparison) this.say(`\n${comparison.text}`);
       if (outcome.interrupted) process.exitCode = 130;
       else if (result.failed) process.exitCode = 1; // the reasons are in the text and in --json "problems"
-      return result.json;
+      return comparison ? { ...result.json, compare: comparison.json } : result.json;
     } finally {
       progress.close?.();
       removeHandlers();

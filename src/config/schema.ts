@@ -1,7 +1,7 @@
 /**
  * The sweep configuration: the zod schema *is* the type. Every field but planning.budgets
- * has a default, so a config that only lists budgets sweeps the built-in GPT on the byte
- * corpus.
+ * (which a `compare_to` baseline can supply) has a default, so a config that only lists
+ * budgets sweeps the built-in GPT on the byte corpus.
  * Only the TypeScript side reads YAML; workers receive the validated, resolved JSON.
  */
 import { z } from "zod";
@@ -76,12 +76,15 @@ export const SizeValues = z.union([
   }),
 ]);
 
+/** Most budgets one sweep plans. */
+export const MAX_BUDGETS = 64;
+
 /** Most runs one sweep plans (budgets × sizes_per_budget × seeds): far beyond any IsoFLOP sweep, short of what hangs. */
 export const MAX_PLANNED_RUNS = 10_000;
 
 export const PlanningConfig = z.strictObject({
-  /** IsoFLOP budgets C in FLOPs. */
-  budgets: z.array(Flops).min(1, "give at least one budget").max(64, "give at most 64 budgets"),
+  /** IsoFLOP budgets C in FLOPs; with `compare_to` and none given, the baseline's (checked in SweepConfig). */
+  budgets: z.array(Flops).max(MAX_BUDGETS, `give at most ${MAX_BUDGETS} budgets`).default([]),
   /** Experiments (model sizes) per budget. */
   sizes_per_budget: z.number().int().min(3, "an IsoFLOP parabola needs at least 3 sizes").max(64, "sizes_per_budget must be at most 64").default(5),
   /** Prior for the compute-optimal ratio D/N (tokens per parameter) that centres each budget's grid (Chinchilla: ~20). */
@@ -310,6 +313,16 @@ export const SweepConfig = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   /** Python interpreter for the workers (else env FLOPS_FIT_PYTHON, else the project's .venv). */
   python: z.string().optional(),
+  /**
+   * A baseline to compare this sweep with (docs/compare.md): its run directory or results file,
+   * relative to the current directory like --out. The sweep plans on its budgets when
+   * planning.budgets is left out, and prints `flops-fit compare BASELINE RUN_DIR` at the end.
+   */
+  compare_to: z.string().min(1, "name the baseline's run directory or results file").optional(),
+}).superRefine((config, context) => {
+  if (config.planning.budgets.length === 0 && config.compare_to === undefined) {
+    context.addIssue({ code: "custom", path: ["planning", "budgets"], message: "give at least one budget (or compare_to: a baseline sweep whose budgets to plan on)" });
+  }
 });
 
 export type SweepConfig = z.infer<typeof SweepConfig>;

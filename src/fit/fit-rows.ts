@@ -37,6 +37,11 @@ function splitRows(rows: FitRow[], convention: ParamConvention): { points: FitPo
   return { points, leftOut, kinds };
 }
 
+/** The points the engine would fit (N under the convention), without the runs left out. */
+export function fitPoints(rows: FitRow[], convention: ParamConvention): FitPoint[] {
+  return splitRows(rows, convention).points;
+}
+
 /** The backtest alone (holding out the K largest budgets) of the rows fitRows would fit. */
 export function backtestRows(rows: FitRow[], request: FitRequest, holdout: number): Backtest {
   const { paramConvention: _convention, holdout: _holdout, ...options } = request;

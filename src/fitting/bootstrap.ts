@@ -35,6 +35,8 @@ export interface Replicate {
   surface?: LossSurface;
   /** Approaches 1–2: the refitted laws. */
   laws?: OptimumLaws;
+  /** Approach 3: the refit's objective (its sum of Huber terms on the resample). */
+  objective?: number;
 }
 
 export interface BootstrapSettings {
@@ -107,8 +109,8 @@ function summarise(replicates: Array<Replicate | null>, settings: BootstrapSetti
   return { intervals, predictions, failed: replicates.length - ok.length, resamples: replicates.length, determination };
 }
 
-/** Multinomial counts of n draws with replacement from n runs. */
-function resampleCounts(n: number, random: Random): Float64Array {
+/** Multinomial counts of n draws with replacement from n runs (approach 3 draws replicate r's from stream 4·r + 3). */
+export function resampleCounts(n: number, random: Random): Float64Array {
   const counts = new Float64Array(n);
   for (let draw = 0; draw < n; draw++) {
     const i = random.int(n);
@@ -170,6 +172,7 @@ export function approach3Replicates(points: readonly FitPoint[], theta: ArrayLik
       values: { alpha: surface.alpha, beta: surface.beta, E: surface.E, A: surface.A, B: surface.B, a: exponents.a, b: exponents.b, G: unit.G },
       predict: measured ? (budget) => measuredAllocation(surface, measured.phi, budget) : (budget) => chinchillaAllocation(surface, budget),
       surface,
+      objective: refit.value,
     });
   }
   return replicates;

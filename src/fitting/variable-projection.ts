@@ -23,7 +23,8 @@ import { huber, huberDerivative, huberSecondDerivative } from "./huber.js";
 import type { Objective } from "./line-search.js";
 import { nonNegativeLeastSquares } from "./nnls.js";
 import type { ParametricData } from "./parametric-objective.js";
-import { choleskySolve, type Matrix } from "./small-linear-algebra.js";
+import { dampedNewton } from "./damped-newton.js";
+import type { Matrix } from "./small-linear-algebra.js";
 
 /** A term NNLS sets to zero starts at this fraction of the mean loss (ln of zero is −∞). */
 const ZERO_TERM_FRACTION = 1e-6;
@@ -53,15 +54,14 @@ interface InnerProblem {
   totalWeight: number;
 }
 
-function innerProblem(data: ParametricData, alpha: number, beta: number, delta: number): InnerProblem {
+/** exp(−alpha·lnN − shiftN) and exp(−beta·lnD − shiftD) per run, each shift making the largest 1. */
+export function scaledFeatures(data: ParametricData, alpha: number, beta: number): { featureN: Float64Array; featureD: Float64Array; shiftN: number; shiftD: number } {
   const n = data.lnL.length;
   let shiftN = -Infinity;
   let shiftD = -Infinity;
-  let totalWeight = 0;
   for (let i = 0; i < n; i++) {
     shiftN = Math.max(shiftN, -alpha * (data.lnN[i] as number));
     shiftD = Math.max(shiftD, -beta * (data.lnD[i] as number));
-    totalWeight += data.weight[i] as number;
   }
   const featureN = new Float64Array(n);
   const featureD = new Float64Array(n);
@@ -69,7 +69,13 @@ function innerProblem(data: ParametricData, alpha: number, beta: number, delta: 
     featureN[i] = Math.exp(-alpha * (data.lnN[i] as number) - shiftN);
     featureD[i] = Math.exp(-beta * (data.lnD[i] as number) - shiftD);
   }
-  return { data, featureN, featureD, shiftN, shiftD, delta, totalWeight };
+  return { featureN, featureD, shiftN, shiftD };
+}
+
+function innerProblem(data: ParametricData, alpha: number, beta: number, delta: number): InnerProblem {
+  let totalWeight = 0;
+  for (let i = 0; i < data.weight.length; i++) totalWeight += data.weight[i] as number;
+  return { data, ...scaledFeatures(data, alpha, beta), delta, totalWeight };
 }
 
 /** F over scaled u, with its gradient and Hessian when asked. */
@@ -153,59 +159,10 @@ function coldStart(problem: InnerProblem): Float64Array {
   return Float64Array.from([0, 1, 2], (j) => Math.log(Math.max(theta[j] as number, floor[j] as number)));
 }
 
-/** Damped Newton on the inner problem from scaled u; returns the minimiser (scaled) and F there. */
+/** Damped Newton on the inner problem from scaled u (damped-newton.ts); returns the minimiser (scaled) and F there. */
 function newtonMinimize(problem: InnerProblem, start: Float64Array): { u: Float64Array; value: number; iterations: number } {
-  let u = start;
-  const gradient = new Float64Array(3);
-  const hessian = new Float64Array(9);
-  const trial = new Float64Array(3);
-  const gradientTolerance = 1e-14 * Math.max(1, problem.totalWeight);
-  let value = innerEvaluate(problem, u, gradient, hessian);
-  let damping = 0;
-  let iterations = 0;
-  for (; iterations < MAX_NEWTON_ITERATIONS; iterations++) {
-    if (Math.max(Math.abs(gradient[0] as number), Math.abs(gradient[1] as number), Math.abs(gradient[2] as number)) <= gradientTolerance) break;
-    // Damping is relative to the Hessian's size; its diagonal may be negative (linear Huber zone).
-    const scale = Math.max(Math.abs(hessian[0] as number), Math.abs(hessian[4] as number), Math.abs(hessian[8] as number), 1e-300);
-    let step: number[] | null = null;
-    for (let attempt = 0; attempt < 40 && !step; attempt++) {
-      const shift = damping * scale;
-      const matrix: Matrix = [
-        [(hessian[0] as number) + shift, hessian[1] as number, hessian[2] as number],
-        [hessian[3] as number, (hessian[4] as number) + shift, hessian[5] as number],
-        [hessian[6] as number, hessian[7] as number, (hessian[8] as number) + shift],
-      ];
-      step = choleskySolve(matrix, [-(gradient[0] as number), -(gradient[1] as number), -(gradient[2] as number)]);
-      if (!step || !step.every(Number.isFinite)) {
-        step = null;
-        damping = damping === 0 ? 1e-10 : damping * 10;
-      }
-    }
-    if (!step) break;
-    // Trust cap: no coefficient changes by more than a factor e^MAX_LOG_STEP per iteration.
-    const largest = Math.max(Math.abs(step[0] as number), Math.abs(step[1] as number), Math.abs(step[2] as number));
-    if (largest > MAX_LOG_STEP) step = step.map((v) => (v * MAX_LOG_STEP) / largest);
-    const slope = (gradient[0] as number) * (step[0] as number) + (gradient[1] as number) * (step[1] as number) + (gradient[2] as number) * (step[2] as number);
-    if (!(slope < 0)) break;
-    // Armijo backtracking; a full Newton step relaxes the damping, a cut one tightens it.
-    let t = 1;
-    let accepted = false;
-    for (let halvings = 0; halvings < 50; halvings++) {
-      for (let j = 0; j < 3; j++) trial[j] = (u[j] as number) + t * (step[j] as number);
-      const trialValue = innerEvaluate(problem, trial, null, null);
-      if (trialValue <= value + 1e-4 * t * slope && trialValue < value) {
-        accepted = true;
-        break;
-      }
-      t *= 0.5;
-    }
-    if (!accepted) break; // no decrease at floating-point precision: u is the minimiser
-    u = Float64Array.from(trial);
-    damping = t === 1 ? damping / 10 : Math.max(damping * 10, 1e-10);
-    if (damping < 1e-14) damping = 0;
-    value = innerEvaluate(problem, u, gradient, hessian);
-  }
-  return { u, value, iterations };
+  const evaluate = (u: Float64Array, gradient: Float64Array | null, hessian: Float64Array | null) => innerEvaluate(problem, u, gradient, hessian);
+  return dampedNewton(evaluate, start, { gradientTolerance: 1e-14 * Math.max(1, problem.totalWeight), maxIterations: MAX_NEWTON_ITERATIONS, maxStep: MAX_LOG_STEP });
 }
 
 /** The inner minimiser over (e, a, b) at fixed (alpha, beta); warmStart is an unscaled [e, a, b]. */
@@ -258,17 +215,36 @@ export interface ProjectedObjective {
   lastLinear(): Float64Array | null;
 }
 
-export function projectedObjective(data: ParametricData, delta: number, initialLinear: Float64Array | null = null): ProjectedObjective {
+/** The steps of an inner problem at fixed exponents, as the projected objective uses them. */
+export interface InnerSteps<P> {
+  problem(alpha: number, beta: number): P;
+  /** The inner minimiser (scaled) and F there, from a warm start (unscaled) when there is one. */
+  solve(problem: P, warm: Float64Array | null): { u: Float64Array; value: number };
+  unscale(problem: P, u: Float64Array): Float64Array;
+  exponentGradient(problem: P, u: Float64Array): [number, number];
+}
+
+/** f(alpha, beta) = min over the coefficients, warm-starting each inner solve from the last point's. */
+export function projectedOver<P>(steps: InnerSteps<P>, initialLinear: Float64Array | null): ProjectedObjective {
   let last: Float64Array | null = initialLinear;
   const objective: Objective = (x, gradient) => {
-    const problem = innerProblem(data, x[0] as number, x[1] as number, delta);
-    const solved = newtonMinimize(problem, innerStart(problem, last));
-    const linear = unscale(problem, solved.u);
+    const problem = steps.problem(x[0] as number, x[1] as number);
+    const solved = steps.solve(problem, last);
+    const linear = steps.unscale(problem, solved.u);
     if (linear.every(Number.isFinite)) last = linear;
-    const [gAlpha, gBeta] = exponentGradient(problem, solved.u);
+    const [gAlpha, gBeta] = steps.exponentGradient(problem, solved.u);
     gradient[0] = gAlpha;
     gradient[1] = gBeta;
     return solved.value;
   };
   return { objective, lastLinear: () => last };
+}
+
+export function projectedObjective(data: ParametricData, delta: number, initialLinear: Float64Array | null = null): ProjectedObjective {
+  return projectedOver({
+    problem: (alpha, beta) => innerProblem(data, alpha, beta, delta),
+    solve: (problem, warm) => newtonMinimize(problem, innerStart(problem, warm)),
+    unscale,
+    exponentGradient,
+  }, initialLinear);
 }

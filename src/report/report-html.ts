@@ -22,7 +22,7 @@ export interface RenderedFigure {
   svg: string;
 }
 
-function figuresHtml(figures: RenderedFigure[]): string {
+export function figuresHtml(figures: RenderedFigure[]): string {
   if (figures.length === 0) return `<p class="meta">No figures yet: no run has completed.</p>`;
   const items = figures.map(({ figure, svg }) => `<figure id="fig-${escapeHtml(figure.name)}" data-figure="${escapeHtml(figure.name)}">
 <h3>${escapeHtml(figure.title)}</h3>

@@ -30,3 +30,17 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, pid: child.pid! }));
   });
 }
+
+/** Runs CLI commands, `parallel` at a time (each is one process). */
+export async function runAll(commands: string[][], parallel = 3): Promise<CliRun[]> {
+  const results: CliRun[] = new Array(commands.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < commands.length) {
+      const i = next++;
+      results[i] = await runCli(commands[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return results;
+}

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { chinchillaAllocation, lossSurface } from "../../src/fitting/index.js";
 import { createRandom } from "../../src/fitting/random.js";
 import { hasReferenceData, readCsv } from "../fitting/helpers/reference-data.js";
-import { runCli, type CliRun } from "./cli.js";
+import { runAll, type CliRun } from "./cli.js";
 import { SURFACE, syntheticRuns, transformerFlopsPerToken, writeInputs } from "./synthetic-inputs.js";
 
 interface Fit {
@@ -23,20 +23,6 @@ interface Fit {
   compute: { accounting: string };
   approaches: Record<string, { a: number | null; alpha?: number | null; beta?: number | null; E?: number | null }>;
   predictions: Array<{ budget_flops: number; approach: number; n_params: number; n_tokens: number; loss: number; compute: string; phi_extrapolation?: number }>;
-}
-
-/** Runs CLI commands, `parallel` at a time (each is one process). */
-async function runAll(commands: string[][], parallel = 3): Promise<CliRun[]> {
-  const results: CliRun[] = new Array(commands.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < commands.length) {
-      const i = next++;
-      results[i] = await runCli(commands[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
-  return results;
 }
 
 const parse = (run: CliRun): Fit => {

@@ -43,6 +43,8 @@ export interface SweepDesign {
   noise: number;
   measured: boolean;
   seed?: number;
+  /** The surface the losses come from (default SURFACE); sizes are planned on SURFACE's N* either way. */
+  surface?: LossSurface;
 }
 
 export function syntheticRuns(design: SweepDesign): SyntheticRun[] {
@@ -55,7 +57,7 @@ export function syntheticRuns(design: SweepDesign): SyntheticRun[] {
       const n = Math.round(Math.exp(Math.log(centre / design.span) + (2 * Math.log(design.span) * j) / (design.sizes - 1)));
       const spent = budget * (1 + 0.06 * (random.uniform() - 0.5));
       const d = Math.round(spent / perToken(n));
-      const loss = lossSurface(SURFACE, n, d) * Math.exp(design.noise * random.normal());
+      const loss = lossSurface(design.surface ?? SURFACE, n, d) * Math.exp(design.noise * random.normal());
       return { experiment_id: `e${String(index++).padStart(3, "0")}`, budget_flops: budget, n_params: n, n_tokens: d, loss: Number(loss.toPrecision(7)), flops: perToken(n) * d };
     });
   });
