@@ -12,6 +12,8 @@ Sources:
 - `hf`: a Hugging Face `datasets` dataset that is already on this machine: a folder written
   by `save_to_disk` (read with `load_from_disk`), or a local data file/folder for
   `load_dataset`. Nothing is ever downloaded. `text_field` names the text column.
+- `tokens`: token shards, not bytes: a folder written by `flops-fit tokenize`, or nanoGPT's raw
+  `.bin` shards given `dtype` and `vocab_size` (plugins/gpt/tokens.py, docs/tokenize.md).
 
 Documents are joined with a blank line. The held-out split is the fixed contiguous tail
 (`heldout_fraction` of the bytes): it never depends on the seed, so every run of a sweep is
@@ -24,6 +26,7 @@ import sysconfig
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -81,7 +84,7 @@ def load_corpus(source: str, path: str | None, hf_dataset: str | None, hf_split:
             raise ValueError("ByteCorpus(source='hf') needs hf_dataset= (a local dataset folder or file)")
         raw = "\n\n".join(_hf_texts(hf_dataset, hf_split, text_field)).encode("utf-8")
     else:
-        raise ValueError(f"ByteCorpus: unknown source {source!r} (use 'stdlib', 'path' or 'hf')")
+        raise ValueError(f"ByteCorpus: unknown source {source!r} (use 'stdlib', 'path', 'hf' or 'tokens')")
     if not raw:
         raise ValueError(f"ByteCorpus: source {source!r} gave no text" + (f" ({path!r} is empty)" if path else ""))
     return torch.frombuffer(bytearray(raw), dtype=torch.uint8)
@@ -95,7 +98,20 @@ def _no_text_message(path: str, root: Path) -> str:
             f"found {f'{len(found)} other file(s): {shown}' if found else 'no files'}); decompress or convert them, or point path at text")
 
 
+# The options `source: tokens` passes on (the others have byte-level meanings only).
+TOKEN_OPTIONS = ("path", "seq_len", "dtype", "vocab_size", "heldout_fraction", "data_hash", "seed")
+
+
 class ByteCorpus:
+    def __new__(cls, *args: Any, **options: Any) -> Any:
+        # `source: tokens` keeps the plugin's data target (and so every existing sweep's
+        # definition) and returns the token-shard source instead of a byte corpus.
+        if options.get("source") == "tokens":
+            from .tokens import TokenShards
+
+            return TokenShards(**{k: v for k, v in options.items() if k in TOKEN_OPTIONS})
+        return super().__new__(cls)
+
     def __init__(self, source: str = "stdlib", path: str | None = None, hf_dataset: str | None = None,
                  hf_split: str = "train", text_field: str = "text", seq_len: int = 128,
                  heldout_fraction: float = 0.02, seed: int = 0) -> None:

@@ -1,6 +1,6 @@
 // Built-in plugin: a decoder-only transformer (GPT) trained byte-level on text that every
 // machine with Python has (the standard library's sources), or on a local text folder or
-// Hugging Face dataset. Size parameter: d_model.
+// Hugging Face dataset; or on token shards (`source: tokens`, docs/tokenize.md). Size parameter: d_model.
 import { definePlugin, z } from "flops-fit";
 
 export default definePlugin({
@@ -22,8 +22,20 @@ export default definePlugin({
   data: {
     target: "plugins.gpt.data:ByteCorpus",
     options: z.object({
-      source: z.enum(["stdlib", "path", "hf"]).default("stdlib"),
+      source: z.enum(["stdlib", "path", "hf", "tokens"]).default("stdlib"),
       path: z.string().optional(),
+      // source: tokens (docs/tokenize.md). Raw nanoGPT .bin shards carry no manifest: their id type and vocabulary.
+      dtype: z.enum(["uint16", "uint32"]).optional(),
+      vocab_size: z.number().int().positive().optional(),
+      // Make `path` with `flops-fit tokenize` first (nothing to do when it is up to date); paths relative to the config.
+      tokenize: z.strictObject({
+        inputs: z.array(z.string()).min(1),
+        tokenizer: z.string(),
+        field: z.string().optional(),
+        eot: z.string().optional(),
+        dtype: z.enum(["auto", "uint16", "uint32"]).optional(),
+        heldout_fraction: z.number().gt(0).lt(0.5).optional(),
+      }).optional(),
       hf_dataset: z.string().optional(),
       hf_split: z.string().default("train"),
       text_field: z.string().default("text"),

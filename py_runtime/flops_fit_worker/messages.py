@@ -237,6 +237,7 @@ class TrainResult(TypedDict):
     epochs: float | None
     tracking_warnings: NotRequired[list[str]]  # trackers that could not log this run (the run itself is fine)
     discarded_checkpoints: NotRequired[list[str]]  # damaged checkpoints moved aside before the run (re)started
+    data_hints: NotRequired[dict[str, Any]]  # the data's model_hints() (vocab_size, seq_len, ...) of a trained run
 
 
 TaskErrorCode = Literal["import_error", "bad_target", "misaligned_targets", "data_error", "exception"]

@@ -51,7 +51,7 @@ from .engine import EngineSettings, accumulation_steps, describe, is_sharded, ma
 from .flops import measure_flops_per_token
 from .messages import CurvePoint, RunStatus, TrainEngine, TrainingHyper, TrainResult, TrainTask, train_result
 from .losses import LossFn, forward_loss
-from .models import build_data, build_loss, build_model
+from .models import build_data, build_loss, build_model, data_hints
 from .params import count_parameters
 from .step_watch import StepWatch, Window
 from .targets import TargetError, extend_sys_path
@@ -132,6 +132,7 @@ class RunRecord:
     device: str = "cpu"
     world_size: int = 1
     train_tokens: int | None = None               # tokens in one pass over the training data, if the data says
+    data_hints: dict[str, Any] | None = None      # the data's model_hints() (vocabulary, seq_len, ...), recorded with the run
     engine: TrainEngine | None = None             # how the run was executed (engine.describe)
     tracker: RunTracker = field(default_factory=RunTracker.none)  # W&B / TensorBoard, rank 0 only (tracking.py)
     curve_tracked: int = 0                        # curve points already handed to the tracker
@@ -206,6 +207,7 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
     # The pieces the task names: data first, since it tells the model its vocabulary/shape.
     data = build_data(task["data"], seed=seed)
     record.train_tokens = train_tokens(data)
+    record.data_hints = data_hints(data)
     loss_fn = build_loss(task["loss"])
     model = build_model(task["model"], task["size_value"], data)
     counts = count_parameters(model)
@@ -473,7 +475,7 @@ def _result(task: TrainTask, record: RunRecord, status: RunStatus, error: str | 
     train_loss = sum(tail) / len(tail) if tail else None
     tokens_per_s = (record.steps_this_attempt * record.tokens_per_step / record.train_seconds
                     if record.train_seconds > 0 else None)
-    return train_result(
+    result = train_result(
         task, status=status, n_params=record.n_params, n_params_embedding=record.n_params_embedding,
         n_tokens=n_tokens, steps=record.step, tokens_per_step=record.tokens_per_step,
         loss=record.loss if status == "completed" else None,
@@ -483,3 +485,6 @@ def _result(task: TrainTask, record: RunRecord, status: RunStatus, error: str | 
         world_size=record.world_size, resumed_from_step=record.resumed_from_step, engine=record.engine,
         error=error, epochs=epochs_seen(n_tokens, record.train_tokens),
     )
+    if record.data_hints is not None:
+        result["data_hints"] = record.data_hints
+    return result

@@ -30,7 +30,7 @@ export default class Plan extends BaseCommand {
     // compare_to: the baseline's budgets when the config gives none (checked like sweep's).
     const compareTo = prepareCompareTo(loaded, false);
     if (compareTo?.note) this.note(compareTo.note);
-    const plugin = await resolvePlugin(loaded);
+    const plugin = await resolvePlugin(loaded, (text) => this.note(text));
     const resources = planResources(1, loaded.config.scheduler.device, 1);
     const logDir = mkdtempSync(join(tmpdir(), "flops-fit-plan-"));
     // A signal shuts the workers down (their socket folder goes with them); the probe then fails and plan exits 130.

@@ -23,4 +23,6 @@ export const MODULE_CHECKS: ModuleCheck[] = [
   { module: "flops_fit_worker", label: "flops-fit worker", required: true },
   { module: "transformers", label: "transformers", required: false, extra: { name: "models", neededFor: "Hugging Face models (docs/models.md)" } },
   { module: "timm", label: "timm", required: false, extra: { name: "models", neededFor: "timm models (docs/models.md)" } },
+  { module: "tokenizers", label: "tokenizers", required: false, extra: { name: "hf", neededFor: "flops-fit tokenize (docs/tokenize.md)" } },
+  { module: "datasets", label: "datasets", required: false, extra: { name: "hf", neededFor: "saved Hugging Face datasets as text (docs/tokenize.md)" } },
 ];

@@ -14,6 +14,7 @@ import { closest } from "../util/suggest.js";
 import type { SizeValuesSpec } from "../planning/size-grid.js";
 import type { PluginManifest } from "./define.js";
 import { loadManifest } from "./load-manifest.js";
+import { resolveTokenData } from "../tokenize/token-data.js";
 
 export const BUILTIN_PLUGIN_DIR = join(PROJECT_ROOT, "plugins");
 const MANIFEST_FILE = "plugin.ts";
@@ -82,7 +83,8 @@ function validateOptions(declared: z.ZodType | undefined, options: Record<string
   throw new ConfigError(loaded.file, locateIssues(issues, (p) => loaded.locate?.(p), knownKeys, valueAt));
 }
 
-export async function resolvePlugin(loaded: LoadedConfig): Promise<ResolvedPlugin> {
+/** `note` receives progress of work done while resolving (a data.options.tokenize step). */
+export async function resolvePlugin(loaded: LoadedConfig, note?: (text: string) => void): Promise<ResolvedPlugin> {
   const { config, baseDir } = loaded;
   const direct = config.model.target !== undefined;
   let manifest: PluginManifest | undefined;
@@ -116,9 +118,9 @@ export async function resolvePlugin(loaded: LoadedConfig): Promise<ResolvedPlugi
       options: validateOptions(manifest!.model.options, config.model.options, ["model", "options"], loaded),
     };
   }
-  const data: DataSpec = config.data.target
+  const data: DataSpec = await resolveTokenData(config.data.target
     ? { target: config.data.target, options: config.data.options }
-    : { target: manifest!.data.target, options: validateOptions(manifest!.data.options, config.data.options, ["data", "options"], loaded) };
+    : { target: manifest!.data.target, options: validateOptions(manifest!.data.options, config.data.options, ["data", "options"], loaded) }, loaded, note);
   const lossTarget = config.loss.target ?? manifest?.loss?.target;
   return {
     name: direct ? config.model.target! : manifest!.name,

@@ -286,6 +286,8 @@ export const TrainResult = z.object({
    * started from the previous good checkpoint or from scratch instead.
    */
   discarded_checkpoints: z.array(z.string()).optional(),
+  /** The data's model_hints() of a trained run (vocab_size, seq_len, ...: what the model was built for); absent under --mock. */
+  data_hints: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** Why a task could not run at all (a run that fails inside training is a TrainResult with a status). */

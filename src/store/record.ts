@@ -66,6 +66,8 @@ export const ResultRecord = z
     tracking_warnings: TrainResult.shape.tracking_warnings,
     /** Damaged checkpoints the attempt moved aside before it (re)started; absent when none. */
     discarded_checkpoints: TrainResult.shape.discarded_checkpoints,
+    /** The data's model_hints() (vocab_size, seq_len, ...) of a trained run; absent under --mock and in older records. */
+    data_hints: TrainResult.shape.data_hints,
   })
   .partial(RECORDED_LATER)
   .loose();

@@ -200,7 +200,7 @@ export function mockSurface(loaded: LoadedConfig, mock: boolean): MockSurface | 
 
 export async function runSweep(loaded: LoadedConfig, options: SweepOptions): Promise<SweepOutcome> {
   const { config } = loaded;
-  const plugin = await resolvePlugin(loaded);
+  const plugin = await resolvePlugin(loaded, (text) => options.observer?.onMessage?.(text));
   const backend = options.backend ?? config.scheduler.backend;
   const requested = options.workers ?? config.scheduler.workers;
   const resources = backend === "slurm" ? pilotResources(requested, config.scheduler.slurm) : planResources(requested, config.scheduler.device, config.scheduler.processes);

@@ -118,6 +118,8 @@ const cases: Case[] = [
   { name: "manifest target not module:Attr", args: manifest("badtarget", 'export default { name: "x", model: { target: "nocolon", sizeParam: "w" }, data: { target: "m:D" } };\n'), expect: /invalid plugin manifest .*: model\.target: expected "module:Attribute"/ },
   { name: "model option of the wrong type", args: config("opttype", `${BUDGETS}model:\n  options:\n    n_layers: two\n`), expect: /opttype\.yaml:5:5 +model\.options\.n_layers: .*"two"/ },
   { name: "unknown data source", args: config("source", `${BUDGETS}data:\n  options:\n    source: web\n`), expect: /source\.yaml:5:5 +data\.options\.source/ },
+  { name: "token data folder that does not exist", args: config("tokensmissing", `${BUDGETS}data:\n  options:\n    source: tokens\n    path: no-tokens-here\n`), expect: /tokensmissing\.yaml:6:\d+: data\.options\.path: .*no-tokens-here does not exist; make it with `flops-fit tokenize/ },
+  { name: "data.options.tokenize of an input that is not there", args: config("tokenizein", `${BUDGETS}data:\n  options: { source: tokens, path: t, tokenize: { inputs: [no-corpus], tokenizer: "bpe:300" } }\n`), expect: /tokenizein\.yaml:4:\d+: data\.options\.tokenize: no-corpus: no such file or folder/ },
   { name: "config file missing", args: () => ["plan", join(dir, "missing.yaml")], expect: /cannot read config .*missing\.yaml: no such file/ },
   { name: "CSV without a loss column", args: csv("noloss", "n_params,n_tokens\n1e6,2e7\n"), expect: /noloss\.csv:1: missing column loss/ },
   { name: "CSV with a non-numeric cell", args: csv("nonnum", "n_params,n_tokens,loss\n1e6,2e7,3.1\nbig,2e7,3.0\n"), expect: /nonnum\.csv:3:1: column n_params is not a number: "big"/ },

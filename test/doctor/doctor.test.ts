@@ -21,8 +21,11 @@ const base: Diagnosis = {
 };
 
 describe("doctor", () => {
-  it("checks the models extra: transformers and timm are optional modules with what needs them", () => {
-    expect(MODULE_CHECKS.filter((m) => !m.required).map((m) => [m.module, m.extra?.name])).toEqual([["transformers", "models"], ["timm", "models"]]);
+  it("checks the models and hf extras: transformers, timm, tokenizers and datasets are optional modules with what needs them", () => {
+    expect(MODULE_CHECKS.filter((m) => !m.required).map((m) => [m.module, m.extra?.name])).toEqual([
+      ["transformers", "models"], ["timm", "models"], ["tokenizers", "hf"], ["datasets", "hf"],
+    ]);
+    expect(MODULE_CHECKS.find((m) => m.module === "tokenizers")?.extra?.neededFor).toMatch(/flops-fit tokenize/);
   });
 
   it("an absent extra is reported with its fix and does not fail the installation; never 'everything needed is installed' unqualified", () => {
