@@ -4,13 +4,12 @@
  * of the runs on close().
  */
 import { experimentRows } from "../report/experiment-rows.js";
+import { isTrunkRecord, type ResultRecord } from "../store/record.js";
 import { formatExperimentsTable } from "../report/experiments-text.js";
-import type { ResultRecord } from "../store/record.js";
 import type { Experiment } from "../sweep/experiments.js";
 import type { SweepObserver } from "../sweep/run-sweep.js";
 import { LineProgress } from "./line-progress.js";
 import { LiveProgress } from "./live-progress.js";
-import { isTrunkRecord } from "./run-counts.js";
 
 export interface ProgressDisplay extends SweepObserver {
   close?(): void;

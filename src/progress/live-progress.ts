@@ -8,12 +8,12 @@ import { createLogUpdate } from "log-update";
 import type { Progress } from "../protocol/messages.js";
 import type { PoolTask, WorkerPool } from "../scheduler/pool.js";
 import type { Experiment } from "../sweep/experiments.js";
-import type { ResultRecord } from "../store/record.js";
 import { experimentRows } from "../report/experiment-rows.js";
 import { formatExperimentsTable } from "../report/experiments-text.js";
 import { duration, fixed, sci } from "../util/table.js";
 import type { ProgressDisplay } from "./create.js";
-import { isTrunkRecord, RunCounts } from "./run-counts.js";
+import { isTrunkRecord, type ResultRecord } from "../store/record.js";
+import { RunCounts } from "./run-counts.js";
 
 /** One worker line of the live view. */
 export interface WorkerLine {

@@ -7,61 +7,27 @@
  * of the same definition reuses: the sweep's learning rates, and so its experiment ids,
  * never change under resume.
  */
-import { existsSync, readFileSync, renameSync } from "node:fs";
+import { renameSync } from "node:fs";
 import { join } from "node:path";
 import type { SweepConfig } from "../config/schema.js";
 import { RuntimeFailure, UserError } from "../errors/user-error.js";
+import type { CalibrationRecord } from "../store/calibration-record.js";
 import { resolveHyper } from "../planning/hyper.js";
 import { plannedExperiment, priorOptimalParams, type PlanOptions, type PlannedExperiment, type SweepPlan } from "../planning/iso-flop.js";
 import {
   builtInRule, calibrationSettings, fitLrRule, nextLearningRate, planCalibration,
-  type CalibrationFit, type CalibrationPlan, type CalibrationPoint, type LrRule,
+  type CalibrationPlan, type CalibrationPoint, type LrRule,
 } from "../planning/lr-calibration.js";
 import type { MockSurface } from "../protocol/messages.js";
 import type { ResolvedPlugin } from "../plugins/registry.js";
 import type { RunSummary } from "./run-experiments.js";
 import { experimentId } from "../store/experiment-id.js";
-import { Journal } from "../store/journal.js";
+import type { Journal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
 import type { RunDir } from "../store/run-dir.js";
 import { withoutSpeedOnly } from "../store/sweep-definition.js";
 import type { Experiment } from "./experiments.js";
 import type { ProbeOutcome } from "./probe.js";
-
-export const CALIBRATION_FILE = "calibration.json";
-export const CALIBRATION_JOURNAL = "calibration.jsonl";
-
-/** What calibration.json holds. */
-export interface CalibrationRecord {
-  /** The sweep definition calibrated (store/sweep-definition.ts). */
-  fingerprint: string;
-  /** The fitted rule η*(N) = c·N^−k, at the top level and as `rule`. */
-  c: number;
-  k: number;
-  rule: LrRule;
-  /** The built-in rule (lr_reference, lr_exponent) as c·N^−k, for comparison. */
-  built_in_rule: LrRule;
-  /** The mock surface's true rule under --mock with lr_optimum, else null. */
-  true_rule: LrRule | null;
-  budget_flops: number;
-  settings: ReturnType<typeof calibrationSettings>;
-  optima: CalibrationFit["optima"];
-  rms_log_residual: number;
-  warnings: string[];
-  runs: Array<{ experiment_id: string; size_value: number; n_params: number; lr: number; loss: number | null; status: string }>;
-  /** Compute of the calibration runs, and that of the sweep's planned runs (all seeds). */
-  flops: number;
-  sweep_flops: number;
-  /**
-   * Seconds the stage took in the invocation that finished it (workers' start included), and
-   * the runs' own seconds (every run, also those an interrupted earlier stage completed).
-   */
-  wall_s: number;
-  runs_wall_s: number;
-  /** Runs completed by an earlier, interrupted stage and reused. */
-  reused_runs: number;
-  calibrated_at: string;
-}
 
 /** The calibration runs for a plan (shared by `plan` and `sweep`). */
 export function calibrationPlanOf(plan: SweepPlan, probe: ProbeOutcome, planOptions: PlanOptions, config: SweepConfig): CalibrationPlan | null {
@@ -112,17 +78,6 @@ export interface StageContext {
   aborted(): boolean;
 }
 
-function readCalibration(file: string): CalibrationRecord | null {
-  if (!existsSync(file)) return null;
-  try {
-    const value = JSON.parse(readFileSync(file, "utf8")) as CalibrationRecord;
-    if (typeof value?.fingerprint === "string" && typeof value.rule?.c === "number" && typeof value.rule.k === "number") return value;
-  } catch {
-    // unreadable: treated like a missing calibration below
-  }
-  throw new UserError(`${file}: not a calibration record (expected JSON with fingerprint and rule {c, k}); restore it, or sweep into a new --out directory`, "corrupt_run_dir", { file });
-}
-
 export const formatRule = (rule: LrRule) => `η*(N) = ${rule.c.toPrecision(4)}·N^-${rule.k.toFixed(3)}`;
 
 /**
@@ -131,8 +86,8 @@ export const formatRule = (rule: LrRule) => `η*(N) = ${rule.c.toPrecision(4)}·
  */
 export async function calibrateLearningRate(plan: SweepPlan, context: StageContext): Promise<LrRule | null> {
   const { runDir, fingerprint, config } = context;
-  const file = join(runDir.root, CALIBRATION_FILE);
-  const stored = readCalibration(file);
+  const file = runDir.file("calibration");
+  const stored = runDir.read("calibration");
   if (stored && stored.fingerprint === fingerprint) {
     context.onMessage(`learning rates: the calibrated rule ${formatRule(stored.rule)} from ${file} (${stored.calibrated_at})`);
     return stored.rule;
@@ -159,7 +114,7 @@ export async function calibrateLearningRate(plan: SweepPlan, context: StageConte
   if (context.mock && !context.mock.lr_optimum) {
     context.onMessage("calibration warning: under --mock without mock.lr_optimum the learning rate does not change the loss, so this calibration fits noise (set mock.lr_optimum: { c, k })");
   }
-  const journal = new Journal(join(runDir.root, CALIBRATION_JOURNAL));
+  const journal = runDir.journal("calibration");
   try {
     const done = new Map<string, ResultRecord>();
     if (context.resume) for (const r of journal.existing) if (r.status === "completed" && r.fingerprint === fingerprint) done.set(r.experiment_id, r);
@@ -198,7 +153,7 @@ export async function calibrateLearningRate(plan: SweepPlan, context: StageConte
     const fit = fitLrRule(sizes.map((s) => ({ size_value: s.planned.size_value, n_params: s.planned.n_params_total, points: points(s.runs) })));
     if (!fit) {
       throw new RuntimeFailure(
-        `learning-rate calibration failed: fewer than two sizes finished a calibration run with a loss (see ${join(runDir.root, CALIBRATION_JOURNAL)} and ${runDir.logs})`,
+        `learning-rate calibration failed: fewer than two sizes finished a calibration run with a loss (see ${runDir.file("calibration")} and ${runDir.logs})`,
         "calibration_failed",
       );
     }
@@ -216,6 +171,8 @@ export async function calibrateLearningRate(plan: SweepPlan, context: StageConte
       const record = outcomes.get(e.experiment_id)!;
       return { experiment_id: e.experiment_id, size_value: e.size_value, n_params: e.n_params_total, lr: e.training.lr, loss: record.loss, status: record.status, wall_s: record.wall_s ?? 0 };
     }));
+    const reusedRuns = runs.filter((r) => done.has(r.experiment_id)).length;
+    const runsWallS = runs.reduce((sum, r) => sum + r.wall_s, 0);
     const record: CalibrationRecord = {
       fingerprint,
       c: fit.rule.c,
@@ -232,14 +189,14 @@ export async function calibrateLearningRate(plan: SweepPlan, context: StageConte
       flops: runs.length * calibration.budget_flops,
       sweep_flops: sweepFlops(context.sweepExperiments),
       wall_s: (Date.now() - started) / 1000,
-      runs_wall_s: runs.reduce((sum, r) => sum + r.wall_s, 0),
-      reused_runs: runs.filter((r) => done.has(r.experiment_id)).length,
+      runs_wall_s: runsWallS,
+      reused_runs: reusedRuns,
       calibrated_at: new Date().toISOString(),
     };
-    runDir.writeJson(file, record);
+    runDir.write("calibration", record);
     for (const warning of fit.warnings) context.onMessage(`calibration warning: ${warning}`);
-    const reused = record.reused_runs > 0 ? `, ${record.reused_runs} of them completed by an earlier, interrupted stage` : "";
-    context.onMessage(`learning rates calibrated in ${record.wall_s.toFixed(1)} s (${runs.length} runs${reused}; the runs' own time ${record.runs_wall_s.toFixed(0)} s): ${formatRule(fit.rule)} (built-in: ${formatRule(record.built_in_rule)}); recorded in ${file}`);
+    const reused = reusedRuns > 0 ? `, ${reusedRuns} of them completed by an earlier, interrupted stage` : "";
+    context.onMessage(`learning rates calibrated in ${record.wall_s.toFixed(1)} s (${runs.length} runs${reused}; the runs' own time ${runsWallS.toFixed(0)} s): ${formatRule(fit.rule)} (built-in: ${formatRule(record.built_in_rule)}); recorded in ${file}`);
     return fit.rule;
   } finally {
     journal.close();

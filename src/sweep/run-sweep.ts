@@ -230,7 +230,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
   const fingerprint = definitionFingerprint(definition);
   const checked = checkDefinition(runDir, journal.existing, definition, options.extend ?? false);
   for (const note of checked.notes) observer?.onMessage?.(note);
-  runDir.writeJson(runDir.config, { ...resolvedConfig(config, plugin), mock_enabled: options.mock, config_file: loaded.file, fingerprint, definition });
+  runDir.write("config", { ...resolvedConfig(config, plugin), mock_enabled: options.mock, config_file: loaded.file, fingerprint, definition });
   recordDefinition(runDir, checked.definitions, definition);
 
   // Workers start when first needed; Ctrl-C / SIGTERM / SIGHUP cancel running tasks
@@ -242,7 +242,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
     refusals = watchRefusals(started, runDir.logs, (text) => observer?.onMessage?.(text));
     started.ready().then(() => {
       try {
-        runDir.writeJson(runDir.environment, describeEnvironment(started, resources, config.scheduler.processes));
+        runDir.write("environment", describeEnvironment(started, resources, config.scheduler.processes));
       } catch {
         // environment.json is informational; a full disk is reported where results are written
       }
@@ -252,7 +252,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
   options.signal?.addEventListener("abort", stop, { once: true });
   const interrupted = (): SweepOutcome => ({ completed: 0, failed: 0, cancelled: 0, records: [], runDir, fingerprint, budgets: [], experimentIds: [], skipped: 0, workers: resources.workers, backend, planWarnings: [], interrupted: true, refusals });
   try {
-    const cache = new ProbeCache(runDir.probeCache, plugin, options.resume);
+    const cache = new ProbeCache(runDir, plugin, options.resume);
     const probe = cachedProbe(cache, poolProbe(() => pool.get(), plugin));
     let planned: Awaited<ReturnType<typeof planSweep>>;
     try {
@@ -282,7 +282,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
       if (!experimentContext.lrRule) return interrupted();
       experiments = buildExperiments(plan, experimentContext);
     }
-    runDir.writeJson(runDir.plan, { ...plan, experiments });
+    runDir.write("plan", { ...plan, experiments });
     const completedIds = new Set(options.resume ? journal.existing.filter((r) => r.status === "completed" && ofDefinition(r) === fingerprint).map((r) => r.experiment_id) : []);
     // Largest budgets first: the long runs start early, so the sweep ends sooner.
     const pending = experiments.filter((e) => !completedIds.has(e.experiment_id)).sort((a, b) => b.budget_flops - a.budget_flops || b.n_params - a.n_params);
@@ -308,7 +308,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
       summary.cancelled += part.cancelled;
       summary.records.push(...part.records);
     }
-    runDir.writeJson(runDir.plan, { ...plan, experiments, refinements: refined.refinements });
+    runDir.write("plan", { ...plan, experiments, refinements: refined.refinements });
     return {
       ...summary, runDir, fingerprint, skipped: skipped + refined.skipped, workers: resources.workers, backend,
       budgets: plan.budgets.map((b) => b.budget_flops),

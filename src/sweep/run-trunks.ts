@@ -22,7 +22,7 @@ import type { Journal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
 import type { Experiment } from "./experiments.js";
 import { isRetryable, recordFromOutcome, runExperiments, type RunOptions, type RunSummary } from "./run-experiments.js";
-import { trainedFlops } from "./sweep-cost.js";
+import { trainedFlops } from "../store/run-cost.js";
 import { trunksOf, type Trunk } from "./wsd-experiments.js";
 
 export interface TrunkRunOptions extends RunOptions {

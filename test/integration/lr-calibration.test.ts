@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readJournal } from "../../src/store/journal.js";
-import type { CalibrationRecord } from "../../src/sweep/calibration-stage.js";
+import type { CalibrationRecord } from "../../src/store/calibration-record.js";
 import { runCli } from "./cli.js";
 
 const TRUE_RULE = { c: 1.0, k: 0.5 };

@@ -20,7 +20,7 @@ export const FitOutputSchema = FitResultSchema.omit({ exclusions: true, param_co
   param_convention: ParamConventionSchema,
   left_out: z.array(LeftOutSchema),
   /**
-   * A run directory's training cost, measured (sweep/sweep-cost.ts): FLOPs its attempts
+   * A run directory's training cost, measured (store/run-cost.ts): FLOPs its attempts
    * trained, and what a cosine sweep of its completed points would (equal under cosine).
    */
   cost: z.object({ train_flops: z.number(), cosine_equivalent_flops: z.number() }).optional(),
