@@ -39,7 +39,7 @@ export default class Plan extends BaseCommand {
     });
     try {
       const pool = await starting;
-      const { plan, experiments, probe, planOptions } = await planSweep(loaded, plugin, poolProbe(async () => pool, plugin), resources, mockSurface(loaded, false));
+      const { plan, experiments, probe, planOptions } = await planSweep(loaded, plugin, poolProbe(pool, plugin), resources, mockSurface(loaded, false));
       const calibration = loaded.config.training.lr === "calibrate" ? calibrationPlanOf(plan, probe, planOptions, loaded.config) : null;
       this.say(formatPlan(loaded.config.name ?? "", plan, experiments));
       const cost = plannedCost(experiments);

@@ -6,7 +6,7 @@
  */
 import { createLogUpdate } from "log-update";
 import type { Progress } from "../protocol/messages.js";
-import type { PoolTask, WorkerPool } from "../scheduler/pool.js";
+import type { Executor, PoolTask, WorkerSnapshot } from "../scheduler/executor.js";
 import type { Experiment } from "../sweep/experiments.js";
 import { experimentRows } from "../report/experiment-rows.js";
 import { formatExperimentsTable } from "../report/experiments-text.js";
@@ -84,15 +84,13 @@ export function renderLiveView(view: LiveView): string {
   return lines.map((line) => (line.length > view.columns ? line.slice(0, Math.max(1, view.columns - 1)) + "…" : line)).join("\n");
 }
 
-type Snapshot = ReturnType<WorkerPool["snapshot"]>;
-
 export class LiveProgress implements ProgressDisplay {
   private readonly log;
   private readonly counts = new RunCounts();
   private readonly started = Date.now();
   private readonly experiments = new Map<string, Experiment>();
   private readonly records: ResultRecord[] = [];
-  private pool?: { snapshot(): Snapshot };
+  private pool?: Pick<Executor, "snapshot">;
   private phase: LiveView["phase"] = "starting";
   private timer?: ReturnType<typeof setInterval>;
   private closed = false;
@@ -107,7 +105,7 @@ export class LiveProgress implements ProgressDisplay {
     this.above(`note: ${text}`);
   }
 
-  onPool(pool: { snapshot(): Snapshot }): void {
+  onPool(pool: Pick<Executor, "snapshot">): void {
     this.pool = pool;
   }
 
@@ -168,7 +166,7 @@ export class LiveProgress implements ProgressDisplay {
     };
   }
 
-  private workerLine(w: Snapshot[number]): WorkerLine {
+  private workerLine(w: WorkerSnapshot): WorkerLine {
     const task: PoolTask | undefined = w.task;
     if (!task) return { id: w.id, status: w.status };
     if (task.kind === "probe") return { id: w.id, status: w.status, kind: "probe" };

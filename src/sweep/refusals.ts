@@ -4,8 +4,8 @@
  * as each happens, a line in RUN_DIR/logs/refusals.log, and `refusals` in `sweep --json`.
  */
 import { appendFileSync } from "node:fs";
-import type { EventEmitter } from "node:events";
 import { join } from "node:path";
+import type { Executor } from "../scheduler/executor.js";
 
 export interface Refusal {
   /** Who connected: the peer's address or worker id (and pid, when it said hello). */
@@ -22,9 +22,9 @@ export function describeRefusal(refusal: Pick<Refusal, "who" | "reason">): strin
 }
 
 /** Listens to an executor's "refused" events; the refusals so far. */
-export function watchRefusals(executor: EventEmitter, logDir: string, onMessage: (text: string) => void): Refusal[] {
+export function watchRefusals(executor: Pick<Executor, "onRefused">, logDir: string, onMessage: (text: string) => void): Refusal[] {
   const refusals: Refusal[] = [];
-  executor.on("refused", (who: string, reason: string) => {
+  executor.onRefused((who, reason) => {
     const refusal = { who, reason, at: new Date().toISOString() };
     refusals.push(refusal);
     onMessage(describeRefusal(refusal));

@@ -11,8 +11,7 @@
  * every running experiment has come back.
  */
 import type { Progress, TrainTask } from "../protocol/messages.js";
-import type { Executor } from "../scheduler/executor.js";
-import type { Outcome } from "../scheduler/pool.js";
+import type { Executor, Outcome } from "../scheduler/executor.js";
 import type { Journal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
 import type { Experiment } from "./experiments.js";

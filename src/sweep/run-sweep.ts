@@ -13,9 +13,9 @@ import { planIsoFlopSweep, type SweepPlan } from "../planning/iso-flop.js";
 import { resolvePlugin, type ResolvedPlugin } from "../plugins/registry.js";
 import type { MockSurface } from "../protocol/messages.js";
 import { accelerateSetup } from "../scheduler/accelerate-launch.js";
-import { WorkerPool } from "../scheduler/pool.js";
 import { pilotResources, planResources, type Resources } from "../scheduler/resources.js";
-import type { Backend } from "../scheduler/executor.js";
+import type { Backend, Executor } from "../scheduler/executor.js";
+import { LazyExecutor } from "../scheduler/lazy-executor.js";
 import { startExecutor } from "./start-executor.js";
 
 export { workerPool } from "./start-executor.js";
@@ -31,7 +31,6 @@ import { definitionFingerprint, sweepDefinition } from "../store/sweep-definitio
 import { buildExperiments, type Experiment } from "./experiments.js";
 import { epochsWarning } from "../fit/epochs.js";
 import { assertSomeSizeBuilds, assertTrainable, unbuildableWarning } from "./preflight.js";
-import { LazyPool } from "./lazy-pool.js";
 import { probeSizes, type ProbeOutcome } from "./probe.js";
 import { refineSweep } from "./refine-sweep.js";
 import { calibrateLearningRate } from "./calibration-stage.js";
@@ -55,7 +54,7 @@ export interface SweepOptions {
 export interface SweepObserver extends RunObserver {
   onMessage?(text: string): void;
   onPlan?(plan: SweepPlan, experiments: Experiment[], pending: Experiment[], resources: Resources): void;
-  onPool?(pool: WorkerPool): void;
+  onPool?(executor: Executor): void;
   /** Experiments added after the plan (grid refinement). */
   onExtend?(extra: Experiment[]): void;
 }
@@ -92,11 +91,10 @@ export function flopsAccounting(configured: "measured" | "6nd", mock: MockSurfac
 export type Probe = (sizeValues: number[], measure: boolean) => Promise<ProbeOutcome>;
 
 /** A Probe on a pool, waiting for a worker first (so a pool that cannot start says why). */
-export function poolProbe(pool: () => Promise<WorkerPool>, plugin: ResolvedPlugin): Probe {
+export function poolProbe(executor: Executor, plugin: ResolvedPlugin): Probe {
   return async (sizeValues, measure) => {
-    const started = await pool();
-    await started.ready();
-    return probeSizes(started, plugin, sizeValues, measure);
+    await executor.ready();
+    return probeSizes(executor, plugin, sizeValues, measure);
   };
 }
 
@@ -157,7 +155,7 @@ export async function planSweep(loaded: LoadedConfig, plugin: ResolvedPlugin, pr
 }
 
 /** What the report shows under "environment": versions, devices, workers. */
-function describeEnvironment(pool: WorkerPool, resources: Resources, processes: number) {
+function describeEnvironment(pool: Executor, resources: Resources, processes: number) {
   const hello = pool.helloInfo;
   return {
     flops_fit_node: process.versions.node,
@@ -237,9 +235,7 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
   // (recorded `cancelled`) and drop queued ones.
   const backend = options.backend ?? "local";
   let refusals: Refusal[] = [];
-  const pool = new LazyPool(() => startExecutor(backend, loaded, resources, runDir, (text) => observer?.onMessage?.(text)), (started) => {
-    observer?.onPool?.(started);
-    refusals = watchRefusals(started, runDir.logs, (text) => observer?.onMessage?.(text));
+  const pool = new LazyExecutor(backend, () => startExecutor(backend, loaded, resources, runDir, (text) => observer?.onMessage?.(text)), (started) => {
     started.ready().then(() => {
       try {
         runDir.write("environment", describeEnvironment(started, resources, config.scheduler.processes));
@@ -248,12 +244,14 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
       }
     }, () => undefined);
   });
-  const stop = () => pool.stop();
+  observer?.onPool?.(pool);
+  refusals = watchRefusals(pool, runDir.logs, (text) => observer?.onMessage?.(text));
+  const stop = () => void pool.shutdown();
   options.signal?.addEventListener("abort", stop, { once: true });
   const interrupted = (): SweepOutcome => ({ completed: 0, failed: 0, cancelled: 0, records: [], runDir, fingerprint, budgets: [], experimentIds: [], skipped: 0, workers: resources.workers, backend, planWarnings: [], interrupted: true, refusals });
   try {
     const cache = new ProbeCache(runDir, plugin, options.resume);
-    const probe = cachedProbe(cache, poolProbe(() => pool.get(), plugin));
+    const probe = cachedProbe(cache, poolProbe(pool, plugin));
     let planned: Awaited<ReturnType<typeof planSweep>>;
     try {
       planned = await planSweep(loaded, plugin, probe, resources, mock);
@@ -268,14 +266,14 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
     const ofDefinition = fingerprintOf(checked.definitions);
     const tasks = { plugin, mock, device: resources.device, runDir, tracking: { tracking: config.tracking, runDir: runDir.root, sweep: sweepName(config.name, runDir.root), fingerprint } };
     const execution: ExecuteContext = { config, tasks, journal, previousAttempts: attemptsOf(journal.existing), fingerprint, observer, signal: options.signal, onFatal: stop };
-    const execute = async (list: Experiment[]) => executeRuns(await pool.get(), list, execution);
+    const execute = async (list: Experiment[]) => executeRuns(pool, list, execution);
     const experimentContext = { config, plugin, tokensPerSample: planned.probe.tokensPerSample, threadsPerWorker: resources.threadsPerWorker, mock, trainTokens: planned.probe.trainTokens, lrRule: null as LrRule | null };
     if (config.training.lr === "calibrate") {
       experimentContext.lrRule = await calibrateLearningRate(plan, {
         config, plugin, runDir, fingerprint, mock, probe: planned.probe, planOptions, threadsPerWorker: resources.threadsPerWorker, resume: options.resume,
         sweepRecords: journal.existing, fingerprintOf: ofDefinition, sweepExperiments: experiments,
         run: async (list, calibrationJournal, onRecord) =>
-          executeCalibrationRuns(await pool.get(), list, calibrationJournal, onRecord, execution, attemptsOf(calibrationJournal.existing)),
+          executeCalibrationRuns(pool, list, calibrationJournal, onRecord, execution, attemptsOf(calibrationJournal.existing)),
         onMessage: (text) => observer?.onMessage?.(text),
         aborted: () => options.signal?.aborted ?? false,
       });
@@ -318,6 +316,6 @@ async function sweepLocked(loaded: LoadedConfig, options: SweepOptions, plugin: 
     };
   } finally {
     options.signal?.removeEventListener("abort", stop);
-    await pool.close();
+    await pool.shutdown();
   }
 }

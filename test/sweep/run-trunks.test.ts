@@ -11,14 +11,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SweepConfig } from "../../src/config/schema.js";
 import type { TrainResult, TrainTask } from "../../src/protocol/messages.js";
-import type { Executor } from "../../src/scheduler/executor.js";
-import type { Outcome } from "../../src/scheduler/pool.js";
+import type { Outcome } from "../../src/scheduler/executor.js";
 import { Journal, readJournal } from "../../src/store/journal.js";
 import { buildExperiments } from "../../src/sweep/experiments.js";
 import { runTrunks } from "../../src/sweep/run-trunks.js";
 import { trunksOf } from "../../src/sweep/wsd-experiments.js";
 import { plan, plugin } from "../planning/one-experiment-fixture.js";
 import { mockTrainTask } from "../scheduler/helpers.js";
+import { scriptedExecutor, type ScriptedExecutor } from "./scripted-executor.js";
 
 function result(task: TrainTask, status: "completed" | "failed", error: string | null = null): Outcome {
   const message: TrainResult = {
@@ -31,30 +31,26 @@ function result(task: TrainTask, status: "completed" | "failed", error: string |
 }
 
 /** Trunks write run.json at each branch step; a branch fails on a damaged one after moving it aside, as the worker does. */
-function wsdExecutor(): Executor & { tasks: string[] } {
-  return {
-    backend: "local", helloInfo: undefined, tasks: [],
-    ready: () => Promise.resolve(), retire: () => undefined, shutdown: () => Promise.resolve(),
-    run(poolTask, onProgress) {
-      const task = poolTask as TrainTask;
-      const wsd = task.wsd!;
-      this.tasks.push(wsd.role);
-      if (wsd.role === "trunk") {
-        for (const step of wsd.branch_steps) {
-          mkdirSync(join(wsd.trunk_dir, `branch-${step}`, "checkpoint"), { recursive: true });
-          writeFileSync(join(wsd.trunk_dir, `branch-${step}`, "checkpoint", "run.json"), JSON.stringify({ step }));
-          onProgress?.({ type: "progress", task_id: task.task_id, experiment_id: task.experiment_id, attempt: task.attempt, step, total_steps: step, tokens: 0, total_tokens: 0, train_loss: null, tokens_per_s: null });
-        }
-        return Promise.resolve(result(task, "completed"));
+function wsdExecutor(): ScriptedExecutor & { roles: () => string[] } {
+  const executor = scriptedExecutor((poolTask, onProgress) => {
+    const task = poolTask as TrainTask;
+    const wsd = task.wsd!;
+    if (wsd.role === "trunk") {
+      for (const step of wsd.branch_steps) {
+        mkdirSync(join(wsd.trunk_dir, `branch-${step}`, "checkpoint"), { recursive: true });
+        writeFileSync(join(wsd.trunk_dir, `branch-${step}`, "checkpoint", "run.json"), JSON.stringify({ step }));
+        onProgress?.({ type: "progress", task_id: task.task_id, experiment_id: task.experiment_id, attempt: task.attempt, step, total_steps: step, tokens: 0, total_tokens: 0, train_loss: null, tokens_per_s: null });
       }
-      const folder = join(wsd.trunk_dir, `branch-${wsd.branch_steps[0]}`, "checkpoint");
-      if (readFileSync(join(folder, "run.json"), "utf8").includes("abc")) {
-        renameSync(folder, `${folder}.discarded`);
-        return Promise.resolve(result(task, "failed", `trunk ${wsd.trunk_id} has no checkpoint at step ${wsd.branch_steps[0]} (its checkpoint there was unusable): the branch cannot start`));
-      }
-      return Promise.resolve(result(task, "completed"));
-    },
-  };
+      return result(task, "completed");
+    }
+    const folder = join(wsd.trunk_dir, `branch-${wsd.branch_steps[0]}`, "checkpoint");
+    if (readFileSync(join(folder, "run.json"), "utf8").includes("abc")) {
+      renameSync(folder, `${folder}.discarded`);
+      return result(task, "failed", `trunk ${wsd.trunk_id} has no checkpoint at step ${wsd.branch_steps[0]} (its checkpoint there was unusable): the branch cannot start`);
+    }
+    return result(task, "completed");
+  });
+  return Object.assign(executor, { roles: () => executor.tasks.map((t) => (t as TrainTask).wsd!.role) });
 }
 
 describe("runTrunks heals a damaged branch checkpoint", () => {
@@ -77,7 +73,7 @@ describe("runTrunks heals a damaged branch checkpoint", () => {
       trunkTask: (t, attempt, steps) => ({ ...mockTrainTask({ experimentId: t.trunk_id, attempt }), wsd: { trunk_id: t.trunk_id, role: "trunk", warmup_steps: 1, branch_steps: steps, trunk_dir: trunkDir } }),
       trunkDir: () => trunkDir,
     });
-    expect(executor.tasks).toEqual(["branch", "trunk", "branch"]);
+    expect(executor.roles()).toEqual(["branch", "trunk", "branch"]);
     expect(summary).toMatchObject({ completed: 1, failed: 0 });
     expect(readJournal(journal.file).records.map((r) => [r.attempt, r.status])).toEqual([[1, "failed"], [2, "completed"]]);
     expect(readJournal(trunkJournal.file).records.map((r) => r.status)).toEqual(["completed"]);
