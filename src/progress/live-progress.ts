@@ -8,6 +8,7 @@ import { createLogUpdate } from "log-update";
 import type { Progress } from "../protocol/messages.js";
 import type { Executor, PoolTask, WorkerSnapshot } from "../scheduler/executor.js";
 import type { Experiment } from "../sweep/experiments.js";
+import type { SweepEvent } from "../sweep/sweep-events.js";
 import { experimentRows } from "../report/experiment-rows.js";
 import { formatExperimentsTable } from "../report/experiments-text.js";
 import { duration, fixed, sci } from "../util/table.js";
@@ -101,15 +102,22 @@ export class LiveProgress implements ProgressDisplay {
     this.timer.unref();
   }
 
-  onMessage(text: string): void {
-    this.above(`note: ${text}`);
+  /** Takes one event of the sweep in (the learning-rate calibration's runs are told by its own notes). */
+  handle(event: SweepEvent): void {
+    switch (event.type) {
+      case "note": return this.above(`note: ${event.text}`);
+      case "executor": this.pool = event.executor; return;
+      case "planned": return this.onPlan(event.experiments, event.pending);
+      case "extended": return this.onExtend(event.experiments);
+      case "trunk": return this.onTrunk(event.trunk);
+      case "started": if (event.stage === "sweep") this.onStart(event.experiment); return;
+      case "progress": if (event.stage === "sweep") this.counts.eta.progress(event.experiment, event.progress); return;
+      case "recorded": if (event.stage === "sweep") this.onRecord(event.experiment, event.record, event.willRetry); return;
+      default: return;
+    }
   }
 
-  onPool(pool: Pick<Executor, "snapshot">): void {
-    this.pool = pool;
-  }
-
-  onPlan(_plan: unknown, experiments: Experiment[], pending: Experiment[]): void {
+  private onPlan(experiments: Experiment[], pending: Experiment[]): void {
     this.phase = "running";
     this.counts.plan(pending);
     for (const e of experiments) this.experiments.set(e.experiment_id, e);
@@ -117,26 +125,22 @@ export class LiveProgress implements ProgressDisplay {
     this.above(`sweep: ${experiments.length} experiments planned, ${pending.length} to run` + (skipped ? `, ${skipped} already completed (skipped)` : ""));
   }
 
-  onExtend(extra: Experiment[]): void {
+  private onExtend(extra: Experiment[]): void {
     this.counts.extend(extra);
     for (const e of extra) this.experiments.set(e.experiment_id, e);
   }
 
-  onTrunk(trunk: Experiment): void {
+  private onTrunk(trunk: Experiment): void {
     this.counts.trunk(trunk);
     this.experiments.set(trunk.experiment_id, trunk);
   }
 
-  onStart(experiment: Experiment): void {
+  private onStart(experiment: Experiment): void {
     this.experiments.set(experiment.experiment_id, experiment);
     this.counts.eta.start(experiment);
   }
 
-  onProgress(experiment: Experiment, progress: Progress): void {
-    this.counts.eta.progress(experiment, progress);
-  }
-
-  onRecord(experiment: Experiment, record: ResultRecord, willRetry: boolean): void {
+  private onRecord(experiment: Experiment, record: ResultRecord, willRetry: boolean): void {
     if (!isTrunkRecord(record)) this.records.push(record);
     this.above(this.counts.record(experiment, record, willRetry));
   }

@@ -26,7 +26,7 @@ export const FitOutputSchema = FitResultSchema.omit({ exclusions: true, param_co
   cost: z.object({ train_flops: z.number(), cosine_equivalent_flops: z.number() }).optional(),
 });
 
-/** What made a fit (sweep/stored-fit.ts reuses fit.json only for the same request). */
+/** What made a fit (fit/fit-run-dir.ts reuses fit.json only for the same request). */
 export const FitRequestKeySchema = z.object({
   /** The sweep definition's fingerprint; null for a CSV or a results file without one. */
   definition: z.string().nullable(),

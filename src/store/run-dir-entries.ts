@@ -166,7 +166,7 @@ export const RUN_DIR_JOURNALS = {
   /** Attempts of WSD trunks (sweep/run-trunks.ts): not points, so kept out of results.jsonl. */
   trunks: "trunks.jsonl",
   /** Runs of the learning-rate calibration stage (sweep/calibration-stage.ts). */
-  calibration: "calibration.jsonl",
+  calibration_runs: "calibration.jsonl",
 };
 
 export type JournalName = keyof typeof RUN_DIR_JOURNALS;

@@ -20,14 +20,18 @@ export class RunDir {
   constructor(root: string) {
     this.root = resolve(root);
   }
-  /** The path of a JSON entry or a journal. */
-  file(name: EntryName | JournalName): string {
-    return join(this.root, name in RUN_DIR_ENTRIES ? RUN_DIR_ENTRIES[name as EntryName].file : RUN_DIR_JOURNALS[name as JournalName]);
+  /** The path of a JSON entry. */
+  file(name: EntryName): string {
+    return join(this.root, RUN_DIR_ENTRIES[name].file);
+  }
+  /** The path of a journal. */
+  journalFile(name: JournalName): string {
+    return join(this.root, RUN_DIR_JOURNALS[name]);
   }
   get config(): string { return this.file("config"); }
   get plan(): string { return this.file("plan"); }
-  get results(): string { return this.file("results"); }
-  get trunks(): string { return this.file("trunks"); }
+  get results(): string { return this.journalFile("results"); }
+  get trunks(): string { return this.journalFile("trunks"); }
   get fit(): string { return this.file("fit"); }
   get logs(): string { return join(this.root, "logs"); }
   get report(): string { return join(this.root, "report"); }
@@ -82,12 +86,12 @@ export class RunDir {
 
   /** Every record of a journal (none when it does not exist yet). */
   records(name: JournalName): ResultRecord[] {
-    return readJournal(this.file(name)).records;
+    return readJournal(this.journalFile(name)).records;
   }
 
   /** Opens a journal for appending (journal.ts). */
   journal(name: JournalName): Journal {
-    return new Journal(this.file(name));
+    return new Journal(this.journalFile(name));
   }
 }
 

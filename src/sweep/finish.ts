@@ -1,6 +1,6 @@
 /**
  * After the runs: fit the run directory's results, write fit.json and report/, summarise.
- * A sweep that recorded nothing new reuses a current fit.json and report/ (stored-fit.ts).
+ * A sweep that recorded nothing new reuses a current fit.json (fit/fit-run-dir.ts) and report/ (report/stored-report.ts).
  */
 import type { FitOutput, FitRequest } from "../fit/fit-rows.js";
 import { fitRunDir, saveFit } from "../fit/fit-run-dir.js";
@@ -40,7 +40,7 @@ export interface SweepJson {
   problems: string[];
   /** What W&B or TensorBoard could not log (each distinct warning once; docs/tracking.md). Empty when all logged. */
   tracking_warnings: string[];
-  /** Training FLOPs this sweep definition's runs trained, measured, and a cosine sweep of the same points' (sweep/sweep-cost.ts). */
+  /** Training FLOPs this sweep definition's runs trained, measured, and a cosine sweep of the same points. (store/run-cost.ts). */
   cost: SweepCost;
   /** Connections refused by the sweep's executor (wrong key, token or worker id), also in logs/refusals.log. Empty when none. */
   refusals: Refusal[];

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { SizeProbe } from "../../src/planning/iso-flop.js";
 import { ProbeCache } from "../../src/store/probe-cache.js";
 import { RunDir } from "../../src/store/run-dir.js";
-import { cachedProbe } from "../../src/sweep/run-sweep.js";
+import { cachedProbe } from "../../src/sweep/plan-stage.js";
 
 const target = {
   model: { target: "plugins.gpt.model:GPT", size_param: "d_model", options: { n_layers: 2 } },

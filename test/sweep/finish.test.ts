@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RunDir } from "../../src/store/run-dir.js";
 import { finishSweep } from "../../src/sweep/finish.js";
-import { watchRefusals } from "../../src/sweep/refusals.js";
+import { announceRefusals, recordRefusals } from "../../src/sweep/refusals.js";
+import { SweepEvents } from "../../src/sweep/sweep-events.js";
 import type { SweepOutcome } from "../../src/sweep/run-sweep.js";
 import { isoflopResultLines } from "../fit/isoflop-results.js";
 import { scriptedExecutor } from "./scripted-executor.js";
@@ -53,7 +54,10 @@ describe("finishing a sweep", () => {
     const runDir = runDirWithResults();
     const executor = scriptedExecutor(() => ({ kind: "cancelled", reason: "not asked" }));
     const notes: string[] = [];
-    const refusals = watchRefusals(executor, runDir.logs, (text) => notes.push(text));
+    const events = new SweepEvents();
+    events.on((event) => event.type === "note" && notes.push(event.text));
+    announceRefusals(executor, events);
+    const refusals = recordRefusals(events, runDir.logs);
     executor.refuse("rogue (pid 4242)", "wrong token");
     executor.refuse("10.0.0.9", "unknown CURVE client key");
     expect(notes).toEqual([

@@ -13,8 +13,9 @@ export type Script = (task: PoolTask, onProgress: (progress: Progress) => void) 
 export interface ScriptedExecutor extends Executor {
   /** Every task it was given, in order. */
   readonly tasks: PoolTask[];
-  /** Whether shutdown() was called. */
+  /** Whether shutdown() was called, and a promise that resolves when it is (a script's hung run waits on it). */
   readonly stopped: boolean;
+  readonly whenStopped: Promise<void>;
   /** A stranger's connection, refused (as the ZAP handler or a wrong token would). */
   refuse(who: string, reason: string): void;
 }
@@ -23,7 +24,10 @@ export function scriptedExecutor(script: Script): ScriptedExecutor {
   const refusals: Array<(who: string, reason: string) => void> = [];
   const hello = { type: "hello", protocol_version: 2, pid: 1, python_version: "3.11", torch_version: "2", devices: ["cpu"], host: "here" } as unknown as Hello;
   let stopped = false;
+  let stop = () => undefined as void;
+  const whenStopped = new Promise<void>((resolve) => (stop = resolve));
   return {
+    whenStopped,
     backend: "local",
     tasks: [],
     get stopped() {
@@ -41,6 +45,7 @@ export function scriptedExecutor(script: Script): ScriptedExecutor {
     retire: () => undefined,
     shutdown() {
       stopped = true;
+      stop();
       return Promise.resolve();
     },
     snapshot: (): WorkerSnapshot[] => [],
