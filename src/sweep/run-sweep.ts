@@ -26,9 +26,6 @@ import { refine } from "./refine-sweep.js";
 import { recordRefusals, type Refusal } from "./refusals.js";
 import { completedBefore, countsOf, type Stage, type SweepRun, type SweepState } from "./sweep-run.js";
 
-export type { SweepRequest } from "./open-sweep.js";
-export { mockSurface, resolvedConfig } from "./open-sweep.js";
-
 /** The stages after the plan, in order. */
 export const SWEEP_STAGES: readonly Stage[] = [calibrate, execute, refine];
 

@@ -79,12 +79,13 @@ export function savedBranchSteps(trunkDir: string): number[] {
   });
 }
 
-/** Saves a trunk's checkpoint at `step` (run.json alone, as a --mock trunk writes it). */
-export function saveBranchPoint(task: TrainTask, step: number): void {
+/** Saves a trunk's checkpoint at `step` (run.json alone, as a --mock trunk writes it) and reports it, as the worker does. */
+export function saveBranchPoint(task: TrainTask, step: number, onProgress: (progress: Progress) => void = () => undefined): void {
   const wsd = task.wsd!;
   const folder = join(wsd.trunk_dir, `branch-${step}`, "checkpoint");
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, "run.json"), JSON.stringify({ fingerprint: { trunk_id: wsd.trunk_id }, step, losses: [], curve: [] }));
+  onProgress(progressOf(task, step, Math.max(...wsd.branch_steps)));
 }
 
 /** A --mock train task as mock.py runs it: a run, a WSD trunk (checkpoints at its branch steps) or a branch (from its trunk's). */
@@ -93,11 +94,11 @@ function train(task: TrainTask, onProgress: (progress: Progress) => void): Outco
   const total = stepsOf(task);
   const wsd = task.wsd;
   if (wsd?.role === "trunk") {
-    const done = Math.max(0, ...savedBranchSteps(wsd.trunk_dir).filter((s) => wsd.branch_steps.includes(s)));
-    for (const step of wsd.branch_steps.filter((s) => s > done)) {
-      saveBranchPoint(task, step);
-      onProgress(progressOf(task, step, Math.max(...wsd.branch_steps)));
-    }
+    // As wsd.py's latest_trunk_state: the most advanced checkpoint not past a branch point still missing.
+    const saved = savedBranchSteps(wsd.trunk_dir);
+    const limit = Math.min(...wsd.branch_steps.filter((s) => !saved.includes(s)), Math.max(...wsd.branch_steps));
+    const done = Math.max(0, ...saved.filter((s) => s <= limit));
+    for (const step of wsd.branch_steps.filter((s) => s > done)) saveBranchPoint(task, step, onProgress);
     return trainResult(task, Math.max(...wsd.branch_steps), null, { resumed_from_step: done || null });
   }
   if (wsd && !savedBranchSteps(wsd.trunk_dir).includes(wsd.branch_steps[0]!)) {
@@ -113,9 +114,9 @@ function train(task: TrainTask, onProgress: (progress: Progress) => void): Outco
  * The mock worker's script; `before` may answer a task first (a crash, a hang), else the task
  * runs on the surface.
  */
-export function mockWorker(before?: (task: TrainTask) => Outcome | Promise<Outcome> | null): Script {
+export function mockWorker(before?: (task: TrainTask, onProgress: (progress: Progress) => void) => Outcome | Promise<Outcome | null> | null): Script {
   return async (task, onProgress) => {
     if (task.kind === "probe") return probe(task);
-    return (await before?.(task)) ?? train(task, onProgress);
+    return (await before?.(task, onProgress)) ?? train(task, onProgress);
   };
 }

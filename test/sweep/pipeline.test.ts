@@ -5,7 +5,9 @@
  * resume after the orchestrator died mid-sweep. Real workers, real processes and real signals:
  * test/integration.
  */
-import { existsSync, readFileSync, truncateSync, statSync, appendFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TrainTask } from "../../src/protocol/messages.js";
@@ -133,11 +135,14 @@ describe("the pipeline on a scripted executor", () => {
       const lines = readFileSync(results, "utf8").split("\n").filter(Boolean);
       truncateSync(results, lines.slice(0, killAfter).reduce((bytes, line) => bytes + Buffer.byteLength(line) + 1, 0));
       appendFileSync(results, lines[killAfter]!.slice(0, 40)); // the write a kill -9 cut short
+      // ... and the lock of the orchestrator that is gone (taken over by the next sweep).
+      writeFileSync(join(sweep.out, "sweep.lock"), JSON.stringify({ pid: spawnSync(process.execPath, ["-e", ""]).pid, host: hostname(), started_at: new Date().toISOString(), command: "sweep" }));
       const before = completedIds(sweep.out);
       expect(before.length).toBe(killAfter);
 
       const resumed = await sweepScripted(sweep, { noFinish: true });
       expect(resumed.events).toContainEqual({ type: "note", text: `repaired a torn last line in ${results} (a write cut short by a crash)` });
+      expect(resumed.events.some((e) => e.type === "note" && /stale/.test(e.text))).toBe(true);
       const after = completedIds(sweep.out);
       expect(new Set(after).size).toBe(20);
       expect(resumed.outcome.skipped).toBe(new Set(before).size);
