@@ -31,7 +31,8 @@ from flops_fit_worker.context import RunContext  # noqa: E402
 from flops_fit_worker.losses import next_token_cross_entropy  # noqa: E402
 from flops_fit_worker.models import build_data, build_model  # noqa: E402
 from flops_fit_worker.step_watch import StepWatch  # noqa: E402
-from flops_fit_worker.training import TrainConfig, get_lr, make_optimizer, resolve_device, train  # noqa: E402
+from flops_fit_worker.run_plan import TrainConfig, get_lr  # noqa: E402
+from flops_fit_worker.training import make_optimizer, resolve_device, train  # noqa: E402
 
 
 def gpt_task(*, d_model: int, n_layers: int, n_heads: int, seq_len: int, batch_size: int, steps: int, device: str,

@@ -20,7 +20,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { measuredCost } from "../src/sweep/sweep-cost.js";
+import { measuredCost } from "../src/store/run-cost.js";
 import type { ResultRecord } from "../src/store/record.js";
 
 const cli = fileURLToPath(new URL("../bin/run.js", import.meta.url));

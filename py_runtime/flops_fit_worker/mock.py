@@ -9,7 +9,8 @@ seeded by the experiment id, so a run gives the same loss on every attempt. With
 defaults (Hoffmann et al. 2022 Approach 3: E=1.69, A=406.4, B=410.7, alpha=0.34,
 beta=0.28) the true compute-optimal exponent is a = beta/(alpha+beta) = 0.4516.
 Everything else in the task — building the model, counting its parameters, token
-accounting, progress messages — is the real path.
+accounting, progress messages, the run's plan (run_plan.py: its steps, where it resumes, its
+save points, whether it is evaluated) and the result (run_record.py) — is the real path.
 """
 from __future__ import annotations
 
@@ -17,9 +18,17 @@ import hashlib
 import math
 import random
 import time
-from typing import Callable
 
-from .messages import CurvePoint, MockSurface
+from . import checkpoint
+from .context import RunContext
+from .data_utils import train_tokens
+from .messages import CurvePoint, MockSurface, RunStatus, TrainResult, TrainTask
+from .models import build_data, build_model
+from .params import count_parameters
+from .run_plan import RunPlan, plan_run
+from .run_record import RunRecord, run_result
+from .targets import extend_sys_path
+from .tracking import RunTracker
 
 
 def surface_loss(surface: MockSurface, n_params: float, n_tokens: float) -> float:
@@ -51,16 +60,53 @@ def mock_curve(surface: MockSurface, n_params: float, n_tokens: float, points: i
     return curve
 
 
-def simulate(surface: MockSurface, total_steps: int, tokens_per_step: float,
-             progress: Callable[[int, float, float | None], None], cancelled: Callable[[], bool]) -> bool:
-    """Spend `delay_s` pretending to train, reporting progress; False when cancelled."""
+def stops(plan: RunPlan, start: int, delay_s: float) -> list[int]:
+    """The steps a simulated run reports, after `start`: about 20 when it takes time (so it
+    can be cancelled on the way), else its last one; and every save point of its plan."""
+    ticks = max(1, min(plan.total_steps, 20)) if delay_s > 0 else 1
+    marks = {round(plan.total_steps * tick / ticks) for tick in range(1, ticks + 1)} | set(plan.save_points) | {plan.total_steps}
+    return sorted(step for step in marks if start < step <= plan.total_steps)
+
+
+def run(task: TrainTask, ctx: RunContext) -> TrainResult:
+    """A --mock run of any kind (a run, a WSD trunk or branch): the real task minus the
+    optimiser. It follows its plan from where it resumes to its last step, spending `delay_s`
+    on the way (cancellable), saves a weightless checkpoint (run.json alone) at each save
+    point, and when the plan evaluates, its loss is the surface's at its own N and D. A WSD
+    branch whose trunk has not saved its branch point raises (a task error)."""
+    started = time.monotonic()
+    surface = task["mock"]
+    assert surface is not None
+    extend_sys_path(task["sys_path"])
+    data = build_data(task["data"], seed=task["seed"])
+    counts = count_parameters(build_model(task["model"], task["size_value"], data))
+    plan = plan_run(task, int(data.tokens_per_sample))
+    record = RunRecord(n_params=counts.total, n_params_embedding=counts.embedding, device="mock", train_tokens=train_tokens(data))
+    record.follow(plan)
+    found = plan.resume_state(record.discarded_checkpoints)
+    record.step = int(found[1]["step"]) if found else 0
+    record.resumed_from_step = record.step or None
+    record.tracker = RunTracker.open(task, record.resumed_from_step)
+    record.tracker.describe({"n_params": counts.total, "n_params_embedding": counts.embedding,
+                             "n_params_non_embedding": counts.non_embedding, "total_steps": plan.total_steps,
+                             "tokens_per_step": plan.tokens_per_step})
     delay = float(surface.get("delay_s", 0.0))
-    ticks = max(1, min(total_steps, 20)) if delay > 0 else 1
-    for tick in range(1, ticks + 1):
-        if cancelled():
-            return False
+    status: RunStatus = "completed"
+    for step in stops(plan, record.step, delay):
+        if ctx.is_cancelled():
+            status = "cancelled"
+            break
         if delay > 0:
-            time.sleep(delay / ticks)
-        step = round(total_steps * tick / ticks)
-        progress(step, step * tokens_per_step, None)
-    return True
+            time.sleep(delay * (step - record.step) / plan.total_steps)
+        record.step = step
+        if step in plan.save_points:
+            checkpoint.write_state_only(plan.point_root(step), plan.fingerprint, step)
+        ctx.progress(step, plan.total_steps, step * plan.tokens_per_step, None, None, force=True)
+    if status == "completed" and plan.evaluates:
+        n_tokens = record.step * plan.tokens_per_step
+        record.loss = noisy_loss(surface, counts.total, n_tokens, task["experiment_id"], task["training"]["lr"])
+        record.losses = [record.loss]  # the surface's loss is its training loss too
+        record.curve = mock_curve(surface, counts.total, n_tokens)
+        for point in record.curve:  # the mock curve's points are numbered 1..20: logged at their optimiser step
+            record.tracker.log_point(max(1, round(point["tokens"] / plan.tokens_per_step)), point["train_loss"], None, point["tokens"], None)
+    return run_result(task, record, status, None, time.monotonic() - started)

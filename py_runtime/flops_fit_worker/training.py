@@ -15,6 +15,7 @@ al. 2022, arXiv:2203.15556; Porian et al. 2024, arXiv:2406.19146):
 - train exactly D = n_tokens tokens: steps = ceil(D / (batch_size · tokens_per_sample));
 - AdamW, linear warmup, then cosine decay to min_lr_fraction · lr at *this run's* last step
   (a schedule longer than the run would leave it under-annealed and bias small budgets);
+  a WSD trunk or branch follows its own schedule (run_plan.py resolves which, once);
 - the loss that is fitted is the held-out loss at the end, on the same `eval_tokens`
   tokens for every run; the mean training loss of the last 5% of steps is recorded beside it;
 - compute is recorded twice: 6·N·D and the FLOPs torch counts for one real step (flops.py).
@@ -25,7 +26,9 @@ accumulation over micro-batches. The loop never waits for the GPU after a step: 
 on the device and are read back in windows (step_watch.py), which is also where the ranks
 agree on divergence, cancellation and checkpoints.
 
-Read top to bottom: config → schedule → train() → the loop (_train) → one step → eval.
+Read top to bottom: train() → the loop (_train), which follows the run's plan (run_plan.py:
+its steps, its learning rate at each, where it resumes and saves, whether it is evaluated)
+→ one step → eval. The result is built by run_record.py, as a --mock run's is.
 """
 from __future__ import annotations
 
@@ -35,127 +38,30 @@ import os
 import random
 import time
 import traceback
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import numpy as np
 import torch
 from torch import nn
 
-from . import checkpoint, wsd as wsd_runs
+from . import checkpoint
 from .collectives import rank_and_world
 from .allocator import tune_malloc
 from .context import RunContext
-from .data_utils import epochs_seen, rows, shard_batches, slice_rows, target_count, to_device, train_tokens
+from .data_utils import rows, shard_batches, slice_rows, target_count, to_device, train_tokens
 from .engine import EngineSettings, accumulation_steps, describe, is_sharded, make_accelerator, prepare
 from .flops import measure_flops_per_token
-from .messages import CurvePoint, RunStatus, TrainEngine, TrainingHyper, TrainResult, TrainTask, train_result
+from .messages import RunStatus, TrainResult, TrainTask
 from .losses import LossFn, forward_loss
 from .models import build_data, build_loss, build_model, data_hints
 from .params import count_parameters
+from .run_plan import TrainConfig, plan_run, save_point, save_resumable
+from .run_record import Diverged, RunRecord, run_result
 from .step_watch import StepWatch, Window
 from .targets import TargetError, extend_sys_path
 from .tracking import RunTracker
 
-
 CURVE_POINTS = 50  # points of the training curve kept in the result
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """The task's training hyper-parameters the loop reads (messages.TrainingHyper, which has
-    their meaning), as numbers; mixed_precision, compile and micro_batch_size are read by
-    engine.EngineSettings. No defaults: the orchestrator's config schema sets every one, and
-    tests/test_messages.py checks these fields against the wire schema."""
-
-    batch_size: int
-    lr: float
-    warmup_fraction: float
-    min_lr_fraction: float
-    weight_decay: float
-    beta1: float
-    beta2: float
-    grad_clip: float
-    eval_tokens: int
-    threads: int
-    checkpoint_interval_s: float
-
-    @classmethod
-    def from_task(cls, training: TrainingHyper) -> TrainConfig:
-        return cls(
-            batch_size=int(training["batch_size"]), lr=float(training["lr"]),
-            warmup_fraction=float(training["warmup_fraction"]), min_lr_fraction=float(training["min_lr_fraction"]),
-            weight_decay=float(training["weight_decay"]), beta1=float(training["beta1"]),
-            beta2=float(training["beta2"]), grad_clip=float(training["grad_clip"]),
-            eval_tokens=int(training["eval_tokens"]), threads=int(training["threads"]),
-            checkpoint_interval_s=float(training["checkpoint_interval_s"]),
-        )
-
-
-def get_lr(step: int, total_steps: int, cfg: TrainConfig) -> float:
-    """Learning rate at optimiser step `step` (0-based) of a `total_steps` run.
-
-    Linear warmup over the first warmup_fraction of the steps (step 0 already moves), then
-    a half cosine from lr to min_lr_fraction · lr, landing on the minimum at the last step
-    (Loshchilov & Hutter 2017, arXiv:1608.03983; the horizon matched to the run as in
-    Hoffmann et al. 2022, §3 and fig. A1).
-    """
-    warmup_steps = int(cfg.warmup_fraction * total_steps)
-    if step < warmup_steps:
-        return cfg.lr * (step + 1) / warmup_steps
-    decay_steps = total_steps - 1 - warmup_steps
-    progress = 1.0 if decay_steps <= 0 else min(1.0, (step - warmup_steps) / decay_steps)
-    min_lr = cfg.min_lr_fraction * cfg.lr
-    return min_lr + 0.5 * (1.0 + math.cos(math.pi * progress)) * (cfg.lr - min_lr)
-
-
-class Diverged(Exception):
-    """The loss stopped being a finite number."""
-
-
-@dataclass
-class RunRecord:
-    """What the run has established so far: enough for a result however it ends."""
-
-    n_params: int = 0
-    n_params_embedding: int = 0
-    tokens_per_step: int = 0                      # batch_size · tokens_per_sample
-    total_steps: int = 0
-    step: int = 0                                 # optimiser steps done (including resumed ones)
-    losses: list[float] = field(default_factory=list)  # training loss of every step done
-    curve: list[CurvePoint] = field(default_factory=list)
-    flops_per_token: float | None = None
-    loss: float | None = None                     # held-out, at the end
-    resumed_from_step: int | None = None
-    steps_this_attempt: int = 0
-    train_seconds: float = 0.0
-    device: str = "cpu"
-    world_size: int = 1
-    train_tokens: int | None = None               # tokens in one pass over the training data, if the data says
-    data_hints: dict[str, Any] | None = None      # the data's model_hints() (vocabulary, seq_len, ...), recorded with the run
-    engine: TrainEngine | None = None             # how the run was executed (engine.describe)
-    tracker: RunTracker = field(default_factory=RunTracker.none)  # W&B / TensorBoard, rank 0 only (tracking.py)
-    curve_tracked: int = 0                        # curve points already handed to the tracker
-    discarded_checkpoints: list[str] = field(default_factory=list)  # damaged checkpoints moved aside (checkpoint.py)
-
-    def add_window(self, window: Window, curve_every: int, cfg: TrainConfig) -> tuple[bool, bool]:
-        """Take in the training losses of a window of steps (a non-finite one is divergence,
-        named by its step); the window's (cancel, checkpoint) votes."""
-        for offset, loss_value in enumerate(window.losses):
-            step = window.first_step + offset
-            if not math.isfinite(loss_value):
-                raise Diverged(f"training loss became {loss_value} at step {step} of {self.total_steps} "
-                               f"(lr {get_lr(step, self.total_steps, cfg):.3g}); lower training.lr (or "
-                               f"lr_reference) or raise warmup_fraction")
-            self.losses.append(loss_value)
-            self.step = step + 1
-            self.steps_this_attempt += 1
-            if self.step % curve_every == 0 or self.step == self.total_steps:
-                since = self.curve[-1]["step"] if self.curve else 0
-                tail = self.losses[since:]
-                self.curve.append({"step": self.step, "tokens": float(self.step * self.tokens_per_step),
-                                   "train_loss": sum(tail) / len(tail)})
-        return window.votes[0] > 0, window.votes[1] > 0
 
 
 def train(task: TrainTask, ctx: RunContext) -> TrainResult:
@@ -167,14 +73,14 @@ def train(task: TrainTask, ctx: RunContext) -> TrainResult:
     error: str | None = None
     try:
         try:
-            status = _train(task, ctx, cfg, record)
+            status = _train(task, ctx, record)
         except checkpoint.CheckpointUnloadable:
             # The checkpoint has been moved aside: train again from the previous good one or
             # from scratch, within this attempt (the model is rebuilt from its seed).
             discarded = record.discarded_checkpoints
             record = RunRecord(tokens_per_step=cfg.batch_size, world_size=rank_and_world()[1], discarded_checkpoints=discarded)
             _release_memory()
-            status = _train(task, ctx, cfg, record)
+            status = _train(task, ctx, record)
     except TargetError:
         raise  # the config names something that does not exist: a task_error, not a run result
     except Diverged as exc:
@@ -183,16 +89,11 @@ def train(task: TrainTask, ctx: RunContext) -> TrainResult:
         status = "oom" if _is_out_of_memory(exc) else "failed"
         error = traceback.format_exc()
     _release_memory()  # the traceback is gone; free what the run held before the next task
-    result = _result(task, record, status, error, time.monotonic() - started)
-    warnings = record.tracker.finish(result)  # the final held-out loss and the summary; never raises
-    if warnings:
-        result["tracking_warnings"] = warnings
-    if record.discarded_checkpoints:
-        result["discarded_checkpoints"] = record.discarded_checkpoints
-    return result
+    return run_result(task, record, status, error, time.monotonic() - started)
 
 
-def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord) -> RunStatus:
+def _train(task: TrainTask, ctx: RunContext, record: RunRecord) -> RunStatus:
+    cfg = TrainConfig.from_task(task["training"])
     extend_sys_path(task["sys_path"])
     tune_malloc()  # reuse freed activations instead of faulting in fresh pages every step (allocator.py)
     torch.set_num_threads(cfg.threads)
@@ -212,12 +113,10 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
     model = build_model(task["model"], task["size_value"], data)
     counts = count_parameters(model)
     record.n_params, record.n_params_embedding = counts.total, counts.embedding
-    record.tokens_per_step = cfg.batch_size * int(data.tokens_per_sample)
-    record.total_steps = total_steps = max(1, math.ceil(float(task["n_tokens"]) / record.tokens_per_step))
-    wsd = wsd_runs.wsd_of(task)
-    role = wsd["role"] if wsd else None
-    if wsd is not None and role == "trunk":  # a trunk ends at its last branch point
-        record.total_steps = total_steps = max(wsd["branch_steps"])
+    # The run's plan: its steps, lr(step), where it resumes and saves, whether it is evaluated.
+    plan = plan_run(task, int(data.tokens_per_sample))
+    total_steps = plan.total_steps
+    record.follow(plan)
     if cfg.batch_size % world_size:
         raise ValueError(f"batch_size {cfg.batch_size} is not divisible by world_size {world_size}: "
                          f"every rank needs an equal share of the global batch")
@@ -234,22 +133,18 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
     model, optimizer = prepare(accelerator, model, lambda net: make_optimizer(net, cfg, fused=fused))
     record.engine = describe(settings, accelerator, per_rank_batch)
 
-    # Resume from this run's checkpoint if an earlier attempt left one; a WSD trunk from its
-    # latest checkpoint, a WSD branch from its trunk's checkpoint at its branch step.
+    # Resume where the plan says (an earlier attempt's checkpoint; a WSD branch its trunk's).
     # A damaged checkpoint is moved aside and noted in the result (checkpoint.py).
-    discarded = record.discarded_checkpoints
-    found = (wsd_runs.latest_trunk_state(task, discarded) if role == "trunk"
-             else checkpoint.read_run_state(task, total_steps, discarded)
-             or (wsd_runs.branch_state(task, discarded) if role == "branch" else None))
+    found = plan.resume_state(record.discarded_checkpoints)
     resumed: dict[str, Any] | None = None
     if found is not None:
-        checkpoint.load_state(accelerator, found[0], discarded)
+        checkpoint.load_state(accelerator, found[0], record.discarded_checkpoints)
         resumed = found[1]
     start_step = 0
     if resumed is not None:
         record.losses, record.curve = list(resumed["losses"]), list(resumed["curve"])
         start_step = record.step = record.resumed_from_step = int(resumed["step"])
-    if start_step >= total_steps:  # a trunk that had saved its last branch point before it was stopped
+    if start_step >= total_steps:  # every step was saved before it was stopped (a trunk at its last branch point)
         return "completed"
     if rank == 0:  # the other ranks train the same run: one tracker run per experiment
         record.tracker = RunTracker.open(task, record.resumed_from_step)
@@ -263,20 +158,6 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
     if world_size > 1:
         batches = shard_batches(batches, rank, world_size)
 
-    def lr_at(step: int) -> float:
-        if wsd is None:
-            return get_lr(step, total_steps, cfg)
-        decay_start = wsd["branch_steps"][0] if role == "branch" else None
-        return wsd_runs.wsd_lr(step, total_steps, cfg.lr, cfg.min_lr_fraction, wsd["warmup_steps"], decay_start)
-
-    def save_resumable() -> None:
-        if role == "trunk" and task["checkpoint_dir"]:
-            checkpoint.save_in(accelerator, task["checkpoint_dir"], wsd_runs.trunk_fingerprint(task), record.step,
-                               record.losses, record.curve)
-        else:
-            checkpoint.save(accelerator, task, record.step, record.losses, record.curve)
-
-    branch_points = set(wsd["branch_steps"]) if wsd is not None and role == "trunk" else set()
     watch = StepWatch.for_device(accelerator, start_step, device)
     curve_every = max(1, total_steps // CURVE_POINTS)
     loop_started = last_checkpoint = time.monotonic()
@@ -284,21 +165,21 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
     def absorb(windows: list[Window]) -> tuple[bool, bool]:
         """Record the losses of the steps read back and report progress; (cancel, checkpoint)
         as the ranks agreed."""
-        votes = [record.add_window(window, curve_every, cfg) for window in windows]
+        votes = [record.add_window(window, curve_every, plan) for window in windows]
         if windows:
             record.train_seconds = time.monotonic() - loop_started
             tokens_per_s = record.steps_this_attempt * record.tokens_per_step / max(record.train_seconds, 1e-9)
             ctx.progress(record.step, total_steps, record.step * record.tokens_per_step, record.losses[-1],
                          tokens_per_s, force=record.step == total_steps)
             for point in record.curve[record.curve_tracked:]:  # the tracker logs at the curve's cadence
-                record.tracker.log_point(point["step"], point["train_loss"], lr_at(point["step"] - 1),
+                record.tracker.log_point(point["step"], point["train_loss"], plan.lr(point["step"] - 1),
                                          point["tokens"], tokens_per_s)
             record.curve_tracked = len(record.curve)
         return any(cancel for cancel, _ in votes), any(save for _, save in votes)
 
     model.train()
     for step in range(start_step, total_steps):
-        lr = lr_at(step)
+        lr = plan.lr(step)
         for group in optimizer.param_groups:
             group["lr"] = lr
         inputs, targets = next_batch(batches, step, total_steps, record.tokens_per_step)
@@ -309,27 +190,26 @@ def _train(task: TrainTask, ctx: RunContext, cfg: TrainConfig, record: RunRecord
             settings = settings.with_accumulation(int(accelerator.gradient_accumulation_steps))
             record.engine = describe(settings, accelerator, per_rank_batch)
         last = step + 1 == total_steps
-        branch_point = step + 1 in branch_points
-        if not (watch.due() or last or branch_point):
+        point = step + 1 in plan.save_points
+        if not (watch.due() or last or point):
             continue
         # Rank 0's votes; the other ranks' contexts never cancel and their clocks do not count.
         votes = [float(ctx.is_cancelled()),
                  float(rank == 0 and bool(task["checkpoint_dir"]) and not last
                        and time.monotonic() - last_checkpoint >= cfg.checkpoint_interval_s)]
-        cancel, save = absorb(watch.drain(votes) if last or branch_point else watch.close(votes))
-        if branch_point and wsd is not None:  # a WSD trunk: the checkpoint its branch starts from
-            checkpoint.save_in(accelerator, wsd_runs.branch_root(wsd, record.step), wsd_runs.trunk_fingerprint(task),
-                               record.step, record.losses, record.curve)
+        cancel, save = absorb(watch.drain(votes) if last or point else watch.close(votes))
+        if point:  # a save point of the plan (a WSD trunk's branch point: where its branch starts)
+            save_point(plan, accelerator, record.step, record.losses, record.curve)
             ctx.progress(record.step, total_steps, record.step * record.tokens_per_step, record.losses[-1], None, force=True)
             last_checkpoint = time.monotonic()
         if (cancel or save) and not last:  # a run whose steps are all done completes
             absorb(watch.drain([0.0, 0.0]))  # every step done so far, recorded before it is saved
-            save_resumable()
+            save_resumable(plan, accelerator, record.step, record.losses, record.curve)
             last_checkpoint = time.monotonic()
             if cancel:
                 return "cancelled"
 
-    if role != "trunk":  # a trunk is not a point: its loss before any cooldown is not fitted
+    if plan.evaluates:  # a WSD trunk is not a point: its loss before any cooldown is not fitted
         record.loss = evaluate(model, data, loss_fn, cfg, accelerator, sharded)
     accelerator.free_memory()
     return "completed"
@@ -466,25 +346,3 @@ def _release_memory() -> None:
     gc.collect()
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
-
-
-def _result(task: TrainTask, record: RunRecord, status: RunStatus, error: str | None, wall_s: float) -> TrainResult:
-    """The TrainResult message of the run so far; never a NaN (JSON has none)."""
-    n_tokens = record.step * record.tokens_per_step
-    tail = record.losses[-max(1, math.ceil(0.05 * record.total_steps)):]
-    train_loss = sum(tail) / len(tail) if tail else None
-    tokens_per_s = (record.steps_this_attempt * record.tokens_per_step / record.train_seconds
-                    if record.train_seconds > 0 else None)
-    result = train_result(
-        task, status=status, n_params=record.n_params, n_params_embedding=record.n_params_embedding,
-        n_tokens=n_tokens, steps=record.step, tokens_per_step=record.tokens_per_step,
-        loss=record.loss if status == "completed" else None,
-        train_loss=train_loss if train_loss is not None and math.isfinite(train_loss) else None,
-        flops_measured=None if record.flops_per_token is None else record.flops_per_token * n_tokens,
-        tokens_per_s=tokens_per_s, wall_s=wall_s, curve=record.curve, device=record.device,
-        world_size=record.world_size, resumed_from_step=record.resumed_from_step, engine=record.engine,
-        error=error, epochs=epochs_seen(n_tokens, record.train_tokens),
-    )
-    if record.data_hints is not None:
-        result["data_hints"] = record.data_hints
-    return result

@@ -15,7 +15,8 @@ from flops_fit_worker.models import build_data, build_loss, build_model
 from flops_fit_worker.protocol import check_outgoing
 from flops_fit_worker.targets import TargetError
 from flops_fit_worker.tasks import run_train
-from flops_fit_worker.training import TrainConfig, get_lr, train
+from flops_fit_worker.run_plan import TrainConfig, get_lr
+from flops_fit_worker.training import train
 
 
 def config(**overrides: float) -> TrainConfig:

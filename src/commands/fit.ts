@@ -3,7 +3,8 @@ import { BaseCommand } from "../cli/base-command.js";
 import { bootstrapFlag, fitFlags, parseApproaches, parseBudgets, parseConfidence } from "../cli/fit-flags.js";
 import { UserError } from "../errors/user-error.js";
 import { FitInputError } from "../fitting/index.js";
-import { fitRows } from "../fit/fit-rows.js";
+import { fitRows, type FitOutput } from "../fit/fit-rows.js";
+import { fitRunDir, saveFit, type RunDirFit } from "../fit/fit-run-dir.js";
 import { formatChinchillaTable, formatFitSummary, type ParamConvention } from "../fitting/index.js";
 import { fitProgress } from "../progress/fit-progress.js";
 import { readFitInput } from "../fit/fit-input.js";
@@ -11,8 +12,6 @@ import { RunDir } from "../store/run-dir.js";
 import { WriteFailure } from "../store/write-failure.js";
 import { noLawReason } from "../fit/no-law.js";
 import { formatBacktest } from "../fitting/format-backtest.js";
-import { fitRequestKey } from "../sweep/stored-fit.js";
-import { runDirCost } from "../sweep/sweep-cost.js";
 
 export default class Fit extends BaseCommand {
   static override summary = "Fit scaling laws (Chinchilla approaches 1-3) to a run directory, a results.jsonl or a CSV.";
@@ -49,23 +48,26 @@ A CSV needs the columns n_params,n_tokens,loss and may have budget_flops (the Is
       excludeWorst: flags["exclude-worst"],
       paramConvention: flags.convention as ParamConvention,
     };
-    let result;
+    const runDir = input.runDir ? new RunDir(input.runDir) : null;
+    const withProgress = { ...request, ...(this.jsonEnabled() ? {} : { onProgress: progress.onProgress }) };
+    let made: RunDirFit | null;
+    let result: FitOutput;
     try {
-      result = fitRows(input.rows, { ...request, ...(this.jsonEnabled() ? {} : { onProgress: progress.onProgress }) }, input.notes);
+      // A run directory is fitted as the sweep and the report fit it (with its measured cost); any other input as rows.
+      made = runDir ? fitRunDir(runDir, withProgress, { input }) : null;
+      result = made?.fit ?? fitRows(input.rows, withProgress, input.notes);
     } catch (error) {
       // An option the data cannot support (e.g. --holdout beyond the budgets) is bad input, named by its flag.
       if (error instanceof FitInputError) throw new UserError(`--${error.field}: ${error.message.replace(/^invalid [^:]*: /, "")}`, "bad_flag", { field: `--${error.field}` });
       throw error;
     }
     progress.done();
-    const runDir = input.runDir ? new RunDir(input.runDir) : null;
-    if (runDir) result = { ...result, cost: runDirCost(runDir, input.definition) };
     const backtest = result.backtest ? `\n\n${formatBacktest(result.backtest)}` : "";
     // The fit is shown before fit.json is written: a run directory that cannot be written (read-only, full) loses nothing shown.
     this.say(`${formatFitSummary(result)}\n\n${formatChinchillaTable(result, flags.format as "markdown" | "csv")}${backtest}`);
     let writeError: string | undefined;
     try {
-      runDir?.writeJson(runDir.fit, { ...result, request: fitRequestKey(request, input.definition) });
+      if (runDir && made) saveFit(runDir, made);
     } catch (error) {
       if (!(error instanceof WriteFailure)) throw error;
       writeError = `${error.message}; the fit above was not saved (fit and report read the runs again when they can write)`;

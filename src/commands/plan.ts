@@ -7,7 +7,9 @@ import { formatCost, formatTrunks } from "../sweep/format-trunks.js";
 import { plannedCost, trunkSummaries } from "../sweep/wsd-experiments.js";
 import { calibrationPlanOf, sweepFlops } from "../sweep/calibration-stage.js";
 import { formatCalibrationPlan } from "../sweep/format-calibration-plan.js";
-import { mockSurface, planSweep, poolProbe, workerPool } from "../sweep/run-sweep.js";
+import { mockSurface } from "../sweep/open-sweep.js";
+import { executorProbe, planSweep } from "../sweep/plan-stage.js";
+import { workerPool } from "../sweep/start-executor.js";
 import { resolvePlugin } from "../plugins/registry.js";
 import { prepareCompareTo } from "../compare/compare-to.js";
 import { planResources } from "../scheduler/resources.js";
@@ -43,7 +45,8 @@ export default class Plan extends BaseCommand {
     });
     try {
       const pool = await starting;
-      const { plan, experiments, probe, planOptions } = await planSweep(loaded, plugin, poolProbe(async () => pool, plugin), resources, mockSurface(loaded, false));
+      const source = { config: loaded.config, plugin, mock: mockSurface(loaded, false), threadsPerWorker: resources.threadsPerWorker };
+      const { plan, experiments, probe, planOptions } = await planSweep(source, executorProbe(pool, plugin));
       const calibration = loaded.config.training.lr === "calibrate" ? calibrationPlanOf(plan, probe, planOptions, loaded.config) : null;
       this.say(formatPlan(loaded.config.name ?? "", plan, experiments));
       const cost = plannedCost(experiments);

@@ -12,7 +12,8 @@ import { createProgress } from "../progress/create.js";
 import { fitProgress } from "../progress/fit-progress.js";
 import { choosePython } from "../scheduler/python.js";
 import { sweepName } from "../tracking/task-tracking.js";
-import { withTrackingWarnings } from "../tracking/tracking-warnings.js";
+import { noteTrackingWarnings } from "../tracking/tracking-warnings.js";
+import { SweepEvents } from "../sweep/sweep-events.js";
 
 export default class Sweep extends BaseCommand {
   static override summary = "Run an IsoFLOP sweep end to end: plan, train every run on persistent workers, fit, report.";
@@ -49,11 +50,14 @@ A config naming compare_to: BASELINE (a run directory or results file) is checke
     const predict = parseBudgets(flags.predict);
     const confidence = parseConfidence(flags.confidence);
     const outDir = chooseRunDir(flags.out, loaded.config.name ?? "sweep", flags.mock);
-    const progress = withTrackingWarnings(createProgress({ json: this.jsonEnabled() }));
+    const progress = createProgress({ json: this.jsonEnabled() });
+    const events = new SweepEvents();
+    events.on((event) => progress.handle?.(event));
+    noteTrackingWarnings(events);
     const controller = new AbortController();
     const removeHandlers = onInterrupt((text) => this.note(text), "cancelling running experiments", () => controller.abort());
     try {
-      const outcome = await runSweep(loaded, { outDir, workers: flags.workers, mock: flags.mock, resume: flags.resume, extend: flags.extend, backend: flags.backend as "local" | "slurm" | undefined, observer: progress, signal: controller.signal });
+      const outcome = await runSweep(loaded, { outDir, workers: flags.workers, mock: flags.mock, resume: flags.resume, extend: flags.extend, backend: flags.backend as "local" | "slurm" | undefined, events, signal: controller.signal });
       progress.close?.();
       const fitting = fitProgress();
       const result = await finishSweep(outcome, {

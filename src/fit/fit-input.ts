@@ -13,7 +13,7 @@
  * rows marked `left_out`, and `notes` say what was left out and which re-runs disagreed.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { basename, dirname, extname, resolve } from "node:path";
 import { UserError } from "../errors/user-error.js";
 import { readJournal } from "../store/journal.js";
 import type { ResultRecord } from "../store/record.js";
@@ -83,18 +83,14 @@ function rowsFromSelection(selection: RecordSelection, measured: boolean): FitRo
 
 /** Whether a run directory's sweep counts measured FLOPs (config `flops: measured`, not --mock); true without a config. */
 function countsMeasuredFlops(runDir: RunDir | null): boolean {
-  if (!runDir || !existsSync(runDir.config)) return true;
-  try {
-    const config = JSON.parse(readFileSync(runDir.config, "utf8")) as { flops?: unknown; mock_enabled?: unknown };
-    return config.mock_enabled !== true && config.flops !== "6nd";
-  } catch {
-    return true;
-  }
+  const config = runDir?.read("config");
+  return !config || (config.mock_enabled !== true && config.flops !== "6nd");
 }
 
 /** A results.jsonl inside a run directory is read as that directory (its current definition). */
 function enclosingRunDir(results: string): RunDir | null {
-  return basename(results) === "results.jsonl" && existsSync(join(dirname(results), "config.json")) ? new RunDir(dirname(results)) : null;
+  const runDir = new RunDir(dirname(results));
+  return basename(results) === basename(runDir.results) && existsSync(runDir.config) ? runDir : null;
 }
 
 function readResults(file: string, runDir: RunDir | null): { rows: FitRow[]; notes: string[]; definition: string | null } {
@@ -107,7 +103,7 @@ export function readFitInput(path: string): FitInput {
   const source = resolve(path);
   if (!existsSync(source)) throw new UserError(`no such file or directory: ${source}`, "input_not_found", { file: source });
   if (statSync(source).isDirectory()) {
-    const results = join(source, "results.jsonl");
+    const results = new RunDir(source).results;
     if (!existsSync(results)) throw new UserError(`${source} is not a run directory (no results.jsonl)`, "not_a_run_dir", { file: source });
     const { rows, notes, definition } = readResults(results, new RunDir(source));
     if (rows.length === 0) throw new UserError(`${results}: no results yet`, "empty_results", { file: results });

@@ -1,6 +1,6 @@
 /**
  * What the fitting engine returns, defined once as zod schemas: the TypeScript types of
- * types.ts are inferred from them, and fit.json is parsed with them (src/fit/fit-json.ts),
+ * types.ts are inferred from them, and fit.json is parsed with them (src/store/fit-json.ts),
  * so the object fitScalingLaws builds, the file on disk and what the report draws are one
  * type. Every number is finite or null (json-safe.ts), so the object survives JSON.
  *
@@ -297,7 +297,7 @@ export const BootstrapReportSchema = z.object({
 
 export const ParamConventionSchema = z.enum(["total", "non_embedding"]);
 
-/** The engine's result: `fit --json` and fit.json extend it (src/fit/fit-json.ts). */
+/** The engine's result: `fit --json` and fit.json extend it (src/store/fit-json.ts). */
 export const FitResultSchema = z.object({
   /** Points fitted (after exclusions). */
   n_points: z.number(),

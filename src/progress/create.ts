@@ -4,15 +4,16 @@
  * of the runs on close().
  */
 import { experimentRows } from "../report/experiment-rows.js";
+import { isTrunkRecord, type ResultRecord } from "../store/record.js";
 import { formatExperimentsTable } from "../report/experiments-text.js";
-import type { ResultRecord } from "../store/record.js";
 import type { Experiment } from "../sweep/experiments.js";
-import type { SweepObserver } from "../sweep/run-sweep.js";
+import type { SweepEvent } from "../sweep/sweep-events.js";
 import { LineProgress } from "./line-progress.js";
 import { LiveProgress } from "./live-progress.js";
-import { isTrunkRecord } from "./run-counts.js";
 
-export interface ProgressDisplay extends SweepObserver {
+/** A display of the sweep's events (none under --json); close() ends it with the summary table. */
+export interface ProgressDisplay {
+  handle?(event: SweepEvent): void;
   close?(): void;
 }
 
@@ -25,7 +26,7 @@ class SummarizedLineProgress extends LineProgress implements ProgressDisplay {
     super(writeLine, statusEveryMs);
   }
 
-  override onRecord(experiment: Experiment, record: ResultRecord, willRetry: boolean): void {
+  protected override onRecord(experiment: Experiment, record: ResultRecord, willRetry: boolean): void {
     if (!isTrunkRecord(record)) this.records.push(record);
     super.onRecord(experiment, record, willRetry);
   }

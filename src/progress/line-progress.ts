@@ -1,16 +1,17 @@
 /**
  * Plain, line-by-line sweep progress (stderr): one line per started and finished run and
- * a periodic status line. Used when stderr is not a TTY (piped to a file, CI); the live
- * view builds on the same events.
+ * a periodic status line, from the sweep's events (sweep/sweep-events.ts; the learning-rate
+ * calibration's runs are told by its own notes). Used when stderr is not a TTY (piped to a
+ * file, CI); the live view listens to the same events.
  */
 import type { Progress } from "../protocol/messages.js";
-import type { SweepObserver } from "../sweep/run-sweep.js";
 import type { Experiment } from "../sweep/experiments.js";
+import type { SweepEvent } from "../sweep/sweep-events.js";
 import type { ResultRecord } from "../store/record.js";
 import { duration, sci } from "../util/table.js";
 import { RunCounts } from "./run-counts.js";
 
-export class LineProgress implements SweepObserver {
+export class LineProgress {
   protected readonly counts: RunCounts;
   private lastStatusAt = 0;
 
@@ -18,11 +19,25 @@ export class LineProgress implements SweepObserver {
     this.counts = new RunCounts(now);
   }
 
-  onMessage(text: string): void {
+  /** Takes one event of the sweep in. */
+  handle(event: SweepEvent): void {
+    switch (event.type) {
+      case "note": return this.onMessage(event.text);
+      case "planned": return this.onPlan(event.experiments, event.pending, event.resources);
+      case "extended": return this.counts.extend(event.experiments);
+      case "trunk": return this.counts.trunk(event.trunk);
+      case "started": if (event.stage === "sweep") this.onStart(event.experiment, event.attempt); return;
+      case "progress": if (event.stage === "sweep") this.onProgress(event.experiment, event.progress); return;
+      case "recorded": if (event.stage === "sweep") this.onRecord(event.experiment, event.record, event.willRetry); return;
+      default: return;
+    }
+  }
+
+  private onMessage(text: string): void {
     this.write(`note: ${text}`);
   }
 
-  onPlan(_plan: unknown, experiments: Experiment[], pending: Experiment[], resources: { workers: number; device: string; threadsPerWorker: number }): void {
+  private onPlan(experiments: Experiment[], pending: Experiment[], resources: { workers: number; device: string; threadsPerWorker: number }): void {
     this.counts.plan(pending);
     const skipped = experiments.length - pending.length;
     this.write(
@@ -31,20 +46,12 @@ export class LineProgress implements SweepObserver {
     );
   }
 
-  onExtend(extra: Experiment[]): void {
-    this.counts.extend(extra);
-  }
-
-  onTrunk(trunk: Experiment): void {
-    this.counts.trunk(trunk);
-  }
-
-  onStart(experiment: Experiment, attempt: number): void {
+  private onStart(experiment: Experiment, attempt: number): void {
     this.counts.eta.start(experiment);
     this.write(`start   ${experiment.experiment_id}  C=${sci(experiment.budget_flops)}  N=${sci(experiment.n_params)}  D=${sci(experiment.n_tokens)}` + (attempt > 1 ? `  attempt ${attempt}` : ""));
   }
 
-  onProgress(experiment: Experiment, progress: Progress): void {
+  private onProgress(experiment: Experiment, progress: Progress): void {
     this.counts.eta.progress(experiment, progress);
     const now = Date.now();
     if (now - this.lastStatusAt < this.statusEveryMs) return;
@@ -56,7 +63,7 @@ export class LineProgress implements SweepObserver {
     );
   }
 
-  onRecord(experiment: Experiment, record: ResultRecord, willRetry: boolean): void {
+  protected onRecord(experiment: Experiment, record: ResultRecord, willRetry: boolean): void {
     this.write(this.counts.record(experiment, record, willRetry));
   }
 }

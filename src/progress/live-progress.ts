@@ -6,14 +6,15 @@
  */
 import { createLogUpdate } from "log-update";
 import type { Progress } from "../protocol/messages.js";
-import type { PoolTask, WorkerPool } from "../scheduler/pool.js";
+import type { Executor, PoolTask, WorkerSnapshot } from "../scheduler/executor.js";
 import type { Experiment } from "../sweep/experiments.js";
-import type { ResultRecord } from "../store/record.js";
+import type { SweepEvent } from "../sweep/sweep-events.js";
 import { experimentRows } from "../report/experiment-rows.js";
 import { formatExperimentsTable } from "../report/experiments-text.js";
 import { duration, fixed, sci } from "../util/table.js";
 import type { ProgressDisplay } from "./create.js";
-import { isTrunkRecord, RunCounts } from "./run-counts.js";
+import { isTrunkRecord, type ResultRecord } from "../store/record.js";
+import { RunCounts } from "./run-counts.js";
 
 /** One worker line of the live view. */
 export interface WorkerLine {
@@ -84,15 +85,13 @@ export function renderLiveView(view: LiveView): string {
   return lines.map((line) => (line.length > view.columns ? line.slice(0, Math.max(1, view.columns - 1)) + "…" : line)).join("\n");
 }
 
-type Snapshot = ReturnType<WorkerPool["snapshot"]>;
-
 export class LiveProgress implements ProgressDisplay {
   private readonly log;
   private readonly counts = new RunCounts();
   private readonly started = Date.now();
   private readonly experiments = new Map<string, Experiment>();
   private readonly records: ResultRecord[] = [];
-  private pool?: { snapshot(): Snapshot };
+  private pool?: Pick<Executor, "snapshot">;
   private phase: LiveView["phase"] = "starting";
   private timer?: ReturnType<typeof setInterval>;
   private closed = false;
@@ -103,15 +102,22 @@ export class LiveProgress implements ProgressDisplay {
     this.timer.unref();
   }
 
-  onMessage(text: string): void {
-    this.above(`note: ${text}`);
+  /** Takes one event of the sweep in (the learning-rate calibration's runs are told by its own notes). */
+  handle(event: SweepEvent): void {
+    switch (event.type) {
+      case "note": return this.above(`note: ${event.text}`);
+      case "executor": this.pool = event.executor; return;
+      case "planned": return this.onPlan(event.experiments, event.pending);
+      case "extended": return this.onExtend(event.experiments);
+      case "trunk": return this.onTrunk(event.trunk);
+      case "started": if (event.stage === "sweep") this.onStart(event.experiment); return;
+      case "progress": if (event.stage === "sweep") this.counts.eta.progress(event.experiment, event.progress); return;
+      case "recorded": if (event.stage === "sweep") this.onRecord(event.experiment, event.record, event.willRetry); return;
+      default: return;
+    }
   }
 
-  onPool(pool: { snapshot(): Snapshot }): void {
-    this.pool = pool;
-  }
-
-  onPlan(_plan: unknown, experiments: Experiment[], pending: Experiment[]): void {
+  private onPlan(experiments: Experiment[], pending: Experiment[]): void {
     this.phase = "running";
     this.counts.plan(pending);
     for (const e of experiments) this.experiments.set(e.experiment_id, e);
@@ -119,26 +125,22 @@ export class LiveProgress implements ProgressDisplay {
     this.above(`sweep: ${experiments.length} experiments planned, ${pending.length} to run` + (skipped ? `, ${skipped} already completed (skipped)` : ""));
   }
 
-  onExtend(extra: Experiment[]): void {
+  private onExtend(extra: Experiment[]): void {
     this.counts.extend(extra);
     for (const e of extra) this.experiments.set(e.experiment_id, e);
   }
 
-  onTrunk(trunk: Experiment): void {
+  private onTrunk(trunk: Experiment): void {
     this.counts.trunk(trunk);
     this.experiments.set(trunk.experiment_id, trunk);
   }
 
-  onStart(experiment: Experiment): void {
+  private onStart(experiment: Experiment): void {
     this.experiments.set(experiment.experiment_id, experiment);
     this.counts.eta.start(experiment);
   }
 
-  onProgress(experiment: Experiment, progress: Progress): void {
-    this.counts.eta.progress(experiment, progress);
-  }
-
-  onRecord(experiment: Experiment, record: ResultRecord, willRetry: boolean): void {
+  private onRecord(experiment: Experiment, record: ResultRecord, willRetry: boolean): void {
     if (!isTrunkRecord(record)) this.records.push(record);
     this.above(this.counts.record(experiment, record, willRetry));
   }
@@ -168,7 +170,7 @@ export class LiveProgress implements ProgressDisplay {
     };
   }
 
-  private workerLine(w: Snapshot[number]): WorkerLine {
+  private workerLine(w: WorkerSnapshot): WorkerLine {
     const task: PoolTask | undefined = w.task;
     if (!task) return { id: w.id, status: w.status };
     if (task.kind === "probe") return { id: w.id, status: w.status, kind: "probe" };

@@ -4,16 +4,11 @@
  * finished attempt prints. Done never exceeds the total, and a trunk is counted as a trunk,
  * never as one of the planned points.
  */
-import type { ResultRecord } from "../store/record.js";
+import { isTrunkRecord, type ResultRecord } from "../store/record.js";
 import type { Experiment } from "../sweep/experiments.js";
 import { errorLine } from "../util/error-line.js";
 import { duration, fixed, sci } from "../util/table.js";
 import { EtaEstimator } from "./eta.js";
-
-/** Whether a record is a WSD trunk's attempt (trunks.jsonl), not a point. */
-export function isTrunkRecord(record: ResultRecord): boolean {
-  return (record as { role?: unknown }).role === "trunk";
-}
 
 export class RunCounts {
   readonly eta: EtaEstimator;

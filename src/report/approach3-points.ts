@@ -3,7 +3,7 @@
  * (the fit's own residuals, which name the run and its budget), and the relative
  * residual in percent. Pure.
  */
-import type { FitOutput } from "../fit/fit-json.js";
+import type { FitOutput } from "../store/fit-json.js";
 import type { Residual } from "../fitting/index.js";
 
 export interface ResidualPoint extends Residual {

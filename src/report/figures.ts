@@ -3,7 +3,7 @@
  * depends on the data (no fit → only the runs; no Approach 3 → no parity plot). Pure.
  */
 import type * as Plot from "@observablehq/plot";
-import type { FitOutput } from "../fit/fit-json.js";
+import type { FitOutput } from "../store/fit-json.js";
 import type { ResultRecord } from "../store/record.js";
 import { approach3Parity } from "./approach3-parity.js";
 import { approach3Points } from "./approach3-points.js";
@@ -15,7 +15,7 @@ import { noiseFloor } from "./noise-floor.js";
 import { optimumVsBudget } from "./optimum-vs-budget.js";
 import { trainingCurves } from "./training-curves.js";
 import { lrCalibrationFigure } from "./lr-calibration-figure.js";
-import type { CalibrationRecord } from "../sweep/calibration-stage.js";
+import type { CalibrationRecord } from "../store/calibration-record.js";
 
 export interface Figure {
   /** File stem: report/<name>.svg and report/<name>.png. */

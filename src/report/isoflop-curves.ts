@@ -6,7 +6,7 @@
  * labelled with the reason. Pure spec builder.
  */
 import * as Plot from "@observablehq/plot";
-import type { FitOutput } from "../fit/fit-json.js";
+import type { FitOutput } from "../store/fit-json.js";
 import { budgetParabola, parabolaLossAt, type BudgetFit, type ParabolaCoefficients } from "../fitting/index.js";
 import { budgetColor, formatCount } from "./budget-color.js";
 import { budgetLegend, LEGEND_MARGIN } from "./budget-legend.js";

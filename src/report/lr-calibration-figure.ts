@@ -4,7 +4,7 @@
  * of its parabola in ln lr). Runs that finished without a loss are left out. Pure.
  */
 import * as Plot from "@observablehq/plot";
-import type { CalibrationRecord } from "../sweep/calibration-stage.js";
+import type { CalibrationRecord } from "../store/calibration-record.js";
 import { formatCount } from "./budget-color.js";
 import { swatchLegend } from "./swatch-legend.js";
 

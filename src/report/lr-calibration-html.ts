@@ -5,7 +5,7 @@
  */
 import { autoLearningRate } from "../planning/hyper.js";
 import { ruleLearningRate, type LrRule } from "../planning/lr-calibration.js";
-import type { CalibrationRecord } from "../sweep/calibration-stage.js";
+import type { CalibrationRecord } from "../store/calibration-record.js";
 import { formatBudget } from "./budget-color.js";
 import { escapeHtml, formatNumber, formatSci, htmlTable } from "./html.js";
 

@@ -6,7 +6,7 @@
  * Pure spec builder.
  */
 import * as Plot from "@observablehq/plot";
-import type { FitOutput } from "../fit/fit-json.js";
+import type { FitOutput } from "../store/fit-json.js";
 import { predictOptimum, type Interval } from "../fitting/index.js";
 import { APPROACH_COLOR, APPROACH_KEYS, APPROACH_NAME, type ApproachKey } from "./approach-style.js";
 import { formatBudget, formatCount } from "./budget-color.js";

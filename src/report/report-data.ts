@@ -4,31 +4,30 @@
  * fit is fit.json when it is newer than results.jsonl, else a fresh fit of what is
  * there; when the fit fails the report still has the runs and says why.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, statSync } from "node:fs";
 import { UserError } from "../errors/user-error.js";
-import { parseFitJson, type FitOutput } from "../fit/fit-json.js";
-import { backtestRows, fitRows, type FitRequest } from "../fit/fit-rows.js";
+import type { FitOutput } from "../store/fit-json.js";
+import { backtestRows, type FitRequest } from "../fit/fit-rows.js";
+import { fitRunDir, storedFit } from "../fit/fit-run-dir.js";
 import { DEFAULT_MIN_BUDGETS } from "../fitting/approach2-isoflop.js";
 import { answerErrors, autoHoldout } from "../fitting/backtest.js";
 import { MIN_RESAMPLES } from "../fitting/determination.js";
 import { FITTER_VERSION } from "../fitting/fitter-version.js";
 import { readFitInput } from "../fit/fit-input.js";
-import { readJournal } from "../store/journal.js";
+import type { CalibrationRecord } from "../store/calibration-record.js";
 import { selectRunRecords } from "../store/run-definitions.js";
 import type { ResultRecord } from "../store/record.js";
+import { runDirCost, type SweepCost } from "../store/run-cost.js";
+import type { RunConfigFile } from "../store/run-dir-entries.js";
 import { RunDir } from "../store/run-dir.js";
 import type { PlannedRow } from "./experiment-rows.js";
 import { packageVersion } from "./package-version.js";
-import { CALIBRATION_FILE, type CalibrationRecord } from "../sweep/calibration-stage.js";
-import { runDirCost, type SweepCost } from "../sweep/sweep-cost.js";
-import { oneLine } from "../util/error-line.js";
 
 export interface ReportData {
   runDir: string;
   name: string;
   generatedAt: string;
-  config: Record<string, unknown> | null;
+  config: RunConfigFile | null;
   planned: PlannedRow[];
   planWarnings: string[];
   records: ResultRecord[];
@@ -56,19 +55,8 @@ export interface LoadOptions {
   request?: Partial<FitRequest>;
 }
 
-function readJson(file: string): unknown {
-  if (!existsSync(file)) return null;
-  try {
-    return JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new UserError(`${file}: not valid JSON (${oneLine((error as Error).message)})`, "corrupt_run_dir", { file });
-  }
-}
-
-const record = (v: unknown): Record<string, unknown> | null => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
-
 /** The fit request for a fresh fit: what the last fit did, with the fewest resamples the determination test takes. */
-function defaultRequest(previous: FitOutput | null, config: Record<string, unknown> | null, overrides: Partial<FitRequest>): FitRequest {
+function defaultRequest(previous: FitOutput | null, config: RunConfigFile | null, overrides: Partial<FitRequest>): FitRequest {
   const approaches = (["1", "2", "3"] as const).filter((k) => previous?.approaches[k]).map((k) => Number(k) as 1 | 2 | 3);
   const predict = [...new Set((previous?.predictions ?? []).map((p) => p.budget_flops))];
   return {
@@ -102,24 +90,24 @@ function withBacktest(loaded: Pick<ReportData, "fit" | "fitSource" | "fitError">
   }
 }
 
-function loadFit(runDir: RunDir, config: Record<string, unknown> | null, records: ResultRecord[], options: LoadOptions): Pick<ReportData, "fit" | "fitSource" | "fitError"> {
+function loadFit(runDir: RunDir, config: RunConfigFile | null, records: ResultRecord[], options: LoadOptions): Pick<ReportData, "fit" | "fitSource" | "fitError"> {
   if (options.fit) {
     return "error" in options.fit && typeof options.fit.error === "string"
       ? { fit: null, fitSource: "the sweep's fit", fitError: options.fit.error }
       : { fit: options.fit as FitOutput, fitSource: "fit.json (written by this sweep)", fitError: null };
   }
-  const json = readJson(runDir.fit);
-  const stored = json === null ? null : parseFitJson(json, runDir.fit);
-  const previous = stored && "fit" in stored ? stored.fit : null;
+  // The report reads the fit; it fits here only when fit.json is not current (fit.json is not changed).
+  const current = options.refit ? null : storedFit(runDir, "any request");
+  if (current) return { fit: current, fitSource: `fit.json (${statSync(runDir.fit).mtime.toISOString()})`, fitError: null };
+  const stored = runDir.inspect("fit");
+  const previous = stored && "value" in stored ? stored.value : null;
   // A fit by older fitting methods is read but not shown: its numbers are what those methods made.
-  const older = stored && "fit" in stored && stored.request !== undefined && (stored.request.fitter ?? 1) < FITTER_VERSION;
-  const current = previous && !older && existsSync(runDir.results) && statSync(runDir.fit).mtimeMs >= statSync(runDir.results).mtimeMs;
-  if (previous && current && !options.refit) return { fit: previous, fitSource: `fit.json (${statSync(runDir.fit).mtime.toISOString()})`, fitError: null };
+  const older = previous?.request !== undefined && (previous.request.fitter ?? 1) < FITTER_VERSION;
   if (records.length === 0) return { fit: null, fitSource: "none", fitError: stored && "problem" in stored ? stored.problem : "no results yet" };
   try {
     const input = readFitInput(runDir.root);
-    const fit = fitRows(input.rows, defaultRequest(previous, config, options.request ?? {}), input.notes);
-    const why = stored && "problem" in stored ? `; ${stored.problem}` : older ? `; fit.json was made by older fitting methods (fitter ${stored.request?.fitter ?? 1}, now ${FITTER_VERSION})` : previous ? "; fit.json is older" : "";
+    const { fit } = fitRunDir(runDir, defaultRequest(previous, config, options.request ?? {}), { input });
+    const why = stored && "problem" in stored ? `; ${stored.problem}` : older ? `; fit.json was made by older fitting methods (fitter ${previous.request?.fitter ?? 1}, now ${FITTER_VERSION})` : previous ? "; fit.json is older" : "";
     return { fit, fitSource: `fitted now from results.jsonl (${records.length} records${why}, ${MIN_RESAMPLES} bootstrap resamples)`, fitError: null };
   } catch (error) {
     return { fit: null, fitSource: "none", fitError: (error as Error).message };
@@ -130,15 +118,15 @@ function loadFit(runDir: RunDir, config: Record<string, unknown> | null, records
  * What is known of where the runs ran: environment.json when the sweep wrote one (Python,
  * torch, devices…), what the records say (devices, workers), and this process's Node.js.
  */
-function environment(runDir: RunDir, config: Record<string, unknown> | null, records: ResultRecord[]): Record<string, unknown> {
+function environment(runDir: RunDir, config: RunConfigFile | null, records: ResultRecord[]): Record<string, unknown> {
   const unique = <T>(values: Array<T | null | undefined>) => [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
-  const written = record(readJson(join(runDir.root, "environment.json"))) ?? {};
+  const written = runDir.read("environment") ?? {};
   const workers = unique(records.map((r) => r.worker)).length;
   const worldSizes = unique(records.map((r) => r.world_size));
   return {
     "flops-fit": packageVersion(),
     ...written,
-    "device (config)": record(config?.scheduler)?.device,
+    "device (config)": config?.scheduler?.device,
     "devices used": unique(records.map((r) => r.device)).join(", ") || undefined,
     "workers used": workers || undefined,
     "world size": worldSizes.length ? worldSizes.join(", ") : undefined,
@@ -147,8 +135,8 @@ function environment(runDir: RunDir, config: Record<string, unknown> | null, rec
   };
 }
 
-function currentCalibration(runDir: RunDir, config: Record<string, unknown> | null): CalibrationRecord | null {
-  const calibration = record(readJson(join(runDir.root, CALIBRATION_FILE))) as CalibrationRecord | null;
+function currentCalibration(runDir: RunDir, config: RunConfigFile | null): CalibrationRecord | null {
+  const calibration = runDir.read("calibration");
   return calibration && (!config?.fingerprint || calibration.fingerprint === config.fingerprint) ? calibration : null;
 }
 
@@ -158,18 +146,18 @@ export function loadReportData(root: string, options: LoadOptions = {}): ReportD
   if (![runDir.results, runDir.config, runDir.plan].some((f) => existsSync(f))) {
     throw new UserError(`${runDir.root} is not a run directory (no results.jsonl, config.json or plan.json)`, "not_a_run_dir", { file: runDir.root });
   }
-  const config = record(readJson(runDir.config));
-  const plan = record(readJson(runDir.plan));
+  const config = runDir.read("config");
+  const plan = runDir.read("plan");
   // The current sweep definition's runs only; the fit's warnings name what was left out.
-  const records = selectRunRecords(runDir, readJournal(runDir.results).records).records;
-  const planned = (Array.isArray(plan?.experiments) ? plan.experiments : []).filter((e): e is PlannedRow => typeof record(e)?.experiment_id === "string");
+  const records = selectRunRecords(runDir, runDir.records("results")).records;
+  const planned: PlannedRow[] = plan?.experiments ?? [];
   return {
     runDir: runDir.root,
-    name: typeof config?.name === "string" ? config.name : runDir.root.split(/[\\/]/).pop() ?? "sweep",
+    name: config?.name ?? runDir.root.split(/[\\/]/).pop() ?? "sweep",
     generatedAt: new Date().toISOString(),
     config,
     planned,
-    planWarnings: (Array.isArray(plan?.warnings) ? plan.warnings : []).filter((w): w is string => typeof w === "string"),
+    planWarnings: plan?.warnings ?? [],
     records,
     ...withBacktest(loadFit(runDir, config, records, options), runDir),
     environment: environment(runDir, config, records),
@@ -178,8 +166,8 @@ export function loadReportData(root: string, options: LoadOptions = {}): ReportD
   };
 }
 
-function trunksAndCost(runDir: RunDir, config: Record<string, unknown> | null): Pick<ReportData, "trunks" | "cost"> {
-  const fingerprint = typeof config?.fingerprint === "string" ? config.fingerprint : null;
-  const trunks = existsSync(runDir.trunks) ? readJournal(runDir.trunks).records.filter((r) => fingerprint === null || r.fingerprint === fingerprint) : [];
+function trunksAndCost(runDir: RunDir, config: RunConfigFile | null): Pick<ReportData, "trunks" | "cost"> {
+  const fingerprint = config?.fingerprint ?? null;
+  const trunks = runDir.records("trunks").filter((r) => fingerprint === null || r.fingerprint === fingerprint);
   return { trunks, cost: existsSync(runDir.results) ? runDirCost(runDir, fingerprint) : null };
 }

@@ -3,7 +3,7 @@
  * approaches side by side (exponents, parameters, budgets used; intervals where bootstrapped) and every
  * warning. Pure.
  */
-import type { FitOutput } from "../fit/fit-json.js";
+import type { FitOutput } from "../store/fit-json.js";
 import { FEW_RESAMPLES_MARK, fewResamples, fewResamplesNote, formatSuggestion } from "../fitting/format-verdict.js";
 import type { LossLaw } from "../fitting/index.js";
 import { APPROACH_KEYS, APPROACH_NAME, type ApproachKey } from "./approach-style.js";

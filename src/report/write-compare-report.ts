@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { CompareRun } from "../compare/run-compare.js";
-import type { FitOutput } from "../fit/fit-json.js";
+import type { FitOutput } from "../store/fit-json.js";
 import { writeFileAtomic } from "../store/atomic-write.js";
 import { WriteFailure } from "../store/write-failure.js";
 import { compareIsoflops, compareLossLaws, compareMultiplier } from "./compare-figures.js";

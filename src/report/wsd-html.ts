@@ -8,21 +8,19 @@ import { escapeHtml, formatNumber, htmlTable } from "./html.js";
 import type { ResultRecord } from "../store/record.js";
 import type { SweepCost } from "../planning/wsd.js";
 
-interface BranchFields { trunk_id?: unknown; branch_step?: unknown; steps?: unknown }
-
 export function wsdHtml(records: readonly ResultRecord[], trunks: readonly ResultRecord[], cost: SweepCost | null): string {
-  const branches = records.filter((r) => typeof (r as BranchFields).trunk_id === "string" && r.status === "completed");
+  const branches = records.filter((r) => r.trunk_id !== undefined && r.role !== "trunk" && r.status === "completed");
   if (branches.length === 0) return "";
   const byTrunk = new Map<string, ResultRecord[]>();
   for (const branch of branches) {
-    const id = (branch as BranchFields).trunk_id as string;
+    const id = branch.trunk_id!;
     byTrunk.set(id, [...(byTrunk.get(id) ?? []), branch]);
   }
   const trunkSteps = new Map<string, number>();
   for (const trunk of trunks) trunkSteps.set(trunk.experiment_id, Math.max(trunkSteps.get(trunk.experiment_id) ?? 0, trunk.steps ?? 0));
   const rows = [...byTrunk.entries()].sort(([, a], [, b]) => a[0]!.size_value - b[0]!.size_value).map(([id, list]) => {
-    const sorted = [...list].sort((a, b) => Number((a as BranchFields).branch_step) - Number((b as BranchFields).branch_step));
-    const described = sorted.map((b) => `${formatBudget(b.budget_flops)} @ ${String((b as BranchFields).branch_step)}→${String(b.steps ?? "?")}: ${formatNumber(b.loss ?? NaN, 4)}`).join("; ");
+    const sorted = [...list].sort((a, b) => (a.branch_step ?? 0) - (b.branch_step ?? 0));
+    const described = sorted.map((b) => `${formatBudget(b.budget_flops)} @ ${String(b.branch_step)}→${String(b.steps ?? "?")}: ${formatNumber(b.loss ?? NaN, 4)}`).join("; ");
     return [escapeHtml(id), escapeHtml(String(sorted[0]!.size_value)), escapeHtml(formatNumber(sorted[0]!.n_params ?? NaN, 3)),
       escapeHtml(trunkSteps.has(id) ? String(trunkSteps.get(id)) : "–"), escapeHtml(String(sorted.length)), escapeHtml(described)];
   });

@@ -15,33 +15,13 @@
  */
 import { EventEmitter } from "node:events";
 import { RuntimeFailure } from "../errors/user-error.js";
-import { PROTOCOL_VERSION, type FromWorker, type Hello, type ProbeTask, type Progress, type TaskError, type TrainTask } from "../protocol/messages.js";
-import type { ProbeResult, TrainResult } from "../protocol/messages.js";
+import { PROTOCOL_VERSION, type FromWorker, type Hello, type Progress } from "../protocol/messages.js";
 import type { AccelerateSetup } from "./accelerate-launch.js";
 import { ipcEndpoint, isLoopbackOrIpc, type Endpoint } from "./endpoint.js";
 import { generateCredentials, workerEnvironment, ZapAuthenticator, type CurveCredentials } from "./security.js";
 import { Wire } from "./wire.js";
-import type { Backend, Executor } from "./executor.js";
+import type { Backend, Executor, Outcome, Placement, PoolTask, WorkerSnapshot } from "./executor.js";
 import { LocalLauncher, type WorkerHandle, type WorkerLauncher } from "./launcher.js";
-
-export type PoolTask = ProbeTask | TrainTask;
-
-/** Where a worker runs, as it said in its hello (null when unknown, or outside SLURM). */
-export interface Placement {
-  host: string | null;
-  slurm_job_id: string | null;
-  cuda_visible_devices: string | null;
-}
-
-export type Outcome =
-  | { kind: "result"; workerId: string; message: ProbeResult | TrainResult; where?: Placement }
-  | { kind: "task_error"; workerId: string; message: TaskError; where?: Placement }
-  /**
-   * The worker died, hung or went silent; or (`handedBack`) it stopped the run itself after
-   * checkpointing it, because its job was signalled (time limit, preemption, scancel).
-   */
-  | { kind: "lost"; workerId: string; reason: string; logTail: string; where?: Placement; handedBack?: boolean }
-  | { kind: "cancelled"; reason: string };
 
 export interface PoolOptions {
   python: string;
@@ -86,7 +66,7 @@ export interface WorkerState {
   process: WorkerHandle;
   hello?: Hello;
   /** draining: takes no more runs (retired, or stopping on its own before a time limit). */
-  status: "starting" | "idle" | "busy" | "draining" | "dead";
+  status: WorkerSnapshot["status"];
   job?: Job;
   spawnedAt: number;
   lastHeardAt: number;
@@ -215,7 +195,7 @@ export class WorkerPool extends EventEmitter implements Executor {
   private readonly departed = new Map<string, Hello>();
 
   /** Live view for progress displays. */
-  snapshot(): Array<{ id: string; status: WorkerState["status"]; task?: PoolTask; progress?: Progress; pid?: number }> {
+  snapshot(): WorkerSnapshot[] {
     return [...this.workers.values()].map((w) => ({ id: w.id, status: w.status, task: w.job?.task, progress: w.lastProgress, pid: w.process.pid }));
   }
 
@@ -226,6 +206,10 @@ export class WorkerPool extends EventEmitter implements Executor {
 
   get helloInfo(): Hello | undefined {
     return [...this.workers.values()].find((w) => w.hello)?.hello;
+  }
+
+  onRefused(listener: (who: string, reason: string) => void): void {
+    this.on("refused", listener);
   }
 
   // ------------------------------------------------------------------ lifecycle

@@ -11,10 +11,12 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync }
 import { dirname, join } from "node:path";
 import { UserError } from "../errors/user-error.js";
 import { oneLine } from "../util/error-line.js";
+import { RUN_DIR_ENTRIES, RUN_DIR_JOURNALS } from "./run-dir-entries.js";
 import { WriteFailure } from "./write-failure.js";
 
 /** What a sweep creates before it writes config.json: a directory holding only these is one killed that early. */
-const WRITTEN_BEFORE_CONFIG = new Set(["logs", "sweep.lock", "results.jsonl"]);
+const WRITTEN_BEFORE_CONFIG = new Set(["logs", "sweep.lock", RUN_DIR_JOURNALS.results]);
+const CONFIG_FILE = RUN_DIR_ENTRIES.config.file;
 
 /** Whether `config` (config.json's content) is one flops-fit wrote: it names its sweep definition or (older) its resolved plugin. */
 export function isRunConfig(config: unknown): boolean {
@@ -29,8 +31,8 @@ export function foreignRunDirProblem(root: string): string | null {
   // Hidden entries (.gitkeep, .DS_Store, .git) are never a sweep's and never overwritten by one.
   const entries = readdirSync(root).filter((entry) => !entry.startsWith("."));
   if (entries.length === 0) return null;
-  const configFile = join(root, "config.json");
-  if (entries.includes("config.json")) {
+  const configFile = join(root, CONFIG_FILE);
+  if (entries.includes(CONFIG_FILE)) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(readFileSync(configFile, "utf8"));

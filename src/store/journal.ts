@@ -97,8 +97,11 @@ export class Journal {
   /** Bytes on disk up to the end of the last whole record. */
   private size: number;
   private failure: WriteFailure | null = null;
+  /** The records the file held when it was opened, and those appended since (by this process). */
   readonly existing: ResultRecord[];
+  readonly appended: ResultRecord[] = [];
   readonly repairedTornLine: boolean;
+  private readonly attempts = new Map<string, number>();
 
   /** Opens for appending: first truncates a torn last line, or ends a whole last record with its newline. */
   constructor(readonly file: string, private readonly io: JournalIo = nodeIo) {
@@ -111,6 +114,7 @@ export class Journal {
       throw new WriteFailure(file, error);
     }
     this.existing = contents.records;
+    for (const record of this.existing) this.count(record);
     this.repairedTornLine = contents.tornTail;
     if (contents.missingNewline) this.writeWhole(Buffer.from("\n"), "could not end its last record with a newline");
   }
@@ -119,6 +123,22 @@ export class Journal {
   append(record: ResultRecord): void {
     if (this.failure) throw this.failure;
     this.writeWhole(Buffer.from(JSON.stringify(record) + "\n"), `the result of ${record.experiment_id} (attempt ${record.attempt}) was not recorded`);
+    this.appended.push(record);
+    this.count(record);
+  }
+
+  /** Every record: those it held when opened, then those appended. */
+  get all(): ResultRecord[] {
+    return [...this.existing, ...this.appended];
+  }
+
+  /** The highest attempt recorded for an experiment (0 when none): its next attempt is this plus one. */
+  lastAttempt(experimentId: string): number {
+    return this.attempts.get(experimentId) ?? 0;
+  }
+
+  private count(record: ResultRecord): void {
+    this.attempts.set(record.experiment_id, Math.max(this.attempts.get(record.experiment_id) ?? 0, record.attempt));
   }
 
   private writeWhole(bytes: Buffer, consequence: string): void {

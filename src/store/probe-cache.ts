@@ -6,26 +6,13 @@
  * their options): a changed option probes afresh; so does `--no-resume` (after editing
  * the model's code, say).
  */
-import { existsSync, readFileSync } from "node:fs";
 import type { SizeProbe } from "../planning/iso-flop.js";
 import type { DataSpec, LossSpec, ModelSpec, UnbuildableSize } from "../protocol/messages.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import { experimentId } from "./experiment-id.js";
+import type { ProbeFile } from "./run-dir-entries.js";
+import type { RunDir } from "./run-dir.js";
 
-interface CachedSize extends SizeProbe {
-  /** Whether FLOPs per token were measured for this size (flops_per_token may still be null: the measurement failed). */
-  flops_measured: boolean;
-}
-
-interface CacheFile {
-  key: string;
-  tokens_per_sample: number | null;
-  /** Tokens in one pass over the training data (null when the data does not say). */
-  train_tokens?: number | null;
-  sizes: CachedSize[];
-  /** Sizes whose model did not build (they are not probed again either). */
-  unbuildable?: UnbuildableSize[];
-}
+type CachedSize = ProbeFile["sizes"][number];
 
 export interface ProbeLookup {
   found: SizeProbe[];
@@ -52,20 +39,21 @@ export class ProbeCache {
   private readonly unbuildable = new Map<number, UnbuildableSize>();
 
   /** `read: false` starts empty (the file is still written). */
-  constructor(readonly file: string, target: { model: ModelSpec; data: DataSpec; loss: LossSpec }, read = true) {
+  constructor(private readonly runDir: RunDir, target: { model: ModelSpec; data: DataSpec; loss: LossSpec }, read = true) {
     this.key = experimentId({ model: target.model, data: target.data, loss: target.loss });
-    if (!read || !existsSync(file)) return;
-    let stored: CacheFile | null;
+    if (!read) return;
+    let stored: ProbeFile | null;
     try {
-      stored = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
+      const found = runDir.inspect("probe");
+      stored = found && "value" in found ? found.value : null;
     } catch {
-      return; // unreadable: probe again and rewrite it
+      stored = null; // not JSON: probe again and rewrite it
     }
-    if (stored?.key !== this.key || !Array.isArray(stored.sizes)) return;
-    this.tokensPerSample = typeof stored.tokens_per_sample === "number" ? stored.tokens_per_sample : null;
-    this.trainTokens = typeof stored.train_tokens === "number" ? stored.train_tokens : null;
-    for (const size of stored.sizes) if (typeof size?.size_value === "number") this.sizes.set(size.size_value, size);
-    for (const size of stored.unbuildable ?? []) if (typeof size?.size_value === "number") this.unbuildable.set(size.size_value, size);
+    if (stored?.key !== this.key) return;
+    this.tokensPerSample = stored.tokens_per_sample;
+    this.trainTokens = stored.train_tokens ?? null;
+    for (const size of stored.sizes) this.sizes.set(size.size_value, size);
+    for (const size of stored.unbuildable ?? []) this.unbuildable.set(size.size_value, size);
   }
 
   /** The cached probes of `sizeValues` (with measured FLOPs when `measure`), and the sizes still to probe. */
@@ -97,11 +85,10 @@ export class ProbeCache {
       const keep = !measured && before?.flops_measured;
       this.sizes.set(size.size_value, keep ? { ...size, flops_per_token: before.flops_per_token, flops_error: before.flops_error ?? null, flops_measured: true } : { ...size, flops_measured: measured });
     }
-    const file: CacheFile = {
+    this.runDir.write("probe", {
       key: this.key, tokens_per_sample: this.tokensPerSample, train_tokens: this.trainTokens,
       sizes: [...this.sizes.values()].sort((a, b) => a.size_value - b.size_value),
       unbuildable: [...this.unbuildable.values()].sort((a, b) => a.size_value - b.size_value),
-    };
-    writeFileAtomic(this.file, JSON.stringify(file) + "\n");
+    });
   }
 }

@@ -5,7 +5,10 @@
  * time, the sweep definition. An attempt that produced no result (the worker was lost, the
  * task raised) keeps the experiment's planned counts and null measurements, so every
  * measured field is nullable here; fields added to the wire after records were first
- * written are optional, so older results.jsonl files still read.
+ * written are optional, so older results.jsonl files still read. A WSD sweep's records carry
+ * their part of the schedule (WSD_PART): a branch names its trunk and branch point, a trunk's
+ * attempt (trunks.jsonl) its branch steps. Keys a record holds beyond these (written by an
+ * older or newer flops-fit) are dropped when it is read, never a reason to refuse the file.
  */
 import { z } from "zod";
 import { TrainResult } from "../protocol/messages.js";
@@ -35,6 +38,22 @@ const RECORDED_LATER = {
   engine: true,
   epochs: true,
 } as const;
+
+/**
+ * The WSD part of a record (docs/training.md, "WSD"; sweep/run-trunks.ts): absent on a cosine
+ * run's. A branch (a point) names its trunk, the trunk step it branched at and the tokens the
+ * trunk had trained there; a trunk's attempt has `role: "trunk"` and the branch steps it saved.
+ * Both record the FLOPs this attempt trained itself (null when it measured none).
+ */
+const WSD_PART = {
+  schedule: z.literal("wsd").optional(),
+  trunk_id: z.string().optional(),
+  branch_step: z.number().optional(),
+  branch_tokens: z.number().optional(),
+  role: z.literal("trunk").optional(),
+  branch_steps: z.array(z.number()).optional(),
+  train_flops: z.number().nullable().optional(),
+};
 
 type Nullable<S extends Record<string, z.ZodType>> = { [K in keyof S]: z.ZodNullable<S[K]> };
 const nullable = <S extends Record<string, z.ZodType>>(shape: S): Nullable<S> =>
@@ -68,8 +87,13 @@ export const ResultRecord = z
     discarded_checkpoints: TrainResult.shape.discarded_checkpoints,
     /** The data's model_hints() (vocab_size, seq_len, ...) of a trained run; absent under --mock and in older records. */
     data_hints: TrainResult.shape.data_hints,
+    ...WSD_PART,
   })
-  .partial(RECORDED_LATER)
-  .loose();
+  .partial(RECORDED_LATER);
 
 export type ResultRecord = z.infer<typeof ResultRecord>;
+
+/** Whether a record is a WSD trunk's attempt (trunks.jsonl), not a point. */
+export function isTrunkRecord(record: ResultRecord): boolean {
+  return record.role === "trunk";
+}

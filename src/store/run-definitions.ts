@@ -5,17 +5,13 @@
  * records carried a fingerprint belong to the `unmarked` definition: the one config.json
  * described when a sweep first met them.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { UserError } from "../errors/user-error.js";
 import type { ResultRecord } from "./record.js";
 import { canonicalJson } from "./experiment-id.js";
 import { UNMARKED, selectRecords, type RecordSelection } from "./record-selection.js";
+import type { RunConfigFile } from "./run-dir-entries.js";
 import type { RunDir } from "./run-dir.js";
 import { definitionDifferences, definitionFingerprint, differingParts, sweepDefinition, type SweepDefinition } from "./sweep-definition.js";
-import { oneLine } from "../util/error-line.js";
-
-export const DEFINITIONS_FILE = "definitions.json";
 
 export interface RunDefinitions {
   /** The directory's current definition (config.json), when known. */
@@ -26,36 +22,25 @@ export interface RunDefinitions {
   unmarked: string | null;
 }
 
-function readJsonObject(file: string): Record<string, unknown> | null {
-  if (!existsSync(file)) return null;
-  try {
-    const value: unknown = JSON.parse(readFileSync(file, "utf8"));
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch (error) {
-    throw new UserError(`${file}: not valid JSON (${oneLine((error as Error).message)})`, "corrupt_run_dir", { file });
-  }
-}
-
 /** The definition a config.json written before definitions were recorded describes, if it can be rebuilt. */
-function legacyDefinition(config: Record<string, unknown>): SweepDefinition | null {
-  const plugin = config.resolved_plugin as { name?: unknown; model?: unknown; data?: unknown; loss?: unknown } | undefined;
+function legacyDefinition(config: RunConfigFile): SweepDefinition | null {
+  const plugin = config.resolved_plugin;
   const training = config.training;
-  if (!plugin || typeof plugin.name !== "string" || !plugin.model || !plugin.data || !training || typeof training !== "object") return null;
+  if (!plugin || typeof plugin.name !== "string" || !plugin.model || !plugin.data || !training) return null;
   const mock = config.mock_enabled === true ? (config.mock as never) : null;
   const flops = mock ? "6nd" : config.flops === "6nd" ? "6nd" : "measured";
   return sweepDefinition({ config: { training: training as never }, plugin: plugin as never, mock, flops });
 }
 
 export function readRunDefinitions(runDir: RunDir): RunDefinitions {
-  const config = readJsonObject(runDir.config);
-  const file = readJsonObject(join(runDir.root, DEFINITIONS_FILE));
+  const config = runDir.read("config");
+  const file = runDir.read("definitions");
   const known = new Map<string, SweepDefinition>();
-  const stored = (file?.definitions ?? {}) as Record<string, { definition?: SweepDefinition }>;
-  for (const [fingerprint, entry] of Object.entries(stored)) if (entry?.definition) known.set(fingerprint, entry.definition);
+  for (const [fingerprint, entry] of Object.entries(file?.definitions ?? {})) known.set(fingerprint, entry.definition);
   let current: RunDefinitions["current"] = null;
-  let unmarked = typeof file?.unmarked === "string" ? file.unmarked : null;
+  let unmarked = file?.unmarked ?? null;
   if (config && typeof config.fingerprint === "string") {
-    const definition = (config.definition as SweepDefinition | undefined) ?? known.get(config.fingerprint) ?? null;
+    const definition = config.definition ?? known.get(config.fingerprint) ?? null;
     current = { fingerprint: config.fingerprint, definition };
   } else if (config) {
     // Written before definitions were recorded: its records are config.json's definition.
@@ -134,11 +119,10 @@ export function checkDefinition(runDir: RunDir, records: readonly ResultRecord[]
 
 /** Records the definition in definitions.json (config.json is written by the sweep). */
 export function recordDefinition(runDir: RunDir, definitions: RunDefinitions, definition: SweepDefinition): void {
-  const file = join(runDir.root, DEFINITIONS_FILE);
-  const before = readJsonObject(file);
-  const entries: Record<string, unknown> = { ...((before?.definitions ?? {}) as Record<string, unknown>) };
+  const before = runDir.read("definitions");
+  const entries = { ...before?.definitions };
   for (const [fingerprint, known] of definitions.known) entries[fingerprint] ??= { definition: known, first_recorded_at: null };
   entries[definitionFingerprint(definition)] ??= { definition, first_recorded_at: new Date().toISOString() };
   const after = { definitions: entries, ...(definitions.unmarked ? { unmarked: definitions.unmarked } : {}) };
-  if (canonicalJson(after) !== canonicalJson(before)) runDir.writeJson(file, after);
+  if (canonicalJson(after) !== canonicalJson(before)) runDir.write("definitions", after);
 }

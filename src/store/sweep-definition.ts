@@ -11,20 +11,12 @@
  */
 import type { SweepConfig } from "../config/schema.js";
 import type { DataSpec, LossSpec, MockSurface, ModelSpec } from "../protocol/messages.js";
+import type { z } from "zod";
 import { canonicalJson, experimentId } from "./experiment-id.js";
+import type { SweepDefinitionSchema } from "./run-dir-entries.js";
 
-export interface SweepDefinition {
-  plugin: string;
-  model: ModelSpec;
-  data: DataSpec;
-  loss: LossSpec;
-  /** The training config without the settings that change speed only (TRAINING_SPEED_ONLY). */
-  training: Record<string, unknown>;
-  /** How a run's compute is counted (`6nd` under --mock). */
-  flops: "measured" | "6nd";
-  /** The --mock loss surface without its simulated delay; null for real training. */
-  mock: Record<string, number> | null;
-}
+/** The definition as definitions.json and config.json hold it (its schema: run-dir-entries.ts). */
+export type SweepDefinition = z.infer<typeof SweepDefinitionSchema>;
 
 /**
  * Training settings that change how fast a run goes, not its result (micro-batches and
@@ -70,7 +62,7 @@ export function sweepDefinition(source: DefinitionSource): SweepDefinition {
     loss: source.plugin.loss,
     training: scheduleSettings(withoutSpeedOnly(source.config.training)),
     flops: source.flops,
-    mock: source.mock ? (surface as Record<string, number>) : null,
+    mock: source.mock ? surface : null,
   };
 }
 

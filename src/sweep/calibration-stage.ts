@@ -7,7 +7,7 @@
  * of the same definition reuses: the sweep's learning rates, and so its experiment ids,
  * never change under resume.
  */
-import { existsSync, readFileSync, renameSync } from "node:fs";
+import { renameSync } from "node:fs";
 import { join } from "node:path";
 import type { SweepConfig } from "../config/schema.js";
 import { RuntimeFailure, UserError } from "../errors/user-error.js";
@@ -15,53 +15,17 @@ import { resolveHyper } from "../planning/hyper.js";
 import { plannedExperiment, priorOptimalParams, type PlanOptions, type PlannedExperiment, type SweepPlan } from "../planning/iso-flop.js";
 import {
   builtInRule, calibrationSettings, fitLrRule, nextLearningRate, planCalibration,
-  type CalibrationFit, type CalibrationPlan, type CalibrationPoint, type LrRule,
+  type CalibrationPlan, type CalibrationPoint, type LrRule,
 } from "../planning/lr-calibration.js";
-import type { MockSurface } from "../protocol/messages.js";
-import type { ResolvedPlugin } from "../plugins/registry.js";
-import type { RunSummary } from "./run-experiments.js";
-import { experimentId } from "../store/experiment-id.js";
-import { Journal } from "../store/journal.js";
+import type { CalibrationRecord } from "../store/calibration-record.js";
 import type { ResultRecord } from "../store/record.js";
-import type { RunDir } from "../store/run-dir.js";
-import { withoutSpeedOnly } from "../store/sweep-definition.js";
-import type { Experiment } from "./experiments.js";
+import { fingerprintOf } from "../store/run-definitions.js";
+import { runId } from "./experiment-identity.js";
+import { buildExperiments, identitySource, type Experiment, type ExperimentContext } from "./experiments.js";
+import { experimentContext, planSource } from "./plan-stage.js";
 import type { ProbeOutcome } from "./probe.js";
-
-export const CALIBRATION_FILE = "calibration.json";
-export const CALIBRATION_JOURNAL = "calibration.jsonl";
-
-/** What calibration.json holds. */
-export interface CalibrationRecord {
-  /** The sweep definition calibrated (store/sweep-definition.ts). */
-  fingerprint: string;
-  /** The fitted rule η*(N) = c·N^−k, at the top level and as `rule`. */
-  c: number;
-  k: number;
-  rule: LrRule;
-  /** The built-in rule (lr_reference, lr_exponent) as c·N^−k, for comparison. */
-  built_in_rule: LrRule;
-  /** The mock surface's true rule under --mock with lr_optimum, else null. */
-  true_rule: LrRule | null;
-  budget_flops: number;
-  settings: ReturnType<typeof calibrationSettings>;
-  optima: CalibrationFit["optima"];
-  rms_log_residual: number;
-  warnings: string[];
-  runs: Array<{ experiment_id: string; size_value: number; n_params: number; lr: number; loss: number | null; status: string }>;
-  /** Compute of the calibration runs, and that of the sweep's planned runs (all seeds). */
-  flops: number;
-  sweep_flops: number;
-  /**
-   * Seconds the stage took in the invocation that finished it (workers' start included), and
-   * the runs' own seconds (every run, also those an interrupted earlier stage completed).
-   */
-  wall_s: number;
-  runs_wall_s: number;
-  /** Runs completed by an earlier, interrupted stage and reused. */
-  reused_runs: number;
-  calibrated_at: string;
-}
+import { runExperiments } from "./run-experiments.js";
+import type { Stage, SweepRun, SweepState } from "./sweep-run.js";
 
 /** The calibration runs for a plan (shared by `plan` and `sweep`). */
 export function calibrationPlanOf(plan: SweepPlan, probe: ProbeOutcome, planOptions: PlanOptions, config: SweepConfig): CalibrationPlan | null {
@@ -78,50 +42,21 @@ export function sweepFlops(experiments: Array<{ flops_per_token: number; n_token
 }
 
 /** One calibration run: the planned size at the calibration budget with a fixed learning rate. */
-export function calibrationExperiment(planned: PlannedExperiment, lr: number, context: StageContext): Experiment {
-  const { config, plugin } = context;
+export function calibrationExperiment(planned: PlannedExperiment, lr: number, context: ExperimentContext): Experiment {
+  const { config } = context;
   const nTokens = Math.round(planned.n_tokens);
-  const training = resolveHyper({ ...config.training, lr }, { nParams: planned.n_params_total, nTokens, tokensPerSample: context.probe.tokensPerSample, threads: context.threadsPerWorker });
-  const id = experimentId({
-    stage: "lr_calibration", model: plugin.model, size_value: planned.size_value, data: plugin.data, loss: plugin.loss,
-    budget_flops: planned.budget_flops, n_tokens: nTokens, training: withoutSpeedOnly(training), seed: config.seed,
-    processes: config.scheduler.processes, mock: context.mock,
-  });
+  const training = resolveHyper({ ...config.training, lr }, { nParams: planned.n_params_total, nTokens, tokensPerSample: context.tokensPerSample, threads: context.threadsPerWorker });
+  const id = runId(identitySource(context), { stage: "lr_calibration", size_value: planned.size_value, budget_flops: planned.budget_flops, n_tokens: nTokens, training, seed: config.seed });
   return { ...planned, n_tokens: nTokens, experiment_id: id, training, epochs: null, seed: config.seed };
 }
 
-export interface StageContext {
-  config: SweepConfig;
-  plugin: ResolvedPlugin;
-  runDir: RunDir;
-  fingerprint: string;
-  mock: MockSurface | null;
-  probe: ProbeOutcome;
-  planOptions: PlanOptions;
-  threadsPerWorker: number;
-  resume: boolean;
-  /** The sweep's records already in results.jsonl (for the integrity check). */
-  sweepRecords: readonly ResultRecord[];
-  /** Which definition a sweep record belongs to. */
-  fingerprintOf(record: ResultRecord): string;
-  /** The sweep's planned runs (for the calibration's share of the compute). */
-  sweepExperiments: Experiment[];
-  /** Runs calibration experiments, appending each finished attempt to `journal` (then telling `onRecord`). */
-  run(experiments: Experiment[], journal: Journal, onRecord: (experiment: Experiment, record: ResultRecord) => void): Promise<RunSummary>;
-  onMessage(text: string): void;
-  aborted(): boolean;
-}
-
-function readCalibration(file: string): CalibrationRecord | null {
-  if (!existsSync(file)) return null;
-  try {
-    const value = JSON.parse(readFileSync(file, "utf8")) as CalibrationRecord;
-    if (typeof value?.fingerprint === "string" && typeof value.rule?.c === "number" && typeof value.rule.k === "number") return value;
-  } catch {
-    // unreadable: treated like a missing calibration below
-  }
-  throw new UserError(`${file}: not a calibration record (expected JSON with fingerprint and rule {c, k}); restore it, or sweep into a new --out directory`, "corrupt_run_dir", { file });
-}
+/** The stage (`training.lr: calibrate`): the calibrated rule, and the experiments at its learning rates. */
+export const calibrate: Stage = async (run, state) => {
+  if (run.config.training.lr !== "calibrate" || run.signal.aborted) return state;
+  const rule = await calibrateLearningRate(run, state);
+  if (!rule) return state; // stopped meanwhile
+  return { ...state, lrRule: rule, experiments: buildExperiments(state.plan, experimentContext(planSource(run), state.probe, rule)) };
+};
 
 export const formatRule = (rule: LrRule) => `η*(N) = ${rule.c.toPrecision(4)}·N^-${rule.k.toFixed(3)}`;
 
@@ -129,15 +64,17 @@ export const formatRule = (rule: LrRule) => `η*(N) = ${rule.c.toPrecision(4)}·
  * The calibrated rule for this sweep: calibration.json when it belongs to this definition,
  * else a fresh calibration (recorded there). Null when the sweep was stopped meanwhile.
  */
-export async function calibrateLearningRate(plan: SweepPlan, context: StageContext): Promise<LrRule | null> {
-  const { runDir, fingerprint, config } = context;
-  const file = join(runDir.root, CALIBRATION_FILE);
-  const stored = readCalibration(file);
+export async function calibrateLearningRate(run: SweepRun, state: SweepState): Promise<LrRule | null> {
+  const { runDir, fingerprint, config } = run;
+  const note = (text: string) => run.events.note(text);
+  const file = runDir.file("calibration");
+  const stored = runDir.read("calibration");
   if (stored && stored.fingerprint === fingerprint) {
-    context.onMessage(`learning rates: the calibrated rule ${formatRule(stored.rule)} from ${file} (${stored.calibrated_at})`);
+    note(`learning rates: the calibrated rule ${formatRule(stored.rule)} from ${file} (${stored.calibrated_at})`);
     return stored.rule;
   }
-  const ofThis = context.sweepRecords.filter((r) => r.status === "completed" && context.fingerprintOf(r) === fingerprint);
+  const definition = fingerprintOf(run.definitions);
+  const ofThis = run.journals.results.existing.filter((r) => r.status === "completed" && definition(r) === fingerprint);
   if (ofThis.length > 0) {
     throw new UserError(
       `${runDir.root} holds ${ofThis.length} completed run${ofThis.length === 1 ? "" : "s"} of this sweep trained with a calibrated learning-rate rule, ` +
@@ -148,41 +85,41 @@ export async function calibrateLearningRate(plan: SweepPlan, context: StageConte
     );
   }
   if (stored) renameSync(file, join(runDir.root, `calibration-${stored.fingerprint}.json`));
-  const calibration = calibrationPlanOf(plan, context.probe, context.planOptions, config);
+  const calibration = calibrationPlanOf(state.plan, state.probe, state.planOptions, config);
   if (!calibration) throw new RuntimeFailure("learning-rate calibration: the plan has no experiments to calibrate on", "calibration_failed");
   const settings = calibrationSettings(config.training);
   const started = Date.now();
-  context.onMessage(
+  note(
     `calibrating learning rates: ${calibration.sizes.length} sizes × ${settings.lrs} learning rates at C=${calibration.budget_flops.toExponential(2)} ` +
-      `(${calibration.runs} runs, ${calibration.flops.toExponential(2)} FLOPs, ${(100 * calibration.flops / Math.max(1, sweepFlops(context.sweepExperiments))).toFixed(1)}% of the sweep's compute)`,
+      `(${calibration.runs} runs, ${calibration.flops.toExponential(2)} FLOPs, ${(100 * calibration.flops / Math.max(1, sweepFlops(state.experiments))).toFixed(1)}% of the sweep's compute)`,
   );
-  if (context.mock && !context.mock.lr_optimum) {
-    context.onMessage("calibration warning: under --mock without mock.lr_optimum the learning rate does not change the loss, so this calibration fits noise (set mock.lr_optimum: { c, k })");
+  if (run.mock && !run.mock.lr_optimum) {
+    note("calibration warning: under --mock without mock.lr_optimum the learning rate does not change the loss, so this calibration fits noise (set mock.lr_optimum: { c, k })");
   }
-  const journal = new Journal(join(runDir.root, CALIBRATION_JOURNAL));
+  const journal = run.journals.get("calibration_runs");
+  const done = new Map<string, ResultRecord>();
+  if (run.resume) for (const r of journal.existing) if (r.status === "completed" && r.fingerprint === fingerprint) done.set(r.experiment_id, r);
+  /** A calibration run's final record: this stage's latest attempt, else one an interrupted earlier stage completed. */
+  const outcome = (id: string) => journal.appended.findLast((r) => r.experiment_id === id) ?? done.get(id);
+  const context = experimentContext(planSource(run), state.probe, null);
+  const sizes = calibration.sizes.map((s) => ({ planned: s.planned, runs: s.lrs.map((lr) => calibrationExperiment(s.planned, lr, context)) }));
+  let finished = done.size;
+  const stopNotes = run.events.on((event) => {
+    if (event.type !== "recorded" || event.stage !== "lr_calibration") return;
+    finished += 1;
+    const { experiment, record } = event;
+    const result = record.status === "completed" && record.loss !== null ? `loss ${record.loss.toFixed(4)}` : record.status;
+    note(`calibration run ${finished}: size ${experiment.size_value}, lr ${experiment.training.lr.toExponential(2)}: ${result}`);
+  });
   try {
-    const done = new Map<string, ResultRecord>();
-    if (context.resume) for (const r of journal.existing) if (r.status === "completed" && r.fingerprint === fingerprint) done.set(r.experiment_id, r);
-    const sizes = calibration.sizes.map((s) => ({ planned: s.planned, runs: s.lrs.map((lr) => calibrationExperiment(s.planned, lr, context)) }));
-    const outcomes = new Map<string, ResultRecord>(done);
-    let finished = done.size;
-    const runMissing = async (list: Experiment[]) => {
-      const pending = list.filter((e) => !outcomes.has(e.experiment_id));
-      if (pending.length === 0) return;
-      const summary = await context.run(pending, journal, (experiment, record) => {
-        finished += 1;
-        const result = record.status === "completed" && record.loss !== null ? `loss ${record.loss.toFixed(4)}` : record.status;
-        context.onMessage(`calibration run ${finished}: size ${experiment.size_value}, lr ${experiment.training.lr.toExponential(2)}: ${result}`);
-      });
-      for (const record of summary.records) outcomes.set(record.experiment_id, record);
-    };
+    const runMissing = (list: Experiment[]) => runExperiments(run, list.filter((e) => !outcome(e.experiment_id)), "lr_calibration");
     const points = (runs: Experiment[]): CalibrationPoint[] =>
-      runs.filter((e) => outcomes.has(e.experiment_id)).map((e) => {
-        const record = outcomes.get(e.experiment_id)!;
-        return { lr: e.training.lr, loss: record.status === "completed" ? record.loss : null };
+      runs.flatMap((e) => {
+        const record = outcome(e.experiment_id);
+        return record ? [{ lr: e.training.lr, loss: record.status === "completed" ? record.loss : null }] : [];
       });
     await runMissing(sizes.flatMap((s) => s.runs));
-    for (let round = 0; round < settings.extend_rounds && !context.aborted(); round++) {
+    for (let round = 0; round < settings.extend_rounds && !run.signal.aborted; round++) {
       const extra = sizes.flatMap((s) => {
         const lr = nextLearningRate(points(s.runs), settings.lr_step);
         if (lr === null) return [];
@@ -191,19 +128,19 @@ export async function calibrateLearningRate(plan: SweepPlan, context: StageConte
         return [experiment];
       });
       if (extra.length === 0) break;
-      context.onMessage(`calibrating learning rates: ${extra.length} size${extra.length === 1 ? "" : "s"} best at an end of its grid; trying one more learning rate past it`);
+      note(`calibrating learning rates: ${extra.length} size${extra.length === 1 ? "" : "s"} best at an end of its grid; trying one more learning rate past it`);
       await runMissing(extra);
     }
-    if (context.aborted()) return null;
+    if (run.signal.aborted) return null;
     const fit = fitLrRule(sizes.map((s) => ({ size_value: s.planned.size_value, n_params: s.planned.n_params_total, points: points(s.runs) })));
     if (!fit) {
       throw new RuntimeFailure(
-        `learning-rate calibration failed: fewer than two sizes finished a calibration run with a loss (see ${join(runDir.root, CALIBRATION_JOURNAL)} and ${runDir.logs})`,
+        `learning-rate calibration failed: fewer than two sizes finished a calibration run with a loss (see ${runDir.journalFile("calibration_runs")} and ${runDir.logs})`,
         "calibration_failed",
       );
     }
     const calibrated = fit.optima.map((o) => o.n_params);
-    const swept = context.sweepExperiments.map((e) => e.n_params_total);
+    const swept = state.experiments.map((e) => e.n_params_total);
     const reach = [Math.min(...swept) / Math.min(...calibrated), Math.max(...swept) / Math.max(...calibrated)];
     if (reach[0]! < 0.5 || reach[1]! > 2) {
       fit.warnings.push(
@@ -212,36 +149,38 @@ export async function calibrateLearningRate(plan: SweepPlan, context: StageConte
           `(a larger training.lr_calibration.budget calibrates larger sizes)`,
       );
     }
-    const runs = sizes.flatMap((s) => s.runs.filter((e) => outcomes.has(e.experiment_id)).map((e) => {
-      const record = outcomes.get(e.experiment_id)!;
+    const runs = sizes.flatMap((s) => s.runs.filter((e) => outcome(e.experiment_id)).map((e) => {
+      const record = outcome(e.experiment_id)!;
       return { experiment_id: e.experiment_id, size_value: e.size_value, n_params: e.n_params_total, lr: e.training.lr, loss: record.loss, status: record.status, wall_s: record.wall_s ?? 0 };
     }));
+    const reusedRuns = runs.filter((r) => done.has(r.experiment_id)).length;
+    const runsWallS = runs.reduce((sum, r) => sum + r.wall_s, 0);
     const record: CalibrationRecord = {
       fingerprint,
       c: fit.rule.c,
       k: fit.rule.k,
       rule: fit.rule,
       built_in_rule: builtInRule(config.training),
-      true_rule: context.mock?.lr_optimum ? { c: context.mock.lr_optimum.c, k: context.mock.lr_optimum.k } : null,
+      true_rule: run.mock?.lr_optimum ? { c: run.mock.lr_optimum.c, k: run.mock.lr_optimum.k } : null,
       budget_flops: calibration.budget_flops,
       settings,
       optima: fit.optima,
       rms_log_residual: fit.rms_log_residual,
       warnings: fit.warnings,
-      runs: runs.map(({ wall_s: _wall, ...run }) => run),
+      runs: runs.map(({ wall_s: _wall, ...entry }) => entry),
       flops: runs.length * calibration.budget_flops,
-      sweep_flops: sweepFlops(context.sweepExperiments),
+      sweep_flops: sweepFlops(state.experiments),
       wall_s: (Date.now() - started) / 1000,
-      runs_wall_s: runs.reduce((sum, r) => sum + r.wall_s, 0),
-      reused_runs: runs.filter((r) => done.has(r.experiment_id)).length,
+      runs_wall_s: runsWallS,
+      reused_runs: reusedRuns,
       calibrated_at: new Date().toISOString(),
     };
-    runDir.writeJson(file, record);
-    for (const warning of fit.warnings) context.onMessage(`calibration warning: ${warning}`);
-    const reused = record.reused_runs > 0 ? `, ${record.reused_runs} of them completed by an earlier, interrupted stage` : "";
-    context.onMessage(`learning rates calibrated in ${record.wall_s.toFixed(1)} s (${runs.length} runs${reused}; the runs' own time ${record.runs_wall_s.toFixed(0)} s): ${formatRule(fit.rule)} (built-in: ${formatRule(record.built_in_rule)}); recorded in ${file}`);
+    runDir.write("calibration", record);
+    for (const warning of fit.warnings) note(`calibration warning: ${warning}`);
+    const reused = reusedRuns > 0 ? `, ${reusedRuns} of them completed by an earlier, interrupted stage` : "";
+    note(`learning rates calibrated in ${record.wall_s.toFixed(1)} s (${runs.length} runs${reused}; the runs' own time ${runsWallS.toFixed(0)} s): ${formatRule(fit.rule)} (built-in: ${formatRule(record.built_in_rule)}); recorded in ${file}`);
     return fit.rule;
   } finally {
-    journal.close();
+    stopNotes();
   }
 }

@@ -1,83 +1,34 @@
 /**
- * The sweep's "execute" step: every pending experiment on the executor until each has its
- * final record, one task per attempt (run-experiments.ts), or, under `training.schedule: wsd`,
- * as trunks whose branches become tasks as their checkpoints appear (run-trunks.ts). A
- * completed run's checkpoint and a finished trunk's are removed; a failed attempt's full error
- * goes to logs/errors/.
+ * The sweep's "execute" stage: every planned experiment not already completed, on the
+ * executor, until each has its final record, one task per attempt (run-experiments.ts), or,
+ * under `training.schedule: wsd`, as trunks whose branches become tasks as their checkpoints
+ * appear (run-trunks.ts). Largest budgets first: the long runs start early, so the sweep ends
+ * sooner. plan.json is written before any run starts (and again only when a later stage adds
+ * experiments: a refinement round).
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import type { SweepConfig } from "../config/schema.js";
-import type { Executor } from "../scheduler/executor.js";
-import { Journal } from "../store/journal.js";
-import type { ResultRecord } from "../store/record.js";
 import type { Experiment } from "./experiments.js";
-import { runExperiments, type RunObserver, type RunOptions, type RunSummary } from "./run-experiments.js";
+import { runExperiments } from "./run-experiments.js";
 import { runTrunks } from "./run-trunks.js";
-import { experimentTask, trunkDir, trunkTask, type TaskContext } from "./train-tasks.js";
+import { completedBefore, type Stage, type SweepRun, type SweepState } from "./sweep-run.js";
 
-export interface ExecuteContext {
-  config: SweepConfig;
-  tasks: TaskContext;
-  /** results.jsonl, where every attempt is recorded. */
-  journal: Journal;
-  /** Attempts already used per experiment (from earlier invocations). */
-  previousAttempts: Map<string, number>;
-  fingerprint: string;
-  observer?: RunObserver;
-  signal?: AbortSignal;
-  /** The journal cannot record (a full disk): stop everything. */
-  onFatal(error: unknown): void;
-}
-
-function runOptions(context: ExecuteContext): RunOptions {
-  const { runDir } = context.tasks;
-  return {
-    maxAttempts: context.config.scheduler.max_attempts,
-    task: (experiment, attempt) => experimentTask(context.tasks, experiment, attempt),
-    previousAttempts: context.previousAttempts,
-    mock: context.tasks.mock !== null,
-    fingerprint: context.fingerprint,
-    observer: context.observer,
-    signal: context.signal,
-    // A checkpoint only serves a retry; once the result is recorded it is dead weight.
-    onCompleted: (experiment: Experiment) => rmSync(join(runDir.checkpoints, experiment.experiment_id), { recursive: true, force: true }),
-    onError: (record: ResultRecord) => {
-      const file = runDir.errorLog(record.experiment_id, record.attempt);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, `${record.error}\n`);
-    },
-    onFatal: context.onFatal,
-  };
+/** plan.json: the plan, its experiments and the refinements so far. */
+export function recordPlan(run: SweepRun, state: SweepState): void {
+  const refinements = state.refinements.map(({ experiments: _experiments, ...refinement }) => refinement);
+  run.runDir.write("plan", { ...state.plan, experiments: state.experiments, refinements });
 }
 
 /** Runs `experiments` (the plan's pending ones, or a refinement's) to their final records. */
-export async function executeRuns(executor: Executor, experiments: Experiment[], context: ExecuteContext): Promise<RunSummary> {
-  if (experiments.length === 0) return { completed: 0, failed: 0, cancelled: 0, records: [] };
-  const options = runOptions(context);
-  if (context.config.training.schedule !== "wsd") return runExperiments(executor, experiments, context.journal, options);
-  const { runDir } = context.tasks;
-  const trunkJournal = new Journal(runDir.trunks);
-  try {
-    return await runTrunks(executor, experiments, context.journal, {
-      ...options, trunkJournal,
-      trunkDir: (trunkId) => trunkDir(runDir, trunkId),
-      trunkTask: (trunk, attempt, branchSteps) => trunkTask(context.tasks, trunk, attempt, branchSteps),
-      onTrunkDone: (trunk) => rmSync(trunkDir(runDir, trunk.trunk_id), { recursive: true, force: true }),
-    });
-  } finally {
-    trunkJournal.close();
-  }
+export async function executeRuns(run: SweepRun, experiments: Experiment[]): Promise<void> {
+  if (experiments.length === 0) return;
+  if (run.config.training.schedule === "wsd") await runTrunks(run, experiments);
+  else await runExperiments(run, experiments);
 }
 
-/**
- * Runs the learning-rate calibration's experiments (`training.lr: calibrate`): plain runs
- * whatever the schedule, recorded in their own journal, tracked as stage `lr_calibration`.
- */
-export function executeCalibrationRuns(executor: Executor, experiments: Experiment[], calibrationJournal: Journal,
-  onRecord: (experiment: Experiment, record: ResultRecord) => void, context: ExecuteContext, previousAttempts: Map<string, number>): Promise<RunSummary> {
-  return runExperiments(executor, experiments, calibrationJournal, {
-    ...runOptions(context), previousAttempts, observer: { onRecord },
-    task: (experiment, attempt) => experimentTask(context.tasks, experiment, attempt, "lr_calibration"),
-  });
-}
+export const execute: Stage = async (run, state) => {
+  recordPlan(run, state);
+  const done = completedBefore(run);
+  const pending = state.experiments.filter((e) => !done.has(e.experiment_id)).sort((a, b) => b.budget_flops - a.budget_flops || b.n_params - a.n_params);
+  run.events.emit({ type: "planned", plan: state.plan, experiments: state.experiments, pending, resources: run.resources });
+  await executeRuns(run, pending);
+  return state;
+};

@@ -4,10 +4,9 @@ import type { PlannedExperiment } from "../planning/iso-flop.js";
 import { resolveHyper } from "../planning/hyper.js";
 import type { MockSurface, TrainingHyper } from "../protocol/messages.js";
 import type { ResolvedPlugin } from "../plugins/registry.js";
-import { experimentId } from "../store/experiment-id.js";
 import { epochsOf } from "../fit/epochs.js";
-import { withoutSpeedOnly } from "../store/sweep-definition.js";
 import type { LrRule } from "../planning/lr-calibration.js";
+import { runId, type IdentitySource } from "./experiment-identity.js";
 import { assignTrunks } from "./wsd-experiments.js";
 
 export interface Experiment extends PlannedExperiment {
@@ -47,9 +46,15 @@ export interface ExperimentContext {
   lrRule?: LrRule | null;
 }
 
+/** What names the experiments of a context (experiment-identity.ts). */
+export function identitySource(context: Pick<ExperimentContext, "config" | "plugin" | "mock">): IdentitySource {
+  return { plugin: context.plugin, processes: context.config.scheduler.processes, mock: context.mock };
+}
+
 /** The experiments of planned budgets: a SweepPlan's, or a refinement round's (planning/refine.ts). */
 export function buildExperiments(plan: { budgets: ReadonlyArray<{ experiments: readonly PlannedExperiment[] }> }, context: ExperimentContext): Experiment[] {
-  const { config, plugin } = context;
+  const { config } = context;
+  const source = identitySource(context);
   const seeds = [...Array(config.planning.seeds).keys()].map((i) => config.seed + i);
   const wsd = config.training.schedule === "wsd";
   // Under WSD the points of one size share a trunk, so they share the hyper-parameters of
@@ -72,23 +77,9 @@ export function buildExperiments(plan: { budgets: ReadonlyArray<{ experiments: r
         lrRule: context.lrRule ?? null,
       });
       const training = wsd ? { ...resolved, schedule: "wsd" as const, cooldown_fraction: config.training.cooldown_fraction } : resolved;
-      // Threads, checkpoint cadence, micro-batches and compile change speed, not results (up
-      // to float rounding): not part of the identity (store/sweep-definition.ts).
-      const identityHyper = withoutSpeedOnly(training);
-      const id = experimentId({
-        model: plugin.model,
-        size_value: planned.size_value,
-        data: plugin.data,
-        loss: plugin.loss,
-        budget_flops: planned.budget_flops,
-        n_tokens: nTokens,
-        training: identityHyper,
-        seed,
-        processes: config.scheduler.processes,
-        mock: context.mock,
-      });
+      const id = runId(source, { size_value: planned.size_value, budget_flops: planned.budget_flops, n_tokens: nTokens, training, seed });
       return { ...planned, n_tokens: nTokens, experiment_id: id, training, epochs: epochsOf(nTokens, context.trainTokens ?? null), seed };
     })),
   );
-  return wsd ? assignTrunks(built, { ...context, identity: (experiment) => ({ model: plugin.model, data: plugin.data, loss: plugin.loss, processes: config.scheduler.processes, mock: context.mock, seed: experiment.seed, size_value: experiment.size_value }) }) : built;
+  return wsd ? assignTrunks(built, source, context.tokensPerSample) : built;
 }

@@ -1,16 +1,15 @@
 /**
  * After the runs: fit the run directory's results, write fit.json and report/, summarise.
- * A sweep that recorded nothing new reuses a current fit.json and report/ (stored-fit.ts).
+ * A sweep that recorded nothing new reuses a current fit.json (fit/fit-run-dir.ts) and report/ (report/stored-report.ts).
  */
-import { fitRows, type FitOutput, type FitRequest } from "../fit/fit-rows.js";
+import type { FitOutput, FitRequest } from "../fit/fit-rows.js";
+import { fitRunDir, saveFit } from "../fit/fit-run-dir.js";
 import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
 import { formatBacktest } from "../fitting/format-backtest.js";
-import { readFitInput } from "../fit/fit-input.js";
-import { readJournal } from "../store/journal.js";
 import { WriteFailure } from "../store/write-failure.js";
 import type { SweepOutcome } from "./run-sweep.js";
-import { fitRequestKey, storedFit, storedReport } from "./stored-fit.js";
-import { runDirCost, type SweepCost } from "./sweep-cost.js";
+import { storedReport } from "../report/stored-report.js";
+import { runDirCost, type SweepCost } from "../store/run-cost.js";
 import { formatCost } from "./format-trunks.js";
 import { formatVerdict, sweepVerdict, type FailedRun } from "./sweep-verdict.js";
 import { fitSummary } from "../tracking/fit-summary.js";
@@ -41,7 +40,7 @@ export interface SweepJson {
   problems: string[];
   /** What W&B or TensorBoard could not log (each distinct warning once; docs/tracking.md). Empty when all logged. */
   tracking_warnings: string[];
-  /** Training FLOPs this sweep definition's runs trained, measured, and a cosine sweep of the same points' (sweep/sweep-cost.ts). */
+  /** Training FLOPs this sweep definition's runs trained, measured, and a cosine sweep of the same points. (store/run-cost.ts). */
   cost: SweepCost;
   /** Connections refused by the sweep's executor (wrong key, token or worker id), also in logs/refusals.log. Empty when none. */
   refusals: Refusal[];
@@ -50,25 +49,22 @@ export interface SweepJson {
 /** `tracking`: log a new fit to the sweep's summary run (config `tracking`). */
 export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tracking?: SummaryRunOptions): Promise<{ json: SweepJson; text: string; failed: boolean }> {
   const runDir = outcome.runDir;
-  const key = fitRequestKey(request, outcome.fingerprint);
   const nothingNew = outcome.records.length === 0 && !outcome.interrupted;
   let fit: SweepJson["fit"];
   let fitText: string;
-  let reused = nothingNew ? storedFit(runDir, key) : null;
+  let reused = false;
   try {
-    if (!reused) {
-      const input = readFitInput(runDir.root);
-      fit = { ...fitRows(input.rows, request, input.notes), cost: runDirCost(runDir, outcome.fingerprint) };
-      runDir.writeJson(runDir.fit, { ...fit, request: key });
-    } else fit = reused;
+    const made = fitRunDir(runDir, request, { reuse: nothingNew });
+    if (!made.reused) saveFit(runDir, made);
+    reused = made.reused;
+    fit = made.fit;
     // The backtest the sweep computed (≥ 4 budgets) is shown as `fit --holdout` shows it.
-    fitText = `${formatFitSummary(fit)}\n\n${formatChinchillaTable(fit, "markdown")}${fit.backtest ? `\n\n${formatBacktest(fit.backtest)}` : ""}`;
+    fitText = `${formatFitSummary(made.fit)}\n\n${formatChinchillaTable(made.fit, "markdown")}${made.fit.backtest ? `\n\n${formatBacktest(made.fit.backtest)}` : ""}`;
   } catch (error) {
     // A full disk is not a fit problem: the runs are safe, `flops-fit fit RUN_DIR` redoes this.
     if (error instanceof WriteFailure) throw error;
     fit = { error: (error as Error).message };
     fitText = `no fit: ${(error as Error).message}`;
-    reused = null;
   }
   // A report that cannot be drawn does not fail the sweep (the runs and the fit are on disk);
   // one that cannot be written (a full disk) does, as any write to the run directory does.
@@ -93,7 +89,7 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tr
   const summaryWarnings = tracking && !reused && !("error" in fit)
     ? await logFitSummary(fitSummary(fit, "error" in report ? [] : report.files), tracking)
     : [];
-  const records = readJournal(runDir.results).records;
+  const records = runDir.records("results");
   const cost = runDirCost(runDir, outcome.fingerprint);
   const verdict = sweepVerdict(records, new Set(outcome.experimentIds), outcome.budgets, fit, runDir);
   // An interrupted sweep is incomplete by choice (exit 130), not a failure.

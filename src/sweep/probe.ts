@@ -3,7 +3,7 @@ import { UserError, RuntimeFailure } from "../errors/user-error.js";
 import type { SizeProbe } from "../planning/iso-flop.js";
 import type { ResolvedPlugin } from "../plugins/registry.js";
 import type { UnbuildableSize } from "../protocol/messages.js";
-import type { Outcome, WorkerPool } from "../scheduler/pool.js";
+import type { Executor, Outcome } from "../scheduler/executor.js";
 
 export interface ProbeOutcome {
   sizes: SizeProbe[];
@@ -17,13 +17,13 @@ export interface ProbeOutcome {
 /** A probe whose worker dies is tried again on a fresh worker, up to this many times. */
 const PROBE_ATTEMPTS = 3;
 
-export async function probeSizes(pool: WorkerPool, plugin: ResolvedPlugin, sizeValues: number[], measureFlops: boolean): Promise<ProbeOutcome> {
+export async function probeSizes(pool: Executor, plugin: ResolvedPlugin, sizeValues: number[], measureFlops: boolean): Promise<ProbeOutcome> {
   let outcome = await probeOnce(pool, plugin, sizeValues, measureFlops);
   for (let attempt = 2; attempt <= PROBE_ATTEMPTS && outcome.kind === "lost"; attempt++) outcome = await probeOnce(pool, plugin, sizeValues, measureFlops);
   return interpret(outcome);
 }
 
-function probeOnce(pool: WorkerPool, plugin: ResolvedPlugin, sizeValues: number[], measureFlops: boolean) {
+function probeOnce(pool: Executor, plugin: ResolvedPlugin, sizeValues: number[], measureFlops: boolean) {
   return pool.run({
     type: "task",
     kind: "probe",

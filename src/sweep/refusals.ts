@@ -4,8 +4,9 @@
  * as each happens, a line in RUN_DIR/logs/refusals.log, and `refusals` in `sweep --json`.
  */
 import { appendFileSync } from "node:fs";
-import type { EventEmitter } from "node:events";
 import { join } from "node:path";
+import type { Executor } from "../scheduler/executor.js";
+import type { SweepEvents } from "./sweep-events.js";
 
 export interface Refusal {
   /** Who connected: the peer's address or worker id (and pid, when it said hello). */
@@ -21,13 +22,19 @@ export function describeRefusal(refusal: Pick<Refusal, "who" | "reason">): strin
   return `refused a connection from ${refusal.who}: ${refusal.reason} (not a worker of this sweep; nothing was run for it)`;
 }
 
-/** Listens to an executor's "refused" events; the refusals so far. */
-export function watchRefusals(executor: EventEmitter, logDir: string, onMessage: (text: string) => void): Refusal[] {
+/** Each connection the executor refuses becomes a `refused` event of the sweep. */
+export function announceRefusals(executor: Pick<Executor, "onRefused">, events: SweepEvents): void {
+  executor.onRefused((who, reason) => events.emit({ type: "refused", refusal: { who, reason, at: new Date().toISOString() } }));
+}
+
+/** Listens for refusals: a note and a line in logs/refusals.log for each; the refusals so far. */
+export function recordRefusals(events: SweepEvents, logDir: string): Refusal[] {
   const refusals: Refusal[] = [];
-  executor.on("refused", (who: string, reason: string) => {
-    const refusal = { who, reason, at: new Date().toISOString() };
+  events.on((event) => {
+    if (event.type !== "refused") return;
+    const { refusal } = event;
     refusals.push(refusal);
-    onMessage(describeRefusal(refusal));
+    events.note(describeRefusal(refusal));
     try {
       appendFileSync(join(logDir, REFUSALS_LOG), `${refusal.at} ${describeRefusal(refusal)}\n`);
     } catch {

@@ -1,5 +1,5 @@
 /**
- * Runs experiments on the pool until each has a final record: a completed run, a run that
+ * Runs experiments on the executor until each has a final record: a completed run, a run that
  * failed as data (diverged, oom, failed inside training), or `max_attempts` lost attempts
  * (worker crash, hang, no progress). A run that its worker handed back after checkpointing it
  * (the job was signalled: time limit, preemption, scancel) is not the run's fault: it resumes
@@ -7,60 +7,23 @@
  * limit). Every finished attempt is appended to the journal
  * before anything else happens (and before anyone is told), so a crash of the
  * orchestrator loses nothing recorded. When the journal cannot record (a full disk), the
- * run stops: `onFatal` is called, no further attempt starts, and the error is thrown once
- * every running experiment has come back.
+ * sweep stops (its signal is raised), no further attempt starts, and the error is thrown once
+ * every running experiment has come back. Each attempt is told on the sweep's event stream.
  */
-import type { Progress, TrainTask } from "../protocol/messages.js";
-import type { Executor } from "../scheduler/executor.js";
-import type { Outcome } from "../scheduler/pool.js";
-import type { Journal } from "../store/journal.js";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { MockSurface } from "../protocol/messages.js";
+import type { Outcome } from "../scheduler/executor.js";
 import type { ResultRecord } from "../store/record.js";
+import type { RunDir } from "../store/run-dir.js";
+import type { TrackedStage } from "../tracking/task-tracking.js";
 import type { Experiment } from "./experiments.js";
+import { branchPointSaved, branchRecord } from "./branch-records.js";
+import type { SweepRun } from "./sweep-run.js";
+import { experimentTask, trunkDir } from "./train-tasks.js";
 
-export interface RunObserver {
-  /** A worker took this attempt (queued attempts are not started). */
-  onStart?(experiment: Experiment, attempt: number): void;
-  onProgress?(experiment: Experiment, progress: Progress): void;
-  onRecord?(experiment: Experiment, record: ResultRecord, willRetry: boolean): void;
-  /**
-   * A WSD trunk will train (run-trunks.ts): counted in the progress totals. Its attempts then
-   * come as onStart/onProgress/onRecord of `trunk` (the trunk as an experiment; its records
-   * have role "trunk" and are not points).
-   */
-  onTrunk?(trunk: Experiment): void;
-}
-
-export interface RunOptions {
-  maxAttempts: number;
-  /** Builds the task for one attempt. */
-  task(experiment: Experiment, attempt: number): TrainTask;
-  /** Attempts already used per experiment (from earlier invocations). */
-  previousAttempts: Map<string, number>;
-  mock: boolean;
-  /** The sweep definition's fingerprint, stamped on every record. */
-  fingerprint?: string;
-  observer?: RunObserver;
-  signal?: AbortSignal;
-  /** Called after an experiment's completed record is safely in the journal (e.g. drop its checkpoint). */
-  onCompleted?(experiment: Experiment): void;
-  /** Called after a record with an error is in the journal (e.g. write the full text to logs/). */
-  onError?(record: ResultRecord): void;
-  /** Called once when the journal fails to record (e.g. to cancel the running experiments). */
-  onFatal?(error: unknown): void;
-  /** Whether a retryable failure may be retried now (default: yes); e.g. not a WSD branch whose trunk checkpoint is gone. */
-  canRetry?(experiment: Experiment): boolean;
-  /** Adds fields to an attempt's record before it is journalled (e.g. a WSD branch's trunk). */
-  decorate?(experiment: Experiment, record: ResultRecord): ResultRecord;
-}
-
-export interface RunSummary {
-  completed: number;
-  failed: number;
-  cancelled: number;
-  records: ResultRecord[];
-}
-
-export function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Outcome, options: Pick<RunOptions, "mock" | "fingerprint">): ResultRecord | null {
+/** The record of one attempt, or null when it never started (nothing ran, nothing to record). */
+export function recordFromOutcome(experiment: Experiment, attempt: number, outcome: Outcome, run: { mock: MockSurface | null; fingerprint?: string }): ResultRecord | null {
   const base = {
     experiment_id: experiment.experiment_id,
     attempt,
@@ -68,9 +31,9 @@ export function recordFromOutcome(experiment: Experiment, attempt: number, outco
     size_value: experiment.size_value,
     seed: experiment.seed,
     n_tokens_planned: experiment.n_tokens,
-    mock: options.mock,
+    mock: run.mock !== null,
     finished_at: new Date().toISOString(),
-    ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
+    ...(run.fingerprint ? { fingerprint: run.fingerprint } : {}),
   };
   const empty = {
     n_params: experiment.n_params_total, n_params_embedding: experiment.n_params_embedding,
@@ -108,47 +71,56 @@ export function isRetryable(outcome: Outcome): boolean {
   return false;
 }
 
-export async function runExperiments(pool: Executor, experiments: Experiment[], journal: Journal, options: RunOptions): Promise<RunSummary> {
-  const summary: RunSummary = { completed: 0, failed: 0, cancelled: 0, records: [] };
+/** Writes an attempt's full error text to logs/errors/ (the console and --json show its last line). */
+export function writeErrorLog(runDir: RunDir, record: ResultRecord): void {
+  const file = runDir.errorLog(record.experiment_id, record.attempt);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${record.error}\n`);
+}
+
+/**
+ * Runs `experiments` to their final records: the sweep's points (stage "sweep": results.jsonl,
+ * a WSD branch resuming from its trunk's checkpoint), or the learning-rate calibration's
+ * (calibration.jsonl). Each attempt's number follows the last one its journal holds. Throws
+ * the journal's error once every running experiment has come back, when it could not record.
+ */
+export async function runExperiments(run: SweepRun, experiments: Experiment[], stage: TrackedStage = "sweep"): Promise<void> {
+  const journal = run.journals.get(stage === "sweep" ? "results" : "calibration_runs");
+  const maxAttempts = run.config.scheduler.max_attempts;
   let fatal: { error: unknown } | null = null;
   const runOne = async (experiment: Experiment): Promise<void> => {
-    let attempt = options.previousAttempts.get(experiment.experiment_id) ?? 0;
-    let attemptsHere = 0;
+    let counted = 0; // attempts that used up one of max_attempts (a run its worker handed back does not)
     for (;;) {
-      if (options.signal?.aborted || fatal) return;
-      attempt += 1;
-      const outcome = await pool.run(
-        options.task(experiment, attempt),
-        (progress) => options.observer?.onProgress?.(experiment, progress),
-        () => options.observer?.onStart?.(experiment, attempt),
+      if (run.signal.aborted || fatal) return;
+      const attempt = journal.lastAttempt(experiment.experiment_id) + 1;
+      const outcome = await run.executor.run(
+        experimentTask(run, experiment, attempt, stage),
+        (progress) => run.events.emit({ type: "progress", stage, experiment, progress }),
+        () => run.events.emit({ type: "started", stage, experiment, attempt }),
       );
-      const plain = recordFromOutcome(experiment, attempt, outcome, options);
+      const plain = recordFromOutcome(experiment, attempt, outcome, run);
       if (!plain || fatal) return;
-      if (!(outcome.kind === "lost" && outcome.handedBack)) attemptsHere += 1;
-      const record = options.decorate ? options.decorate(experiment, plain) : plain;
-      const willRetry = record.status === "failed" && isRetryable(outcome) && attemptsHere < options.maxAttempts && !options.signal?.aborted &&
-        (options.canRetry?.(experiment) ?? true);
+      if (!(outcome.kind === "lost" && outcome.handedBack)) counted += 1;
+      const wsd = experiment.wsd;
+      const record = branchRecord(experiment, plain);
+      // Without its trunk's checkpoint a WSD branch cannot start: retrying it as it is would fail again.
+      const willRetry = record.status === "failed" && isRetryable(outcome) && counted < maxAttempts && !run.signal.aborted &&
+        (!wsd || branchPointSaved(trunkDir(run.runDir, wsd.trunk_id), wsd.branch_step));
       try {
         journal.append(record);
       } catch (error) {
         fatal ??= { error };
-        if (fatal.error === error) options.onFatal?.(error);
+        if (fatal.error === error) run.abort(error);
         return;
       }
-      if (record.error) options.onError?.(record);
-      summary.records.push(record);
-      options.observer?.onRecord?.(experiment, record, willRetry);
+      if (record.error) writeErrorLog(run.runDir, record);
+      run.events.emit({ type: "recorded", stage, experiment, record, willRetry });
       if (willRetry) continue;
-      if (record.status === "completed") {
-        summary.completed += 1;
-        options.onCompleted?.(experiment);
-      }
-      else if (record.status === "cancelled") summary.cancelled += 1;
-      else summary.failed += 1;
+      // A checkpoint only serves a retry; once the result is recorded it is dead weight.
+      if (record.status === "completed") rmSync(join(run.runDir.checkpoints, experiment.experiment_id), { recursive: true, force: true });
       return;
     }
   };
   await Promise.all(experiments.map(runOne));
   if (fatal) throw (fatal as { error: unknown }).error;
-  return summary;
 }

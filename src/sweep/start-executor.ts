@@ -1,5 +1,5 @@
 /**
- * The sweep's executor for its backend: local worker processes (run-sweep.ts workerPool),
+ * The sweep's executor for its backend: local worker processes (workerPool),
  * or SLURM pilot jobs that connect back over tcp with CURVE and the sweep's token
  * (docs/slurm.md). Both are a WorkerPool behind the Executor interface.
  */
@@ -14,17 +14,16 @@ import { choosePython, pythonIsInstalled } from "../scheduler/python.js";
 import type { Resources } from "../scheduler/resources.js";
 import { PilotLauncher } from "../scheduler/slurm/pilot-launcher.js";
 import type { RunDir } from "../store/run-dir.js";
-import { accelerateSetup } from "../scheduler/accelerate-launch.js";
+import { accelerateSetup, type AccelerateSetup } from "../scheduler/accelerate-launch.js";
 import { gpusOfSlot } from "../scheduler/resources.js";
 
 /** Local workers: child processes on a private ipc:// socket, each on its own GPUs when there are GPUs. */
-export function workerPool(loaded: LoadedConfig, resources: Resources, logDir: string): Promise<WorkerPool> {
+export function workerPool(loaded: LoadedConfig, resources: Resources, logDir: string, accelerate: AccelerateSetup = accelerateSetup(loaded, resources.device)): Promise<WorkerPool> {
   const { scheduler } = loaded.config;
   const python = choosePython(loaded.config.python);
   if (!pythonIsInstalled(python)) {
     throw new UserError(`the worker environment is missing (${python.executable}); run: npm run setup:python (or set FLOPS_FIT_PYTHON)`, "python_missing", {});
   }
-  const accelerate = accelerateSetup(loaded, resources.device);
   return WorkerPool.start({
     python: python.executable,
     workers: resources.workers,
@@ -89,6 +88,6 @@ export function startPilotPool(loaded: LoadedConfig, resources: Resources, runDi
   });
 }
 
-export function startExecutor(backend: Backend, loaded: LoadedConfig, resources: Resources, runDir: RunDir, onError?: (message: string) => void): Promise<WorkerPool> {
-  return backend === "slurm" ? startPilotPool(loaded, resources, runDir, onError) : workerPool(loaded, resources, runDir.logs);
+export function startExecutor(backend: Backend, loaded: LoadedConfig, resources: Resources, runDir: RunDir, onError?: (message: string) => void, accelerate?: AccelerateSetup): Promise<WorkerPool> {
+  return backend === "slurm" ? startPilotPool(loaded, resources, runDir, onError) : workerPool(loaded, resources, runDir.logs, accelerate);
 }

@@ -4,21 +4,15 @@
  * the plan and the run directory alone.
  */
 import { join } from "node:path";
-import type { ResolvedPlugin } from "../plugins/registry.js";
-import type { MockSurface, TrainTask } from "../protocol/messages.js";
+import type { TrainTask } from "../protocol/messages.js";
 import type { RunDir } from "../store/run-dir.js";
-import { taskTracking, type TrackedStage, type TrackingContext } from "../tracking/task-tracking.js";
+import { sweepName, taskTracking, type TrackedStage } from "../tracking/task-tracking.js";
 import type { Experiment } from "./experiments.js";
+import type { SweepRun } from "./sweep-run.js";
 import type { Trunk } from "./wsd-experiments.js";
 
-export interface TaskContext {
-  plugin: ResolvedPlugin;
-  /** The --mock surface, or null for real training. */
-  mock: MockSurface | null;
-  device: string;
-  runDir: RunDir;
-  tracking: TrackingContext;
-}
+/** What of a sweep its tasks are built from. */
+export type TaskSource = Pick<SweepRun, "config" | "plugin" | "mock" | "resources" | "runDir" | "fingerprint">;
 
 /** Where a WSD trunk keeps its checkpoints (`branch-<step>/` per branch point, `periodic/`). */
 export function trunkDir(runDir: RunDir, trunkId: string): string {
@@ -26,8 +20,9 @@ export function trunkDir(runDir: RunDir, trunkId: string): string {
 }
 
 /** The task of one attempt of `experiment`; its checkpoint folder is the experiment's own. */
-export function experimentTask(context: TaskContext, experiment: Experiment, attempt: number, stage: TrackedStage = "sweep"): TrainTask {
-  const { plugin, mock, runDir } = context;
+export function experimentTask(run: TaskSource, experiment: Experiment, attempt: number, stage: TrackedStage = "sweep"): TrainTask {
+  const { plugin, mock, runDir } = run;
+  const tracking = { tracking: run.config.tracking, runDir: runDir.root, sweep: sweepName(run.config.name, runDir.root), fingerprint: run.fingerprint };
   return {
     type: "task",
     kind: "train",
@@ -43,11 +38,11 @@ export function experimentTask(context: TaskContext, experiment: Experiment, att
     budget_flops: experiment.budget_flops,
     training: experiment.training,
     mock,
-    device: context.device,
+    device: run.resources.device,
     sys_path: plugin.sysPath,
     progress_interval_s: 1,
     checkpoint_dir: mock ? null : join(runDir.checkpoints, experiment.experiment_id),
-    tracking: taskTracking(context.tracking, experiment.experiment_id, stage),
+    tracking: taskTracking(tracking, experiment.experiment_id, stage),
     ...(experiment.wsd ? {
       wsd: {
         trunk_id: experiment.wsd.trunk_id, role: "branch" as const, warmup_steps: experiment.wsd.warmup_steps,
@@ -58,13 +53,13 @@ export function experimentTask(context: TaskContext, experiment: Experiment, att
 }
 
 /** The task of one attempt of a WSD trunk: train to the last of `branchSteps`, saving a checkpoint at each. */
-export function trunkTask(context: TaskContext, trunk: Trunk, attempt: number, branchSteps: number[]): TrainTask {
+export function trunkTask(run: TaskSource, trunk: Trunk, attempt: number, branchSteps: number[]): TrainTask {
   const first = trunk.branches[0]!;
-  const branch = experimentTask(context, first, attempt);
+  const branch = experimentTask(run, first, attempt);
   return {
     ...branch, task_id: `${trunk.trunk_id}#${attempt}`, experiment_id: trunk.trunk_id,
     n_tokens: Math.max(...branchSteps) * first.wsd!.tokens_per_step, budget_flops: Math.max(...trunk.branches.map((b) => b.budget_flops)),
-    checkpoint_dir: context.mock ? null : join(trunkDir(context.runDir, trunk.trunk_id), "periodic"),
+    checkpoint_dir: run.mock ? null : join(trunkDir(run.runDir, trunk.trunk_id), "periodic"),
     wsd: { ...branch.wsd!, role: "trunk", branch_steps: branchSteps },
     // A trunk is not a point of the law: it logs to no tracker run (a W&B runs export
     // would read it back as one), and never to its first branch's.

@@ -2,22 +2,13 @@
  * Under `training.schedule: wsd`, gives every experiment its trunk and branch point
  * (planning/wsd.ts) and groups experiments into trunks for the dispatcher (run-trunks.ts).
  *
- * A trunk's id hashes everything that determines its training: model, size, data, loss,
- * seed, processes, mock surface, the training settings (schedule and cooldown fraction
- * included) and its warmup. A branch's id hashes its own identity plus its trunk's id, so a
- * branch is never confused with a cosine run of the same point, nor with a branch of
- * another trunk.
+ * Points that would train the same model on the same data the same way (their training
+ * settings, schedule and cooldown fraction included) share a trunk; trunk and branch ids:
+ * experiment-identity.ts.
  */
-import { canonicalJson, experimentId } from "../store/experiment-id.js";
-import { withoutSpeedOnly } from "../store/sweep-definition.js";
 import { branchStep, stepsFor, trunkWarmupSteps, wsdCost, type SweepCost } from "../planning/wsd.js";
+import { branchId, trainingKey, trunkId, type IdentitySource } from "./experiment-identity.js";
 import type { Experiment } from "./experiments.js";
-
-export interface TrunkContext {
-  tokensPerSample: number;
-  /** What determines an experiment's model and data (model, data, loss, seed, size, …), for the trunk's id. */
-  identity(experiment: Experiment): Record<string, unknown>;
-}
 
 /** One trunk: its id, and the points that branch off it (in branch-step order). */
 export interface Trunk {
@@ -30,25 +21,25 @@ export interface Trunk {
 }
 
 /** The experiments with `wsd` set (trunk id, branch step, warmup) and ids that include their trunk. */
-export function assignTrunks(experiments: Experiment[], context: TrunkContext): Experiment[] {
+export function assignTrunks(experiments: Experiment[], source: IdentitySource, tokensPerSample: number): Experiment[] {
   const groups = new Map<string, Experiment[]>();
   for (const experiment of experiments) {
-    const key = canonicalJson({ ...context.identity(experiment), training: withoutSpeedOnly(experiment.training) });
+    const key = trainingKey(source, experiment);
     groups.set(key, [...(groups.get(key) ?? []), experiment]);
   }
   const out = new Map<Experiment, Experiment>();
   for (const [key, members] of groups) {
-    const tokensPerStep = members[0]!.training.batch_size * context.tokensPerSample;
+    const tokensPerStep = members[0]!.training.batch_size * tokensPerSample;
     const totals = members.map((e) => stepsFor(e.n_tokens, tokensPerStep));
     const warmup = trunkWarmupSteps(totals, members[0]!.training.warmup_fraction);
-    const trunkId = `trunk-${experimentId({ trunk: JSON.parse(key) as unknown, warmup_steps: warmup })}`;
+    const trunk = trunkId(key, warmup);
     members.forEach((experiment, i) => {
       const total = totals[i]!;
       const branch = branchStep(total, experiment.training.cooldown_fraction ?? 0.2);
       out.set(experiment, {
         ...experiment,
-        experiment_id: experimentId({ point: experiment.experiment_id, trunk_id: trunkId }),
-        wsd: { trunk_id: trunkId, branch_step: branch, total_steps: total, branch_tokens: branch * tokensPerStep, tokens_per_step: tokensPerStep, warmup_steps: warmup },
+        experiment_id: branchId(experiment.experiment_id, trunk),
+        wsd: { trunk_id: trunk, branch_step: branch, total_steps: total, branch_tokens: branch * tokensPerStep, tokens_per_step: tokensPerStep, warmup_steps: warmup },
       });
     });
   }

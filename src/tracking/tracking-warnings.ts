@@ -4,32 +4,22 @@
  * the console shows each distinct warning the first time a record brings it.
  */
 import type { ResultRecord } from "../store/record.js";
-import type { ProgressDisplay } from "../progress/create.js";
+import type { SweepEvents } from "../sweep/sweep-events.js";
 
 /** The distinct tracking warnings of some records, in the order they first appear. */
 export function trackingWarnings(records: readonly ResultRecord[]): string[] {
   return [...new Set(records.flatMap((record) => record.tracking_warnings ?? []))];
 }
 
-/**
- * `display`, also telling its `onMessage` each tracking warning the first time a record
- * brings it (every other call goes to `display` unchanged).
- */
-export function withTrackingWarnings(display: ProgressDisplay): ProgressDisplay {
+/** Notes each tracking warning of the sweep's runs the first time a record brings it. */
+export function noteTrackingWarnings(events: SweepEvents): void {
   const seen = new Set<string>();
-  const onRecord: ProgressDisplay["onRecord"] = (experiment, record, willRetry) => {
-    display.onRecord?.(experiment, record, willRetry);
-    for (const warning of record.tracking_warnings ?? []) {
+  events.on((event) => {
+    if (event.type !== "recorded" || event.stage !== "sweep") return;
+    for (const warning of event.record.tracking_warnings ?? []) {
       if (seen.has(warning)) continue;
       seen.add(warning);
-      display.onMessage?.(`tracking: ${warning} (the sweep goes on; shown once)`);
+      events.note(`tracking: ${warning} (the sweep goes on; shown once)`);
     }
-  };
-  return new Proxy(display, {
-    get(target, key) {
-      if (key === "onRecord") return onRecord;
-      const value = Reflect.get(target, key, target) as unknown;
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
   });
 }

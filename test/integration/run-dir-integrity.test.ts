@@ -1,10 +1,10 @@
 /**
  * A run directory you can trust (real workers, real ZeroMQ): mock and real sweeps of one
- * config never share a default directory, a changed config is refused in an old one,
- * `--no-resume` results supersede older ones visibly, and two sweeps never run on one
- * directory at once. The tiny regression family keeps real training to seconds.
+ * config never share a default directory, and two sweeps never run on one directory at once.
+ * The tiny regression family keeps real training to seconds. `--no-resume` and a changed
+ * config (refused, or --extend) are test/sweep/run-dir-definitions.test.ts's.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -71,37 +71,6 @@ describe("one sweep definition per run directory", () => {
       expect(summary.fit.warnings.join("\n")).not.toMatch(/another sweep definition/);
     }
     expect(readJournal(join(real.run_dir, "results.jsonl")).records[0]!.fingerprint).not.toBe(readJournal(join(mockDir, "results.jsonl")).records[0]!.fingerprint);
-  }, 300_000);
-
-  it("--no-resume re-runs every experiment and the fit uses the new results, saying so", async () => {
-    const before = readJournal(join(mockDir, "results.jsonl")).records.length;
-    const again = json(await sweep(cwd, "--mock", "--no-resume"));
-    expect(again.completed).toBe(before);
-    const records = readJournal(join(mockDir, "results.jsonl")).records;
-    expect(records.length).toBe(2 * before);
-    expect(again.fit.n_points).toBe(before);
-    // The mock surface's noise is seeded per experiment: the re-runs agree, and are said to.
-    expect(again.fit.warnings).toContain(`${before} experiments re-run with the same result; the latest attempt of each is used`);
-  }, 300_000);
-
-  it("refuses a changed config in the old directory, saying what differs, and --extend adds it with the older runs left out", async () => {
-    writeFileSync(join(cwd, "quick.yaml"), CONFIG + "  lr_reference: 0.001\n");
-    const journal = readFileSync(join(mockDir, "results.jsonl"));
-    const refused = await sweep(cwd, "--mock");
-    expect(refused.code).toBe(2);
-    const error = (JSON.parse(refused.stdout) as { error: { code: string; message: string } }).error;
-    expect(error.code).toBe("definition_mismatch");
-    expect(error.message).toContain(`${mockDir} holds`);
-    expect(error.message).toContain("training.lr_reference: 0.003 → 0.001");
-    expect(error.message).toMatch(/--out DIR.*--extend/);
-    expect(readFileSync(join(mockDir, "results.jsonl"))).toEqual(journal);
-
-    const extended = json(await sweep(cwd, "--mock", "--extend"));
-    const records = readJournal(join(mockDir, "results.jsonl")).records;
-    const earlier = new Set(records.filter((r) => r.fingerprint !== records.at(-1)!.fingerprint).map((r) => r.experiment_id));
-    expect(extended.fit.n_points).toBe(extended.completed);
-    expect(extended.fit.left_out).toHaveLength(earlier.size);
-    expect(extended.fit.warnings[0]).toMatch(new RegExp(`^${earlier.size} experiments of another sweep definition in this directory left out \\(fingerprint [0-9a-f]{12}: differs in training\\)`));
   }, 300_000);
 });
 

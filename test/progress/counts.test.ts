@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { lineProgressWithSummary } from "../../src/progress/create.js";
 import { EtaEstimator } from "../../src/progress/eta.js";
-import { A, B, RESOURCES, experiment, progress, record } from "./events.js";
+import { A, B, experiment, progress, record, extended, planned, progressed, recorded, started, trunkJoined } from "./events.js";
 
 describe("the ETA", () => {
   it("is measured from a run's first progress report on, so a 60 s warm-up before step 1 does not count as the rate", () => {
@@ -53,13 +53,13 @@ describe("the totals", () => {
     const lines: string[] = [];
     const display = lineProgressWithSummary((line) => lines.push(line), 0);
     const refinement = experiment("dddd4444", 1e12, 1e5, 1.6e6);
-    display.onPlan?.({} as never, [A, B], [A, B], RESOURCES as never);
-    display.onRecord?.(A, record(A, 1, "completed"), false);
-    display.onRecord?.(B, record(B, 1, "completed"), false);
-    display.onExtend?.([refinement]);
-    display.onStart?.(refinement, 1);
-    display.onProgress?.(refinement, progress(refinement, 5, 100, null));
-    display.onRecord?.(refinement, record(refinement, 1, "completed"), false);
+    display.handle?.(planned([A, B], [A, B]));
+    display.handle?.(recorded(A, record(A, 1, "completed"), false));
+    display.handle?.(recorded(B, record(B, 1, "completed"), false));
+    display.handle?.(extended([refinement]));
+    display.handle?.(started(refinement, 1));
+    display.handle?.(progressed(refinement, progress(refinement, 5, 100, null)));
+    display.handle?.(recorded(refinement, record(refinement, 1, "completed"), false));
     expect(lines.filter((l) => l.startsWith("completed")).map((l) => l.match(/\[\d+\/\d+\]/)![0])).toEqual(["[1/2]", "[2/2]", "[3/3]"]);
     expect(lines.find((l) => l.startsWith("status"))).toMatch(/^status {2}2\/3 done; dddd4444/);
   });
@@ -68,12 +68,12 @@ describe("the totals", () => {
     const lines: string[] = [];
     const display = lineProgressWithSummary((line) => lines.push(line), 0);
     const trunk = experiment("trunk-abc", 1e12, 2e5, 8e5);
-    display.onPlan?.({} as never, [A, B], [A, B], RESOURCES as never);
-    display.onTrunk?.(trunk);
-    display.onStart?.(trunk, 1);
-    display.onProgress?.(trunk, progress(trunk, 10, 100, null));
-    display.onRecord?.(trunk, record(trunk, 1, "completed", { role: "trunk", loss: null } as never), false);
-    display.onRecord?.(A, record(A, 1, "completed"), false);
+    display.handle?.(planned([A, B], [A, B]));
+    display.handle?.(trunkJoined(trunk));
+    display.handle?.(started(trunk, 1));
+    display.handle?.(progressed(trunk, progress(trunk, 10, 100, null)));
+    display.handle?.(recorded(trunk, record(trunk, 1, "completed", { role: "trunk", loss: null } as never), false));
+    display.handle?.(recorded(A, record(A, 1, "completed"), false));
     display.close?.();
     expect(lines).toContain("start   trunk-abc  C=1.00e+12  N=2.00e+5  D=8.00e+5");
     expect(lines.find((l) => l.startsWith("status"))).toMatch(/^status {2}0\/2 done, trunks 0\/1; trunk-abc step 10\/100/);
@@ -85,9 +85,9 @@ describe("the totals", () => {
   it("a cancelled run names why, a run with a discarded checkpoint names it", () => {
     const lines: string[] = [];
     const display = lineProgressWithSummary((line) => lines.push(line), 0);
-    display.onPlan?.({} as never, [A, B], [A, B], RESOURCES as never);
-    display.onRecord?.(A, record(A, 1, "cancelled", { error: null }), false);
-    display.onRecord?.(B, record(B, 1, "completed", { discarded_checkpoints: ["/r/checkpoints/b/checkpoint: run.json has step \"abc\"; moved aside to /r/checkpoints/b/checkpoint.discarded"] }), false);
+    display.handle?.(planned([A, B], [A, B]));
+    display.handle?.(recorded(A, record(A, 1, "cancelled", { error: null }), false));
+    display.handle?.(recorded(B, record(B, 1, "completed", { discarded_checkpoints: ["/r/checkpoints/b/checkpoint: run.json has step \"abc\"; moved aside to /r/checkpoints/b/checkpoint.discarded"] }), false));
     expect(lines[1]).toBe("cancelled aaaa1111  [1/2]  attempt 1: stopped: the sweep was interrupted");
     expect(lines[2]).toMatch(/^completed bbbb2222 {2}\[2\/2\].*\n {2}discarded a damaged checkpoint: \/r\/checkpoints\/b\/checkpoint: run\.json has step "abc"; moved aside/);
   });

@@ -1,7 +1,9 @@
 /** A scripted sweep for progress tests: 3 planned experiments (1 already done), one retry. */
 import type { Progress } from "../../src/protocol/messages.js";
 import type { ResultRecord } from "../../src/store/record.js";
+import type { Executor } from "../../src/scheduler/executor.js";
 import type { Experiment } from "../../src/sweep/experiments.js";
+import type { SweepEvent } from "../../src/sweep/sweep-events.js";
 
 export function experiment(id: string, budget: number, n: number, d: number): Experiment {
   return { experiment_id: id, budget_flops: budget, n_params: n, n_tokens: d } as Experiment;
@@ -32,3 +34,14 @@ export function record(e: Experiment, attempt: number, status: ResultRecord["sta
 }
 
 export const RESOURCES = { workers: 2, device: "cpu", threadsPerWorker: 1 };
+
+/** The sweep's events as the stages emit them (sweep/sweep-events.ts). */
+export const note = (text: string): SweepEvent => ({ type: "note", text });
+export const planned = (experiments: Experiment[], pending: Experiment[], resources = RESOURCES): SweepEvent =>
+  ({ type: "planned", plan: { budgets: [], warnings: [] }, experiments, pending, resources: resources as never });
+export const extended = (experiments: Experiment[]): SweepEvent => ({ type: "extended", experiments });
+export const trunkJoined = (trunk: Experiment): SweepEvent => ({ type: "trunk", trunk });
+export const started = (e: Experiment, attempt = 1): SweepEvent => ({ type: "started", stage: "sweep", experiment: e, attempt });
+export const progressed = (e: Experiment, p: Progress): SweepEvent => ({ type: "progress", stage: "sweep", experiment: e, progress: p });
+export const recorded = (e: Experiment, r: ResultRecord, willRetry = false): SweepEvent => ({ type: "recorded", stage: "sweep", experiment: e, record: r, willRetry });
+export const executorStarted = (executor: Pick<Executor, "snapshot">): SweepEvent => ({ type: "executor", executor: executor as Executor });

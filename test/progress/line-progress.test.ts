@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { lineProgressWithSummary } from "../../src/progress/create.js";
 import { LineProgress } from "../../src/progress/line-progress.js";
-import { A, B, DONE, RESOURCES, progress, record } from "./events.js";
+import { A, B, DONE, progress, record, note, planned, progressed, recorded, started } from "./events.js";
 
 describe("plain progress (stderr is not a TTY)", () => {
   beforeEach(() => {
@@ -13,20 +13,20 @@ describe("plain progress (stderr is not a TTY)", () => {
   it("LineProgress writes one line per plan, start, status and record, with an ETA from steady-state throughput", () => {
     const lines: string[] = [];
     const display = new LineProgress((line) => lines.push(line), 10_000);
-    display.onMessage("repaired a torn last line");
-    display.onPlan({}, [A, B, DONE], [A, B], RESOURCES);
-    display.onStart(A, 1);
-    display.onStart(B, 1);
+    display.handle(note("repaired a torn last line"));
+    display.handle(planned([A, B, DONE], [A, B]));
+    display.handle(started(A, 1));
+    display.handle(started(B, 1));
     vi.advanceTimersByTime(15_000);
-    display.onProgress(A, progress(A, 20, 100, 12_345)); // the first report: the warm-up is behind it
+    display.handle(progressed(A, progress(A, 20, 100, 12_345))); // the first report: the warm-up is behind it
     vi.advanceTimersByTime(15_000);
-    display.onProgress(A, progress(A, 50, 100, 12_345));
-    display.onProgress(B, progress(B, 10, 100, null)); // within 10 s of the last status: no line
+    display.handle(progressed(A, progress(A, 50, 100, 12_345)));
+    display.handle(progressed(B, progress(B, 10, 100, null))); // within 10 s of the last status: no line
     vi.advanceTimersByTime(15_000);
-    display.onRecord(A, record(A, 1, "completed"), false);
-    display.onRecord(B, record(B, 1, "failed"), true);
-    display.onStart(B, 2);
-    display.onRecord(B, record(B, 2, "failed"), false);
+    display.handle(recorded(A, record(A, 1, "completed"), false));
+    display.handle(recorded(B, record(B, 1, "failed"), true));
+    display.handle(started(B, 2));
+    display.handle(recorded(B, record(B, 2, "failed"), false));
     expect(lines).toEqual([
       "note: repaired a torn last line",
       "sweep: 3 experiments planned, 2 to run, 1 already completed (skipped) on 2 cpu workers (1 thread each)",
@@ -46,10 +46,10 @@ describe("plain progress (stderr is not a TTY)", () => {
   it("the non-TTY display ends with a summary table of the final attempts, once however often it is closed", () => {
     const lines: string[] = [];
     const display = lineProgressWithSummary((line) => lines.push(line), 10_000);
-    display.onPlan?.({} as never, [A, B], [A, B], RESOURCES as never);
-    display.onRecord?.(A, record(A, 1, "completed"), false);
-    display.onRecord?.(B, record(B, 1, "failed"), true);
-    display.onRecord?.(B, record(B, 2, "failed"), false);
+    display.handle?.(planned([A, B], [A, B]));
+    display.handle?.(recorded(A, record(A, 1, "completed"), false));
+    display.handle?.(recorded(B, record(B, 1, "failed"), true));
+    display.handle?.(recorded(B, record(B, 2, "failed"), false));
     display.close?.();
     display.close?.();
     const table = lines.slice(-1)[0]!.split("\n");

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LiveProgress, renderLiveView } from "../../src/progress/live-progress.js";
-import { A, B, DONE, progress, record } from "./events.js";
+import { A, B, DONE, progress, record, executorStarted, planned, progressed, recorded, started } from "./events.js";
 
 function fakeStream(): NodeJS.WriteStream & { text(): string } {
   const stream = new PassThrough() as unknown as NodeJS.WriteStream & { text(): string };
@@ -47,17 +47,17 @@ describe("live progress (stderr is a TTY)", () => {
       // A stale progress from the worker's previous task is not shown.
       { id: "w1", status: "busy" as const, task: { kind: "train", task_id: "bbbb2222#1", experiment_id: "bbbb2222", budget_flops: 1e12 } as never, progress: { ...progress(DONE, 5, 5, 1), task_id: "old#1" } },
     ]);
-    live.onPool({ snapshot });
-    live.onPlan({}, [A, B, DONE], [A, B]);
-    live.onStart(A);
-    live.onStart(B);
-    live.onProgress(A, progress(A, 1, 100, 5000));
+    live.handle(executorStarted({ snapshot }));
+    live.handle(planned([A, B, DONE], [A, B]));
+    live.handle(started(A));
+    live.handle(started(B));
+    live.handle(progressed(A, progress(A, 1, 100, 5000)));
     vi.advanceTimersByTime(10_000);
-    live.onProgress(A, progress(A, 10, 100, 5000));
+    live.handle(progressed(A, progress(A, 10, 100, 5000)));
     const view = live.view();
     expect(view).toMatchObject({ phase: "running", done: 0, total: 2, workers: [{ id: "w0", n_params: 2e5, progress: { step: 10 } }, { id: "w1", progress: undefined }] });
     expect(Number.isFinite(view.etaS)).toBe(true);
-    live.onRecord(A, record(A, 1, "completed"), false);
+    live.handle(recorded(A, record(A, 1, "completed"), false));
     live.close();
     live.close();
     const out = stream.text();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { FitJsonSchema, parseFitJson } from "../../src/fit/fit-json.js";
+import { FitJsonSchema, parseFitJson } from "../../src/store/fit-json.js";
 import { fitRows, type FitRequest } from "../../src/fit/fit-rows.js";
-import { fitRequestKey } from "../../src/sweep/stored-fit.js";
+import { fitRequestKey } from "../../src/fit/fit-run-dir.js";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadReportData } from "../../src/report/report-data.js";

@@ -4,7 +4,7 @@
  * one failed run, training curves, and a fit result as fit.json holds it (FitOutput).
  */
 import type { ResultRecord } from "../../src/store/record.js";
-import type { FitOutput } from "../../src/fit/fit-json.js";
+import type { FitOutput } from "../../src/store/fit-json.js";
 import { budgetParabola } from "../../src/fitting/index.js";
 
 export const SURFACE = { E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28 };

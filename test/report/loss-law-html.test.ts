@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { fitScalingLaws } from "../../src/fitting/index.js";
 import { lawValue } from "../../src/report/optimum-vs-budget.js";
 import { summaryHtml } from "../../src/report/summary-html.js";
-import type { FitOutput } from "../../src/fit/fit-json.js";
+import type { FitOutput } from "../../src/store/fit-json.js";
 import { syntheticSweep } from "../fitting/helpers/synthetic.js";
 import { fixtureFit } from "./fixture.js";
 

@@ -1,6 +1,6 @@
 /** The report lists each warning once: an approach's warning that names its approach is not prefixed again. */
 import { describe, expect, it } from "vitest";
-import type { FitOutput } from "../../src/fit/fit-json.js";
+import type { FitOutput } from "../../src/store/fit-json.js";
 import { allWarnings } from "../../src/report/summary-html.js";
 
 describe("the report's warnings", () => {

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SizeProbe } from "../../src/planning/iso-flop.js";
 import { ProbeCache } from "../../src/store/probe-cache.js";
-import { cachedProbe } from "../../src/sweep/run-sweep.js";
+import { RunDir } from "../../src/store/run-dir.js";
+import { cachedProbe } from "../../src/sweep/plan-stage.js";
 
 const target = {
   model: { target: "plugins.gpt.model:GPT", size_param: "d_model", options: { n_layers: 2 } },
@@ -28,7 +29,7 @@ function counting() {
 
 describe("the probe cache", () => {
   it("a resumed sweep probes nothing it has probed before, and keeps measured FLOPs across counting probes", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "ff-probe-")), "probe.json");
+    const file = new RunDir(mkdtempSync(join(tmpdir(), "ff-probe-")));
     const first = counting();
     const cached = cachedProbe(new ProbeCache(file, target), first.run);
     await cached([8, 16, 32], false);
@@ -43,7 +44,7 @@ describe("the probe cache", () => {
   });
 
   it("remembers the data's size and the sizes that did not build, so a resume asks for neither again", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "ff-probe-")), "probe.json");
+    const file = new RunDir(mkdtempSync(join(tmpdir(), "ff-probe-")));
     await cachedProbe(new ProbeCache(file, target), counting().run)([8, 12, 16], false);
     const again = counting();
     const resumed = await cachedProbe(new ProbeCache(file, target), again.run)([8, 12, 16], false);
@@ -52,7 +53,7 @@ describe("the probe cache", () => {
   });
 
   it("probes afresh when the model's options change, and under --no-resume", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "ff-probe-")), "probe.json");
+    const file = new RunDir(mkdtempSync(join(tmpdir(), "ff-probe-")));
     await cachedProbe(new ProbeCache(file, target), counting().run)([8, 16], false);
     const changed = counting();
     await cachedProbe(new ProbeCache(file, { ...target, model: { ...target.model, options: { n_layers: 4 } } }), changed.run)([8, 16], false);

@@ -3,16 +3,17 @@
  * (exit 1, as any write to the run directory does) instead of exiting 0, and connections the
  * executor refused appear in the console text, in --json and in logs/refusals.log.
  */
-import { EventEmitter } from "node:events";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RunDir } from "../../src/store/run-dir.js";
 import { finishSweep } from "../../src/sweep/finish.js";
-import { watchRefusals } from "../../src/sweep/refusals.js";
+import { announceRefusals, recordRefusals } from "../../src/sweep/refusals.js";
+import { SweepEvents } from "../../src/sweep/sweep-events.js";
 import type { SweepOutcome } from "../../src/sweep/run-sweep.js";
 import { isoflopResultLines } from "../fit/isoflop-results.js";
+import { scriptedExecutor } from "./scripted-executor.js";
 
 /** A run directory holding 3 budgets × 3 sizes of completed runs on a Chinchilla surface. */
 function runDirWithResults(budgets = [1e18, 1e19, 1e20]): RunDir {
@@ -51,11 +52,14 @@ describe("finishing a sweep", () => {
 
   it("refused connections are noted as they happen, logged, and listed in --json and the summary", async () => {
     const runDir = runDirWithResults();
-    const executor = new EventEmitter();
+    const executor = scriptedExecutor(() => ({ kind: "cancelled", reason: "not asked" }));
     const notes: string[] = [];
-    const refusals = watchRefusals(executor, runDir.logs, (text) => notes.push(text));
-    executor.emit("refused", "rogue (pid 4242)", "wrong token");
-    executor.emit("refused", "10.0.0.9", "unknown CURVE client key");
+    const events = new SweepEvents();
+    events.on((event) => event.type === "note" && notes.push(event.text));
+    announceRefusals(executor, events);
+    const refusals = recordRefusals(events, runDir.logs);
+    executor.refuse("rogue (pid 4242)", "wrong token");
+    executor.refuse("10.0.0.9", "unknown CURVE client key");
     expect(notes).toEqual([
       "refused a connection from rogue (pid 4242): wrong token (not a worker of this sweep; nothing was run for it)",
       "refused a connection from 10.0.0.9: unknown CURVE client key (not a worker of this sweep; nothing was run for it)",

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { resolvePlugin } from "../../src/plugins/registry.js";
-import { resolvedConfig } from "../../src/sweep/run-sweep.js";
+import { resolvedConfig } from "../../src/sweep/open-sweep.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ff-resolved-"));
 async function resolved(yaml: string) {

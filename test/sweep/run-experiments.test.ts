@@ -3,46 +3,37 @@
  * its worker handed back after checkpointing it (time limit, preemption, scancel) resumes
  * without using up an attempt; a crashed worker's run uses one.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SweepConfig } from "../../src/config/schema.js";
-import type { Executor } from "../../src/scheduler/executor.js";
-import type { Outcome } from "../../src/scheduler/pool.js";
-import { Journal, readJournal } from "../../src/store/journal.js";
+import type { Outcome } from "../../src/scheduler/executor.js";
+import { readJournal } from "../../src/store/journal.js";
 import { buildExperiments } from "../../src/sweep/experiments.js";
 import { runExperiments } from "../../src/sweep/run-experiments.js";
+import { countsOf } from "../../src/sweep/sweep-run.js";
 import { plan, plugin } from "../planning/one-experiment-fixture.js";
-import { mockTrainTask } from "../scheduler/helpers.js";
+import { scriptedExecutor, type ScriptedExecutor } from "./scripted-executor.js";
+import { testRun } from "./sweep-run-fixture.js";
 
 const handedBack: Outcome = { kind: "lost", workerId: "w0", reason: "stopped the run at step 7 (signalled)", logTail: "", handedBack: true };
 const crashed: Outcome = { kind: "lost", workerId: "w1", reason: "worker w1 exited with signal SIGKILL", logTail: "" };
 
-function scriptedExecutor(outcomes: Outcome[]): Executor & { calls: number } {
-  return {
-    backend: "local", helloInfo: undefined, calls: 0,
-    ready: () => Promise.resolve(),
-    retire: () => undefined,
-    shutdown: () => Promise.resolve(),
-    run(_task, _onProgress, onStart) {
-      onStart?.("w0");
-      const outcome = outcomes[this.calls++];
-      if (!outcome) throw new Error("the executor was asked for more attempts than scripted");
-      return Promise.resolve(outcome);
-    },
-  };
+function outcomesInTurn(outcomes: Outcome[]): ScriptedExecutor & { calls: number } {
+  const executor = scriptedExecutor(() => {
+    const outcome = outcomes[executor.tasks.length - 1];
+    if (!outcome) throw new Error("the executor was asked for more attempts than scripted");
+    return outcome;
+  });
+  return Object.defineProperty(executor, "calls", { get: () => executor.tasks.length }) as ScriptedExecutor & { calls: number };
 }
 
 async function attemptsOf(outcomes: Outcome[], maxAttempts: number) {
-  const journal = new Journal(join(mkdtempSync(join(tmpdir(), "ff-run-exp-")), "results.jsonl"));
-  const experiments = buildExperiments(plan, { config: SweepConfig.parse({ planning: { budgets: [1e12] } }), plugin, tokensPerSample: 128, threadsPerWorker: 1, mock: null });
-  const executor = scriptedExecutor(outcomes);
-  const summary = await runExperiments(executor, experiments, journal, {
-    maxAttempts, previousAttempts: new Map(), mock: false,
-    task: (experiment, attempt) => mockTrainTask({ experimentId: experiment.experiment_id, attempt }),
-  });
-  return { summary, executor, records: readJournal(journal.file).records };
+  const config = SweepConfig.parse({ planning: { budgets: [1e12] }, scheduler: { max_attempts: maxAttempts } });
+  const experiments = buildExperiments(plan, { config, plugin, tokensPerSample: 128, threadsPerWorker: 1, mock: null });
+  const executor = outcomesInTurn(outcomes);
+  const run = testRun(config, executor);
+  await runExperiments(run, experiments);
+  const summary = countsOf(run.journals.results.appended);
+  return { summary, executor, records: readJournal(run.runDir.results).records };
 }
 
 describe("runExperiments: which lost runs use up an attempt", () => {

@@ -5,20 +5,21 @@
  * trunk writes branch checkpoints and whose branch discards a damaged one, as the worker does
  * (py_runtime/tests/test_wsd.py tests the worker's side).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SweepConfig } from "../../src/config/schema.js";
 import type { TrainResult, TrainTask } from "../../src/protocol/messages.js";
-import type { Executor } from "../../src/scheduler/executor.js";
-import type { Outcome } from "../../src/scheduler/pool.js";
-import { Journal, readJournal } from "../../src/store/journal.js";
+import type { Outcome } from "../../src/scheduler/executor.js";
+import { readJournal } from "../../src/store/journal.js";
 import { buildExperiments } from "../../src/sweep/experiments.js";
 import { runTrunks } from "../../src/sweep/run-trunks.js";
+import { countsOf } from "../../src/sweep/sweep-run.js";
+import { trunkDir as trunkDirOf } from "../../src/sweep/train-tasks.js";
 import { trunksOf } from "../../src/sweep/wsd-experiments.js";
 import { plan, plugin } from "../planning/one-experiment-fixture.js";
-import { mockTrainTask } from "../scheduler/helpers.js";
+import { scriptedExecutor, type ScriptedExecutor } from "./scripted-executor.js";
+import { testRun } from "./sweep-run-fixture.js";
 
 function result(task: TrainTask, status: "completed" | "failed", error: string | null = null): Outcome {
   const message: TrainResult = {
@@ -31,56 +32,53 @@ function result(task: TrainTask, status: "completed" | "failed", error: string |
 }
 
 /** Trunks write run.json at each branch step; a branch fails on a damaged one after moving it aside, as the worker does. */
-function wsdExecutor(): Executor & { tasks: string[] } {
-  return {
-    backend: "local", helloInfo: undefined, tasks: [],
-    ready: () => Promise.resolve(), retire: () => undefined, shutdown: () => Promise.resolve(),
-    run(poolTask, onProgress) {
-      const task = poolTask as TrainTask;
-      const wsd = task.wsd!;
-      this.tasks.push(wsd.role);
-      if (wsd.role === "trunk") {
-        for (const step of wsd.branch_steps) {
-          mkdirSync(join(wsd.trunk_dir, `branch-${step}`, "checkpoint"), { recursive: true });
-          writeFileSync(join(wsd.trunk_dir, `branch-${step}`, "checkpoint", "run.json"), JSON.stringify({ step }));
-          onProgress?.({ type: "progress", task_id: task.task_id, experiment_id: task.experiment_id, attempt: task.attempt, step, total_steps: step, tokens: 0, total_tokens: 0, train_loss: null, tokens_per_s: null });
-        }
-        return Promise.resolve(result(task, "completed"));
+function wsdExecutor(): ScriptedExecutor & { roles: () => string[]; onTrunk: () => void } {
+  const executor = scriptedExecutor((poolTask, onProgress) => {
+    const task = poolTask as TrainTask;
+    const wsd = task.wsd!;
+    if (wsd.role === "trunk") {
+      scripted.onTrunk();
+      for (const step of wsd.branch_steps) {
+        mkdirSync(join(wsd.trunk_dir, `branch-${step}`, "checkpoint"), { recursive: true });
+        writeFileSync(join(wsd.trunk_dir, `branch-${step}`, "checkpoint", "run.json"), JSON.stringify({ step }));
+        onProgress?.({ type: "progress", task_id: task.task_id, experiment_id: task.experiment_id, attempt: task.attempt, step, total_steps: step, tokens: 0, total_tokens: 0, train_loss: null, tokens_per_s: null });
       }
-      const folder = join(wsd.trunk_dir, `branch-${wsd.branch_steps[0]}`, "checkpoint");
-      if (readFileSync(join(folder, "run.json"), "utf8").includes("abc")) {
-        renameSync(folder, `${folder}.discarded`);
-        return Promise.resolve(result(task, "failed", `trunk ${wsd.trunk_id} has no checkpoint at step ${wsd.branch_steps[0]} (its checkpoint there was unusable): the branch cannot start`));
-      }
-      return Promise.resolve(result(task, "completed"));
-    },
-  };
+      return result(task, "completed");
+    }
+    const folder = join(wsd.trunk_dir, `branch-${wsd.branch_steps[0]}`, "checkpoint");
+    if (readFileSync(join(folder, "run.json"), "utf8").includes("abc")) {
+      renameSync(folder, `${folder}.discarded`);
+      return result(task, "failed", `trunk ${wsd.trunk_id} has no checkpoint at step ${wsd.branch_steps[0]} (its checkpoint there was unusable): the branch cannot start`);
+    }
+    return result(task, "completed");
+  });
+  const scripted = Object.assign(executor, { roles: () => executor.tasks.map((t) => (t as TrainTask).wsd!.role), onTrunk: () => undefined as unknown });
+  return scripted;
 }
 
 describe("runTrunks heals a damaged branch checkpoint", () => {
   it("a branch whose saved checkpoint is damaged costs one failed attempt; the trunk rebuilds it and the branch completes", async () => {
-    const root = mkdtempSync(join(tmpdir(), "ff-trunks-"));
-    const config = SweepConfig.parse({ planning: { budgets: [1e12] }, training: { schedule: "wsd" } });
+    const config = SweepConfig.parse({ planning: { budgets: [1e12] }, training: { schedule: "wsd" }, scheduler: { max_attempts: 3 } });
     const experiments = buildExperiments(plan, { config, plugin, tokensPerSample: 128, threadsPerWorker: 1, mock: null });
     const trunk = trunksOf(experiments)[0]!;
     const branch = trunk.branches[0]!;
-    const trunkDir = join(root, trunk.trunk_id);
+    const executor = wsdExecutor();
+    const run = testRun(config, executor);
+    const trunkDir = trunkDirOf(run.runDir, trunk.trunk_id);
+    const discarded = join(trunkDir, `branch-${branch.wsd!.branch_step}`, "checkpoint.discarded");
     // A resumed sweep: the trunk had saved this branch point, whose run.json is now garbage.
     mkdirSync(join(trunkDir, `branch-${branch.wsd!.branch_step}`, "checkpoint"), { recursive: true });
     writeFileSync(join(trunkDir, `branch-${branch.wsd!.branch_step}`, "checkpoint", "run.json"), '{"step": "abc"}');
-    const journal = new Journal(join(root, "results.jsonl"));
-    const trunkJournal = new Journal(join(root, "trunks.jsonl"));
-    const executor = wsdExecutor();
-    const summary = await runTrunks(executor, experiments, journal, {
-      maxAttempts: 3, previousAttempts: new Map(), mock: false, trunkJournal,
-      task: (experiment, attempt) => ({ ...mockTrainTask({ experimentId: experiment.experiment_id, attempt }), wsd: { trunk_id: trunk.trunk_id, role: "branch", warmup_steps: 1, branch_steps: [experiment.wsd!.branch_step], trunk_dir: trunkDir } }),
-      trunkTask: (t, attempt, steps) => ({ ...mockTrainTask({ experimentId: t.trunk_id, attempt }), wsd: { trunk_id: t.trunk_id, role: "trunk", warmup_steps: 1, branch_steps: steps, trunk_dir: trunkDir } }),
-      trunkDir: () => trunkDir,
-    });
-    expect(executor.tasks).toEqual(["branch", "trunk", "branch"]);
+    let discardedWhenRebuilt = false;
+    executor.onTrunk = () => (discardedWhenRebuilt = existsSync(discarded));
+    await runTrunks(run, experiments);
+    const summary = countsOf(run.journals.results.appended);
+    expect(executor.roles()).toEqual(["branch", "trunk", "branch"]);
     expect(summary).toMatchObject({ completed: 1, failed: 0 });
-    expect(readJournal(journal.file).records.map((r) => [r.attempt, r.status])).toEqual([[1, "failed"], [2, "completed"]]);
-    expect(readJournal(trunkJournal.file).records.map((r) => r.status)).toEqual(["completed"]);
-    expect(existsSync(join(trunkDir, `branch-${branch.wsd!.branch_step}`, "checkpoint.discarded"))).toBe(true);
+    expect(readJournal(run.runDir.results).records.map((r) => [r.attempt, r.status])).toEqual([[1, "failed"], [2, "completed"]]);
+    expect(readJournal(run.runDir.trunks).records.map((r) => r.status)).toEqual(["completed"]);
+    // The damaged checkpoint was moved aside (the trunk then rebuilt it); every branch completed, so the trunk's folder went.
+    expect(discardedWhenRebuilt).toBe(true);
+    expect(existsSync(trunkDir)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatCost } from "../../src/sweep/format-trunks.js";
-import { measuredCost } from "../../src/sweep/sweep-cost.js";
+import { measuredCost } from "../../src/store/run-cost.js";
 import type { ResultRecord } from "../../src/store/record.js";
 
 const record = (fields: Partial<ResultRecord> & Record<string, unknown>): ResultRecord => ({

@@ -9,7 +9,8 @@ import { definitionFingerprint, sweepDefinition } from "../../src/store/sweep-de
 import type { ResultRecord } from "../../src/store/record.js";
 import { fitSummary } from "../../src/tracking/fit-summary.js";
 import { taskTracking, wandbRunId, wandbSummaryRunId } from "../../src/tracking/task-tracking.js";
-import { trackingWarnings, withTrackingWarnings } from "../../src/tracking/tracking-warnings.js";
+import { noteTrackingWarnings, trackingWarnings } from "../../src/tracking/tracking-warnings.js";
+import { SweepEvents } from "../../src/sweep/sweep-events.js";
 import { plan, plugin } from "../planning/one-experiment-fixture.js";
 import type { FitOutput } from "../../src/fit/fit-rows.js";
 
@@ -87,10 +88,16 @@ describe("tracking warnings", () => {
   it("are shown once each, however many runs bring them, and everything else reaches the display", () => {
     const shown: string[] = [];
     const recorded: string[] = [];
-    const display = withTrackingWarnings({ onMessage: (text) => shown.push(text), onRecord: (_e, r) => recorded.push(r.experiment_id) });
-    for (const id of ["a", "b", "c"]) display.onRecord!({} as never, record(id, ["W&B: not logging: no wandb"]), false);
-    display.onRecord!({} as never, record("d", ["W&B: not logging: no wandb", "TensorBoard: stopped logging: disk full"]), false);
-    display.onMessage!("a note");
+    const events = new SweepEvents();
+    events.on((event) => {
+      if (event.type === "note") shown.push(event.text);
+      if (event.type === "recorded") recorded.push(event.record.experiment_id);
+    });
+    noteTrackingWarnings(events);
+    const run = (r: ResultRecord) => events.emit({ type: "recorded", stage: "sweep", experiment: {} as never, record: r, willRetry: false });
+    for (const id of ["a", "b", "c"]) run(record(id, ["W&B: not logging: no wandb"]));
+    run(record("d", ["W&B: not logging: no wandb", "TensorBoard: stopped logging: disk full"]));
+    events.note("a note");
     expect(recorded).toEqual(["a", "b", "c", "d"]);
     expect(shown).toEqual([
       "tracking: W&B: not logging: no wandb (the sweep goes on; shown once)",

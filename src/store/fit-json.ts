@@ -20,13 +20,13 @@ export const FitOutputSchema = FitResultSchema.omit({ exclusions: true, param_co
   param_convention: ParamConventionSchema,
   left_out: z.array(LeftOutSchema),
   /**
-   * A run directory's training cost, measured (sweep/sweep-cost.ts): FLOPs its attempts
+   * A run directory's training cost, measured (store/run-cost.ts): FLOPs its attempts
    * trained, and what a cosine sweep of its completed points would (equal under cosine).
    */
   cost: z.object({ train_flops: z.number(), cosine_equivalent_flops: z.number() }).optional(),
 });
 
-/** What made a fit (sweep/stored-fit.ts reuses fit.json only for the same request). */
+/** What made a fit (fit/fit-run-dir.ts reuses fit.json only for the same request). */
 export const FitRequestKeySchema = z.object({
   /** The sweep definition's fingerprint; null for a CSV or a results file without one. */
   definition: z.string().nullable(),

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { fitRows } from "../../src/fit/fit-rows.js";
 import { FITTER_VERSION } from "../../src/fitting/fitter-version.js";
 import { RunDir } from "../../src/store/run-dir.js";
-import { fitRequestKey, storedFit, storedReport } from "../../src/sweep/stored-fit.js";
+import { fitRequestKey, storedFit } from "../../src/fit/fit-run-dir.js";
+import { storedReport } from "../../src/report/stored-report.js";
 
 const request = { approaches: [1, 2, 3] as Array<1 | 2 | 3>, bootstrap: 100, seed: 0, predict: [], paramConvention: "total" as const };
 
@@ -16,6 +17,9 @@ function runDir(): RunDir {
   return dir;
 }
 
+/** A file as a sweep would have written it (fit.json of any shape, old ones included). */
+const writeJson = (file: string, value: unknown) => writeFileSync(file, JSON.stringify(value, null, 2) + "\n");
+
 const age = (file: string, secondsAgo: number) => utimesSync(file, new Date(Date.now() - secondsAgo * 1000), new Date(Date.now() - secondsAgo * 1000));
 
 describe("a sweep that recorded nothing new", () => {
@@ -23,7 +27,7 @@ describe("a sweep that recorded nothing new", () => {
     const dir = runDir();
     const key = fitRequestKey(request, "abc123abc123");
     const fit = fitRows([], request);
-    dir.writeJson(dir.fit, { ...fit, request: key });
+    writeJson(dir.fit, { ...fit, request: key });
     age(dir.results, 10);
     expect(storedFit(dir, key)).toEqual(JSON.parse(JSON.stringify(fit)));
   });
@@ -31,14 +35,14 @@ describe("a sweep that recorded nothing new", () => {
   it("fits again for another request, another definition, or records newer than fit.json", () => {
     const dir = runDir();
     const key = fitRequestKey(request, "abc123abc123");
-    dir.writeJson(dir.fit, { n_points: 25, request: key });
+    writeJson(dir.fit, { n_points: 25, request: key });
     age(dir.results, 10);
     expect(storedFit(dir, fitRequestKey({ ...request, bootstrap: 0 }, "abc123abc123"))).toBeNull();
     expect(storedFit(dir, fitRequestKey({ ...request, predict: [1e21] }, "abc123abc123"))).toBeNull();
     expect(storedFit(dir, fitRequestKey(request, "def456def456"))).toBeNull();
     age(dir.fit, 20);
     expect(storedFit(dir, key)).toBeNull();
-    dir.writeJson(dir.fit, { n_points: 25 }); // written before fit.json recorded its request
+    writeJson(dir.fit, { n_points: 25 }); // written before fit.json recorded its request
     expect(storedFit(dir, key)).toBeNull();
   });
 
@@ -47,20 +51,20 @@ describe("a sweep that recorded nothing new", () => {
     const key = fitRequestKey(request, "abc123abc123");
     const fit = fitRows([], request);
     const { fitter: _current, ...olderKey } = key;
-    dir.writeJson(dir.fit, { ...fit, request: olderKey }); // a fit.json from before FITTER_VERSION
+    writeJson(dir.fit, { ...fit, request: olderKey }); // a fit.json from before FITTER_VERSION
     age(dir.results, 10);
     expect(storedFit(dir, key)).toBeNull();
-    dir.writeJson(dir.fit, { ...fit, request: { ...key, fitter: FITTER_VERSION - 1 } });
+    writeJson(dir.fit, { ...fit, request: { ...key, fitter: FITTER_VERSION - 1 } });
     age(dir.results, 10);
     expect(storedFit(dir, key)).toBeNull();
-    dir.writeJson(dir.fit, { ...fit, request: key });
+    writeJson(dir.fit, { ...fit, request: key });
     age(dir.results, 10);
     expect(storedFit(dir, key)).not.toBeNull();
   });
 
   it("reuses report/ only when it is at least as new as fit.json", () => {
     const dir = runDir();
-    dir.writeJson(dir.fit, {});
+    writeJson(dir.fit, {});
     mkdirSync(dir.report);
     writeFileSync(join(dir.report, "index.html"), "<html>");
     writeFileSync(join(dir.report, "n-opt.svg"), "<svg/>");

@@ -8,11 +8,9 @@
  * records; a cosine record that resumed its own checkpoint is counted the same way). An
  * attempt that produced no result (a lost worker) has no measurement and adds nothing.
  */
-import { existsSync } from "node:fs";
-import { readJournal } from "../store/journal.js";
-import type { ResultRecord } from "../store/record.js";
-import type { RunDir } from "../store/run-dir.js";
 import type { SweepCost } from "../planning/wsd.js";
+import type { ResultRecord } from "./record.js";
+import type { RunDir } from "./run-dir.js";
 
 export type { SweepCost } from "../planning/wsd.js";
 
@@ -29,8 +27,7 @@ export function trainedFlops(record: ResultRecord): number | null {
 
 /** What an attempt adds to the spent side: its recorded `train_flops` (WSD records), else trainedFlops, else 0. */
 export function attemptTrainFlops(record: ResultRecord): number {
-  const recorded = (record as { train_flops?: unknown }).train_flops;
-  return typeof recorded === "number" ? recorded : trainedFlops(record) ?? 0;
+  return record.train_flops ?? trainedFlops(record) ?? 0;
 }
 
 /**
@@ -56,6 +53,5 @@ export function measuredCost(records: readonly ResultRecord[], trunks: readonly 
 /** The measured cost of a run directory's runs of one sweep definition (null: every record). */
 export function runDirCost(runDir: RunDir, definition: string | null): SweepCost {
   const belongs = (record: ResultRecord) => definition === null || record.fingerprint === definition;
-  const trunks = existsSync(runDir.trunks) ? readJournal(runDir.trunks).records : [];
-  return measuredCost(readJournal(runDir.results).records, trunks, belongs);
+  return measuredCost(runDir.records("results"), runDir.records("trunks"), belongs);
 }
