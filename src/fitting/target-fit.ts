@@ -1,0 +1,75 @@
+/**
+ * Approach 3 at one target budget, as the adaptive sweep reads it after every run
+ * (docs/adaptive.md): the fit with its bootstrap (TARGET_RESAMPLES, the determination test's
+ * minimum) and determination test, the 95% intervals of N*(C_t) and L*(C_t) with their
+ * half-widths in ln, the surfaces the design policy averages over, and N*, L* at any budget
+ * under the fit's compute model (measured FLOPs per token when the runs measured them).
+ * Pure: points in, numbers out.
+ */
+import { chinchillaAllocation, type LossSurface } from "./allocation.js";
+import { fitApproaches } from "./fit-approaches.js";
+import { resolveFitOptions } from "./fit-options.js";
+import { measuredAllocation } from "./measured-allocation.js";
+import type { Approach3Result, FitPoint, Interval, Suggestion } from "./types.js";
+
+/** Bootstrap resamples of each fit: the determination test's minimum (determination.ts MIN_RESAMPLES). */
+export const TARGET_RESAMPLES = 100;
+
+/** A 95% interval with its estimate and half-width in ln. */
+export interface LnInterval {
+  estimate: number;
+  lo: number;
+  hi: number;
+  half_width: number;
+}
+
+export interface TargetFit {
+  runs: number;
+  n_opt: LnInterval | null;
+  loss_opt: LnInterval | null;
+  determined: boolean;
+  /** Why approach 3 is not determined (empty when it is). */
+  reasons: string[];
+  /** What the determination test would run next (fitting/suggestions.ts). */
+  suggestions: Suggestion[];
+  /** The fitted surface first, then every bootstrap refit's (empty without a law). */
+  surfaces: LossSurface[];
+  /** N*, L* at a budget for a surface, as this fit counts compute. */
+  optimum: (surface: LossSurface, budgetFlops: number) => { n_params: number; loss: number };
+  /** The fit's N*(C) at any budget (null without a law): where the candidate cells centre. */
+  fittedOptimum: (budgetFlops: number) => number | null;
+}
+
+const lnInterval = (estimate: number, interval: Interval | null | undefined): LnInterval | null =>
+  interval && interval.lo > 0 && interval.hi > 0 && Number.isFinite(estimate) ? { estimate, lo: interval.lo, hi: interval.hi, half_width: Math.log(interval.hi / interval.lo) / 2 } : null;
+
+const surfaceOf = (r: Approach3Result): LossSurface | null =>
+  r.status === "fitted" && r.E !== null && r.A !== null && r.B !== null && r.alpha !== null && r.beta !== null ? { E: r.E, A: r.A, B: r.B, alpha: r.alpha, beta: r.beta } : null;
+
+/** Approach 3 on `points`, read at `targetBudget`; `seed` seeds the bootstrap (the same points give the same answer). */
+export function fitAtTarget(points: readonly FitPoint[], targetBudget: number, seed = 0): TargetFit {
+  const fit = fitApproaches(points, resolveFitOptions({ approaches: [3], bootstrap: TARGET_RESAMPLES, seed, predict: [targetBudget] }));
+  const result = fit.result.approaches["3"] as Approach3Result | undefined;
+  const surface = result ? surfaceOf(result) : null;
+  const phi = fit.compute.accounting === "measured" ? fit.compute.phi : null;
+  const optimum = phi
+    ? (s: LossSurface, budget: number) => measuredAllocation(s, phi, budget)
+    : (s: LossSurface, budget: number) => chinchillaAllocation(s, budget);
+  const boot = fit.boot["3"];
+  const at = surface ? optimum(surface, targetBudget) : null;
+  const determination = result?.determination;
+  return {
+    runs: fit.used.length,
+    n_opt: at ? lnInterval(at.n_params, boot?.determination.n_opt[0]) : null,
+    loss_opt: at ? lnInterval(at.loss, boot?.predictions[0]?.loss) : null,
+    determined: determination?.determined ?? false,
+    reasons: determination?.reasons ?? (result ? result.warnings : ["approach 3 was not fitted"]),
+    suggestions: fit.result.determination?.suggestions ?? [],
+    surfaces: surface ? [surface, ...(boot?.surfaces ?? [])] : [],
+    optimum,
+    fittedOptimum: (budget) => {
+      const n = surface ? optimum(surface, budget).n_params : NaN;
+      return Number.isFinite(n) && n > 0 ? n : null;
+    },
+  };
+}
