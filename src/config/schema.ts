@@ -149,7 +149,8 @@ function adaptiveProblems(planning: { strategy: string; budgets: number[]; targe
   if (planning.target_budget !== undefined && largest !== undefined && planning.target_budget < largest) {
     problems.push({
       path: ["target_budget"],
-      message: `target_budget ${planning.target_budget.toExponential(2)} is below the seed design's budgets (${seed.map((b) => b.toExponential(2)).join(", ")}): an adaptive sweep pins down N* at or beyond the budgets it seeds from; raise target_budget or lower planning.budgets`,
+      message: `target_budget ${planning.target_budget.toExponential(2)} is below the seed design's budgets (${seed.map((b) => b.toExponential(2)).join(", ")}, the ${SEED_BUDGETS} smallest of planning.budgets): ` +
+        `an adaptive sweep pins down N* at or beyond the largest budget it seeds from; raise target_budget or lower planning.budgets`,
     });
   }
   return problems;

@@ -14,6 +14,12 @@ import type { Approach3Result, FitPoint, Interval, Suggestion } from "./types.js
 
 /** Bootstrap resamples of each fit: the determination test's minimum (determination.ts MIN_RESAMPLES). */
 export const TARGET_RESAMPLES = 100;
+/**
+ * Resamples that confirm a fit whose interval looks narrow enough to stop: a 95% percentile
+ * interval from 100 resamples rests on the 2–3 most extreme of them at each end, and a sweep
+ * that stopped the first time it dipped below its target would stop on that noise.
+ */
+export const CONFIRM_RESAMPLES = 1000;
 
 /** A 95% interval with its estimate and half-width in ln. */
 export interface LnInterval {
@@ -25,6 +31,7 @@ export interface LnInterval {
 
 export interface TargetFit {
   runs: number;
+  resamples: number;
   n_opt: LnInterval | null;
   loss_opt: LnInterval | null;
   determined: boolean;
@@ -46,9 +53,12 @@ const lnInterval = (estimate: number, interval: Interval | null | undefined): Ln
 const surfaceOf = (r: Approach3Result): LossSurface | null =>
   r.status === "fitted" && r.E !== null && r.A !== null && r.B !== null && r.alpha !== null && r.beta !== null ? { E: r.E, A: r.A, B: r.B, alpha: r.alpha, beta: r.beta } : null;
 
-/** Approach 3 on `points`, read at `targetBudget`; `seed` seeds the bootstrap (the same points give the same answer). */
-export function fitAtTarget(points: readonly FitPoint[], targetBudget: number, seed = 0): TargetFit {
-  const fit = fitApproaches(points, resolveFitOptions({ approaches: [3], bootstrap: TARGET_RESAMPLES, seed, predict: [targetBudget] }));
+/**
+ * Approach 3 on `points`, read at `targetBudget`; `seed` seeds the bootstrap (the same points
+ * give the same answer, and the first 100 of 1000 resamples are the 100 of a smaller one).
+ */
+export function fitAtTarget(points: readonly FitPoint[], targetBudget: number, seed = 0, resamples = TARGET_RESAMPLES): TargetFit {
+  const fit = fitApproaches(points, resolveFitOptions({ approaches: [3], bootstrap: resamples, seed, predict: [targetBudget] }));
   const result = fit.result.approaches["3"] as Approach3Result | undefined;
   const surface = result ? surfaceOf(result) : null;
   const phi = fit.compute.accounting === "measured" ? fit.compute.phi : null;
@@ -60,6 +70,7 @@ export function fitAtTarget(points: readonly FitPoint[], targetBudget: number, s
   const determination = result?.determination;
   return {
     runs: fit.used.length,
+    resamples,
     n_opt: at ? lnInterval(at.n_params, boot?.determination.n_opt[0]) : null,
     loss_opt: at ? lnInterval(at.loss, boot?.predictions[0]?.loss) : null,
     determined: determination?.determined ?? false,

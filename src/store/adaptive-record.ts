@@ -17,6 +17,8 @@ export const AdaptiveFitSchema = z.object({
   /** Completed runs of the sweep's definition the fit used, and the training FLOPs spent by then. */
   runs: z.number(),
   flops_spent: z.number(),
+  /** Bootstrap resamples of the fit: 100, or 1000 for one that confirms a stop. */
+  resamples: z.number(),
   /** N*(target) and L*(target) with their bootstrap intervals; null when approach 3 gave no law. */
   n_opt: LnInterval.nullable(),
   loss_opt: LnInterval.nullable(),

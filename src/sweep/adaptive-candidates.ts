@@ -95,7 +95,9 @@ export function candidateRuns(cells: readonly PlannedExperiment[], so: SweepSoFa
     const built = runAt(cell, seed, so, context);
     if (!built || known.has(built.experiment.experiment_id)) continue;
     const { experiment } = built;
-    const cost = built.branch ? branchCost(experiment, so.savedSteps(experiment.wsd!.trunk_id)) : experiment.flops_per_token * experiment.n_tokens;
+    // A new WSD trunk trains its point's whole steps; a cosine run its planned tokens.
+    const cost = built.branch ? branchCost(experiment, so.savedSteps(experiment.wsd!.trunk_id))
+      : experiment.wsd ? experiment.wsd.total_steps * experiment.wsd.tokens_per_step * experiment.flops_per_token : experiment.flops_per_token * experiment.n_tokens;
     out.push({ key: `${key}:${seed}`, kind: built.branch ? "branch" : used.size > 0 ? "seed" : "cell", experiment, cost_flops: cost });
   }
   return out;

@@ -26,12 +26,13 @@ export function completedKey(run: SweepRun): string {
   return run.journals.results.all.filter((r) => r.status === "completed" && r.fingerprint === run.fingerprint).map((r) => r.experiment_id).join(",");
 }
 
-/** Fits the run directory's current runs at `targetBudget`. */
-export function viewRunDir(run: SweepRun, targetBudget: number): AdaptiveView {
+/** Fits the run directory's current runs at `targetBudget` with `resamples` bootstrap resamples. */
+export function viewRunDir(run: SweepRun, targetBudget: number, resamples?: number): AdaptiveView {
   const points = fitPoints(readFitInput(run.runDir.root).rows, run.config.param_convention);
-  const fit = fitAtTarget(points, targetBudget);
+  const fit = fitAtTarget(points, targetBudget, 0, resamples);
   const record: AdaptiveFitRecord = {
     runs: fit.runs,
+    resamples: fit.resamples,
     flops_spent: runDirCost(run.runDir, run.fingerprint).train_flops,
     n_opt: fit.n_opt,
     loss_opt: fit.loss_opt,

@@ -15,6 +15,7 @@ import { readdirSync, rmSync } from "node:fs";
 import { candidateBudgets, candidateCells } from "../planning/adaptive-design.js";
 import { plannedExperiment, priorOptimalParams } from "../planning/iso-flop.js";
 import { scoreCandidates, type Scored } from "../planning/adaptive-policy.js";
+import { CONFIRM_RESAMPLES } from "../fitting/target-fit.js";
 import { MAX_PLANNED_RUNS } from "../config/schema.js";
 import type { AdaptiveDecision, AdaptiveFile, AdaptiveStop } from "../store/adaptive-record.js";
 import { candidateRuns, runAt, cellKey, type CandidateRun, type SweepSoFar } from "./adaptive-candidates.js";
@@ -92,16 +93,18 @@ export const adapt: Stage = async (run, state) => {
     const promise = executeRuns(run, [experiment], { keepCheckpoints: true }).then(() => void inflight.delete(experiment.experiment_id));
     inflight.set(experiment.experiment_id, { promise, cost, trunk: experiment.wsd?.trunk_id ?? null });
   };
+  const reached = (v: AdaptiveView) => p.target_width !== undefined && v.fit.determined && v.fit.n_opt !== null && v.fit.n_opt.half_width <= p.target_width;
   let view: AdaptiveView | null = null;
   const refit = (): AdaptiveView => {
     if (view && view.key === completedKey(run)) return view;
     view = viewRunDir(run, target);
+    // A stop rests on the confirmed interval (fitting/target-fit.ts CONFIRM_RESAMPLES), not on the 100-resample one.
+    if (reached(view)) view = viewRunDir(run, target, CONFIRM_RESAMPLES);
     const last = record.fits.at(-1);
-    if (!last || last.runs !== view.record.runs || last.flops_spent !== view.record.flops_spent) record.fits.push(view.record);
+    if (!last || last.runs !== view.record.runs || last.flops_spent !== view.record.flops_spent || last.resamples !== view.record.resamples) record.fits.push(view.record);
     save();
     return view;
   };
-  const reached = (v: AdaptiveView) => p.target_width !== undefined && v.fit.determined && v.fit.n_opt !== null && v.fit.n_opt.half_width <= p.target_width;
   const choose = (v: AdaptiveView): { best: Scored | null; next: Scored | null; runs: Map<string, CandidateRun> } => {
     const excluded = new Set(decided.filter((e) => !inflight.has(e.experiment_id) && ["failed", "diverged", "oom"].includes(finalRecord(e.experiment_id)?.status ?? "")).map(cellKey));
     const busy = new Set([...inflight.values()].flatMap((f) => (f.trunk ? [f.trunk] : [])));
