@@ -15,8 +15,8 @@ import { UserError } from "../errors/user-error.js";
 import { clusterDerivedBudgets } from "../fitting/budget-groups.js";
 import { formatScientific } from "../fitting/format-number.js";
 import { parseDecimal } from "../util/decimal.js";
-import type { FitRow } from "./fit-input.js";
-import { splitCsvLine } from "./wandb-export.js";
+import type { FitRow } from "./fit-row.js";
+import { splitCsvLine } from "./csv-line.js";
 
 export const REQUIRED_COLUMNS = ["n_params", "n_tokens", "loss"] as const;
 const NUMBER_COLUMNS = ["n_params", "n_tokens", "loss", "budget_flops", "flops"] as const;

@@ -22,27 +22,9 @@ import { selectRunRecords } from "../store/run-definitions.js";
 import { RunDir } from "../store/run-dir.js";
 import { readFitCsv } from "./fit-csv.js";
 import { classifyJsonResults } from "./minimal-rows.js";
-import { brokenJsonProblem, isRunsExport, isRunsExportHeader, jsonExportRuns, readRunsExport, splitCsvLine } from "./wandb-export.js";
-
-/** One run as the fit sees it, whatever file it came from. */
-export interface FitRow {
-  experiment_id?: string;
-  status: ResultRecord["status"];
-  n_params: number;
-  n_params_non_embedding: number | null;
-  n_tokens: number;
-  loss: number | null;
-  /** The IsoFLOP budget the run belongs to: a label that groups runs, never its FLOPs. */
-  budget_flops: number;
-  /** The run's measured training FLOPs; null when not measured (compute is then 6·N·D). */
-  flops?: number | null;
-  /** The recorded error of a run that did not complete (run directories and results.jsonl only). */
-  error?: string | null;
-  /** Passes over the training data (run directories and results.jsonl, when the data said its size). */
-  epochs?: number | null;
-  /** Why the run is not fitted although it may have completed (another sweep definition). */
-  left_out?: string;
-}
+import type { FitRow } from "./fit-row.js";
+import { splitCsvLine } from "./csv-line.js";
+import { brokenJsonProblem, isRunsExport, isRunsExportHeader, jsonExportRuns, readRunsExport } from "./wandb-export.js";
 
 export interface FitInput {
   source: string;

@@ -7,7 +7,7 @@
  */
 import { runBacktest, type Backtest } from "../fitting/backtest.js";
 import { exclusionKind, exclusionWarning, fitScalingLaws, type FitOptions, type FitPoint, type ParamConvention } from "../fitting/index.js";
-import type { FitRow } from "../fit/fit-input.js";
+import type { FitRow } from "./fit-row.js";
 import { epochsWarning } from "./epochs.js";
 import type { FitOutput, LeftOut } from "../store/fit-json.js";
 

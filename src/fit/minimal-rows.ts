@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { UserError } from "../errors/user-error.js";
 import { ResultRecord } from "../store/record.js";
 import { deriveBudgets, REQUIRED_COLUMNS } from "./fit-csv.js";
-import type { FitRow } from "./fit-input.js";
+import type { FitRow } from "./fit-row.js";
 
 export const MINIMAL_FORM = '{"n_params": 1.2e6, "n_tokens": 2.4e7, "loss": 3.1} (optional: "budget_flops", "flops", "experiment_id")';
 

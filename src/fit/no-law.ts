@@ -1,6 +1,6 @@
 /** Why a fit gave no answer (no completed run, or no approach with a law), or null when it did. */
 import type { FitResult } from "../fitting/index.js";
-import type { FitRow } from "../fit/fit-input.js";
+import type { FitRow } from "./fit-row.js";
 import { errorLine } from "../util/error-line.js";
 
 export function noLawReason(rows: FitRow[], result: Pick<FitResult, "preferred_approach">): string | null {

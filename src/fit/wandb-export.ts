@@ -18,7 +18,8 @@ import { readFileSync } from "node:fs";
 import { UserError } from "../errors/user-error.js";
 import type { ResultRecord } from "../store/record.js";
 import { parseDecimal } from "../util/decimal.js";
-import type { FitRow } from "./fit-input.js";
+import type { FitRow } from "./fit-row.js";
+import { splitCsvLine } from "./csv-line.js";
 import { oneLine } from "../util/error-line.js";
 
 /** The columns that mark a CSV as a flops-fit runs export (the config every run logs). */
@@ -91,23 +92,6 @@ function flatten(run: unknown): Record<string, unknown> {
   return { ...rest, ...configured, ...(summary && typeof summary === "object" ? summary : {}) };
 }
 
-export function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cell += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") { cells.push(cell); cell = ""; }
-    else cell += ch;
-  }
-  cells.push(cell);
-  return cells.map((c) => c.trim());
-}
 
 function csvRuns(text: string): ExportRun[] {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);

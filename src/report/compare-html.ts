@@ -9,9 +9,8 @@ import { fromFewResamples, type Estimate } from "../fitting/compare-estimates.js
 import { headline } from "../fitting/format-compare.js";
 import { FEW_RESAMPLES_MARK, formatSuggestion } from "../fitting/format-verdict.js";
 import { formatBudget } from "./budget-color.js";
-import { escapeHtml, formatNumber, htmlTable } from "./html.js";
+import { escapeHtml, formatNumber, htmlPage, htmlTable } from "./html.js";
 import { figuresHtml, type RenderedFigure } from "./report-html.js";
-import { REPORT_CSS } from "./report-css.js";
 
 const estimateHtml = (e: Estimate, digits = 3) =>
   e.value === null ? "–" : `${escapeHtml(formatNumber(e.value, digits))}${e.lo !== null ? ` <span class="ci">[${escapeHtml(formatNumber(e.lo, 3))}, ${e.hi === null ? "∞" : escapeHtml(formatNumber(e.hi, 3))}]</span>` : ""}`;
@@ -68,23 +67,8 @@ ${surfacesHtml(c)}
     `<section id="figures"><h2>Figures</h2>${figuresHtml(figures)}</section>`,
     `<section id="sweeps"><h2>The sweeps</h2>${sweepsHtml(c)}<p class="meta">Compute counts ${c.compute === "6ND" ? "6·N·D" : "the measured FLOPs"}.</p>${c.warnings.length ? `<ul class="warnings">${c.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul>` : ""}</section>`,
   ];
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>flops-fit compare</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<main>
-<h1>flops-fit compare: is the variant worth it?</h1>
+  return htmlPage("flops-fit compare", `<h1>flops-fit compare: is the variant worth it?</h1>
 <p class="meta">Baseline <code>${escapeHtml(c.baseline.source ?? "(runs)")}</code> · variant <code>${escapeHtml(c.variant.source ?? "(runs)")}</code> · generated ${escapeHtml(generatedAt)}</p>
 <nav><a href="#answer">Answer</a><a href="#shapes">Shapes</a><a href="#figures">Figures</a><a href="#sweeps">Sweeps</a></nav>
-${sections.join("\n")}
-</main>
-</body>
-</html>
-`;
+${sections.join("\n")}`);
 }

@@ -1,4 +1,29 @@
 /** Tiny HTML helpers for the report (no template engine: the page is a few tables). Pure. */
+import { REPORT_CSS } from "./report-css.js";
+
+/**
+ * A self-contained page: no script, no outside resource (the Content-Security-Policy allows only
+ * inline styles and data: images), the report's stylesheet inline. `title` is plain text;
+ * `body` is the HTML inside <main>.
+ */
+export function htmlPage(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

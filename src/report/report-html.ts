@@ -7,9 +7,8 @@ import { chinchillaHtml } from "./chinchilla-html.js";
 import { experimentRows, statusCounts } from "./experiment-rows.js";
 import { experimentsHtml } from "./experiments-html.js";
 import type { Figure } from "./figures.js";
-import { escapeHtml } from "./html.js";
+import { escapeHtml, htmlPage } from "./html.js";
 import type { ReportData } from "./report-data.js";
-import { REPORT_CSS } from "./report-css.js";
 import { configHtml, environmentHtml } from "./settings-html.js";
 import { summaryHtml } from "./summary-html.js";
 import { lrCalibrationHtml } from "./lr-calibration-html.js";
@@ -53,23 +52,8 @@ export function reportHtml(data: ReportData, figures: RenderedFigure[]): string 
     `<section id="config"><h2>Resolved config</h2>${configHtml(data.config)}</section>`,
     `<section id="environment"><h2>Environment</h2>${environmentHtml(data.environment)}</section>`,
   ].filter(Boolean);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>flops-fit report: ${escapeHtml(data.name)}</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<main>
-<h1>flops-fit report: ${escapeHtml(data.name)}</h1>
+  return htmlPage(`flops-fit report: ${data.name}`, `<h1>flops-fit report: ${escapeHtml(data.name)}</h1>
 <p class="meta">Run directory <code>${escapeHtml(data.runDir)}</code> · generated ${escapeHtml(data.generatedAt)} · ${rows.length} experiments${counts ? `: ${escapeHtml(counts)}` : ""}</p>
 <nav><a href="#summary">Summary</a>${data.fit ? `<a href="#chinchilla">Chinchilla table</a><a href="#backtest">Backtest</a>` : ""}${data.adaptive ? `<a href="#adaptive">Adaptive</a>` : ""}<a href="#figures">Figures</a>${data.calibration ? `<a href="#lr-calibration">LR calibration</a>` : ""}<a href="#experiments">Experiments</a><a href="#config">Config</a><a href="#environment">Environment</a></nav>
-${sections.join("\n")}
-</main>
-</body>
-</html>
-`;
+${sections.join("\n")}`);
 }

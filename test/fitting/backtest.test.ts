@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../src/fitting/backtest.js";
 import { FitInputError, fitScalingLaws, formatChinchillaTable } from "../../src/fitting/index.js";
 import { fitRows } from "../../src/fit/fit-rows.js";
-import type { FitRow } from "../../src/fit/fit-input.js";
+import type { FitRow } from "../../src/fit/fit-row.js";
 import { syntheticSweep } from "./helpers/synthetic.js";
 
 // 0.1% noise, as the mock sweep's.
