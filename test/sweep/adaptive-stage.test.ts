@@ -27,11 +27,16 @@ const adaptive = (noise: number, ...lines: string[]) => [
 const TO_WIDTH = adaptive(0.001, "  target_width: 0.1", "  max_flops: 4.8e12");
 const recordOf = (out: string) => new RunDir(out).read("adaptive") as AdaptiveFile;
 const completedIds = (out: string) => readJournal(join(out, "results.jsonl")).records.filter((r) => r.status === "completed").map((r) => r.experiment_id);
+/** The sweep to the target width, uninterrupted: run once, read by the first test and the resume test. */
+let whole: Promise<{ sweep: ReturnType<typeof scriptedSweepDir>; run: Awaited<ReturnType<typeof sweepScripted>> }> | null = null;
+const wholeSweep = () => (whole ??= (async () => {
+  const sweep = scriptedSweepDir("adaptive", TO_WIDTH);
+  return { sweep, run: await sweepScripted(sweep, { workers: 1, noFinish: true }) };
+})());
 
 describe("the adaptive sweep on a scripted executor", () => {
   it("runs its seed design, then one recorded decision at a time, and stops once N*(target) is within the target width, approach 3 determined", async () => {
-    const sweep = scriptedSweepDir("adaptive", TO_WIDTH);
-    const run = await sweepScripted(sweep, { workers: 1, noFinish: true });
+    const { sweep, run } = await wholeSweep();
     const record = recordOf(sweep.out);
     expect(record.seed_experiment_ids).toHaveLength(9);
     expect(record.decisions.length).toBeGreaterThan(0);
@@ -82,9 +87,7 @@ describe("the adaptive sweep on a scripted executor", () => {
   });
 
   it("stopped mid-sweep and resumed, replays its decisions, re-runs nothing that completed, and decides on exactly as the sweep that was not stopped", async () => {
-    const whole = scriptedSweepDir("adaptive-whole", TO_WIDTH);
-    await sweepScripted(whole, { workers: 1, noFinish: true });
-    const expected = recordOf(whole.out).decisions.map((d) => d.experiment_id);
+    const expected = recordOf((await wholeSweep()).sweep.out).decisions.map((d) => d.experiment_id);
     expect(expected.length).toBeGreaterThanOrEqual(3);
 
     // Stopped (as by Ctrl-C) as its second decision is made: that run never starts.
