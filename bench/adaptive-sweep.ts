@@ -15,7 +15,7 @@
  * resamples, backtest). The one-shot designs start from the adaptive sweep's own seed-design
  * runs and draw their other runs from the same surface and noise. Not a timed test.
  *
- *   npx tsx bench/adaptive-sweep.ts                    # 20 seeds, ~10 min on 2 busy cores
+ *   npx tsx bench/adaptive-sweep.ts                    # 20 seeds, ~40 min on 2 busy cores
  *   npx tsx bench/adaptive-sweep.ts --seeds 4 --figure docs/figures/adaptive-bench.png
  */
 import { rmSync, writeFileSync } from "node:fs";
@@ -152,6 +152,8 @@ interface SeedResult {
   grid: { flops: number; answer: number | null; width: number; width3: number; target: number; covered: boolean };
   adaptive: {
     reachedAt: number | null; stopFlops: number; width: number; covered: boolean; determined: boolean; decisionS: number[]; trajectory: Array<{ flops: number; width: number }>;
+    /** Decisions, and those scored at the prior surface (no plausible fit: the prior is close to this surface, so they would flatter it). */
+    decisions: number; atPrior: number;
     /** The stop's runs bootstrapped again (1000 resamples, another seed): the width without the luck of stopping where it dipped. */
     remeasured: number; remeasuredCovered: boolean;
   };
@@ -228,6 +230,7 @@ async function oneSeed(seed: number): Promise<SeedResult> {
       reachedAt: file.stop?.reason === "target_width" ? last.flops_spent : null, stopFlops: last.flops_spent, width: last.n_opt?.half_width ?? Infinity, covered: covers(last.n_opt), determined: last.determined, decisionS,
       trajectory: file.fits.flatMap((f) => (f.n_opt ? [{ flops: f.flops_spent, width: f.n_opt.half_width }] : [])),
       remeasured: again.n_opt?.half_width ?? Infinity, remeasuredCovered: covers(again.n_opt),
+      decisions: file.decisions.length, atPrior: file.decisions.filter((d) => d.scored_at === "prior").length,
     },
     random: timed("random cells", () => oneShot(data.seedPoints, seedFlops, equal, uniform(random), createRandom(seed, 31), null, gridFlops)),
     oracle: timed("V-optimal (truth)", () => oneShot(data.seedPoints, seedFlops, equal, vOptimal(TRUTH), createRandom(seed, 37), gridTarget, gridFlops)),
@@ -269,6 +272,7 @@ console.log(`\nCoverage of the true N*(5e12) by the 95% interval: adaptive ${cov
 const linear = results.flatMap((r) => r.linear).filter((l) => Number.isFinite(l.linear) && Number.isFinite(l.boot));
 const linRatio = linear.map((l) => l.linear / l.boot);
 console.log(`\nThe policy's linearised half-width (1.96·σ̂·sqrt(π/2)·sqrt(gᵀM⁻¹g) at the fit) over the bootstrap's, ${linear.length} fits: median ${fmt(linRatio.length ? median(linRatio) : NaN)}, quartiles ${fmt(quantile(linRatio, 0.25))}–${fmt(quantile(linRatio, 0.75))}, 10–90% ${fmt(quantile(linRatio, 0.1))}–${fmt(quantile(linRatio, 0.9))}`);
+console.log(`Decisions scored at the prior surface (no plausible fitted surface): ${results.reduce((n, r) => n + r.adaptive.atPrior, 0)} of ${results.reduce((n, r) => n + r.adaptive.decisions, 0)}`);
 const decisions = results.flatMap((r) => r.adaptive.decisionS);
 console.log(`A decision (refit with 100 resamples, then scoring) took median ${fmt(median(decisions))} s, at most ${fmt(Math.max(...decisions))} s, over ${decisions.length} decisions`);
 console.error(`${((Date.now() - started) / 1000).toFixed(0)} s: ${Object.entries(phases).map(([phase, s]) => `${phase} ${s.toFixed(0)} s`).join(", ")}`);

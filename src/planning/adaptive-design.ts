@@ -15,6 +15,7 @@
  * - the **candidate cells** at a budget: the probed sizes within ×span of its prior optimum
  *   (as the grid plans) or of the fit's current N*(C) (where the runs say it is).
  */
+import type { LossSurface } from "../fitting/allocation.js";
 import { paramsUnder, plannedExperiment, priorOptimalParams, type PlanOptions, type PlannedExperiment, type SizeProbe } from "./iso-flop.js";
 
 /** Budgets and sizes per budget of the seed design. */
@@ -72,4 +73,21 @@ export function candidateCells(probes: readonly SizeProbe[], options: Pick<PlanO
     const inside = (n: number) => centres.some((c) => n >= c / options.span && n <= c * options.span);
     return sizes.filter((s) => inside(s.n)).map((s) => plannedExperiment(budget, s.probe, options, prior));
   });
+}
+
+/**
+ * The surface the policy scores at while no fitted surface is plausible: Hoffmann et al.'s
+ * (2022) E, B, α, β, with A set so that its compute-optimal model at `budget` sees
+ * `tokensPerParam` tokens per parameter, as the plan assumes. Under C = 6·N·D the optimum
+ * is N* = G·(C/6)^a with a = β/(α+β) and G = (αA/(βB))^(1/(α+β)), so
+ * A = (βB/α)·G^(α+β) with G = sqrt(C/(6r)) / (C/6)^a.
+ */
+export function priorSurface(tokensPerParam: number, budget: number): LossSurface {
+  const E = 1.69;
+  const B = 410.7;
+  const alpha = 0.34;
+  const beta = 0.28;
+  const a = beta / (alpha + beta);
+  const g = priorOptimalParams(budget, tokensPerParam) / (budget / 6) ** a;
+  return { E, A: ((beta * B) / alpha) * g ** (alpha + beta), B, alpha, beta };
 }

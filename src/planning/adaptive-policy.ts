@@ -25,6 +25,7 @@
  * LOSS_WEIGHT times L*'s, per FLOP it costs (a run's budget, or a WSD branch's marginal FLOPs).
  */
 import type { LossSurface } from "../fitting/allocation.js";
+import { MAX_EXPONENT, MAX_LOG_COEFFICIENT } from "../fitting/approach3-checks.js";
 import { choleskySolve, type Matrix } from "../fitting/small-linear-algebra.js";
 
 /** One run of the design, or a candidate: its size and tokens (the row it adds depends on these only). */
@@ -135,6 +136,27 @@ function sharesAt(surface: LossSurface, input: PolicyInput): Array<{ n: number; 
     const leverage = 1 + dot(row, solved);
     return { n: Math.min(1, dot(uN, row) ** 2 / leverage / vN), l: Math.min(1, dot(uL, row) ** 2 / leverage / vL) };
   });
+}
+
+/**
+ * Whether a surface is one the runs could have determined, by approach 3's own checks
+ * (fitting/approach3-checks.ts): 0 < α, β ≤ MAX_EXPONENT and ln A, ln B ≤ MAX_LOG_COEFFICIENT.
+ * Linearised at a degenerate surface (α = 47: its N term vanishes within the sampled sizes),
+ * a run's information about N* is an artefact of the degeneracy, and the ranking it gives
+ * favours whatever is cheapest.
+ */
+export function plausibleSurface(s: LossSurface): boolean {
+  return s.alpha > 0 && s.alpha <= MAX_EXPONENT && s.beta > 0 && s.beta <= MAX_EXPONENT && Math.log(s.A) <= MAX_LOG_COEFFICIENT && Math.log(s.B) <= MAX_LOG_COEFFICIENT;
+}
+
+/**
+ * The surfaces the policy scores at: the plausible ones of the fit and its refits, at most
+ * `count`, or, when none is plausible, the `prior` alone (what a design made before any run
+ * would assume: planning/adaptive-design.ts priorSurface).
+ */
+export function policySurfaces(surfaces: readonly LossSurface[], prior: LossSurface, count: number): { surfaces: LossSurface[]; at: "fit" | "prior" } {
+  const plausible = surfaces.filter(plausibleSurface).slice(0, count);
+  return plausible.length > 0 ? { surfaces: plausible, at: "fit" } : { surfaces: [prior], at: "prior" };
 }
 
 /**

@@ -12,7 +12,7 @@ export function adaptiveHtml(adaptive: AdaptiveFile | null): string {
   const rows = adaptive.decisions.map((d, i) => {
     const fit = adaptive.fits[d.fit];
     return [
-      String(i + 1), escapeHtml(d.kind), escapeHtml(formatBudget(d.budget_flops)), escapeHtml(formatNumber(d.n_params, 3)), escapeHtml(formatNumber(d.n_tokens, 3)), String(d.seed),
+      String(i + 1), escapeHtml(d.scored_at === "prior" ? `${d.kind} (at the prior)` : d.kind), escapeHtml(formatBudget(d.budget_flops)), escapeHtml(formatNumber(d.n_params, 3)), escapeHtml(formatNumber(d.n_tokens, 3)), String(d.seed),
       escapeHtml(formatSci(fit?.flops_spent)), escapeHtml(fit?.n_opt ? `±${formatNumber(fit.n_opt.half_width, 3)}${fit.determined ? "" : " (undetermined)"}` : "–"),
       escapeHtml(`−${formatNumber(d.expected.n_opt_reduction, 3)}`), escapeHtml(d.expected.loss_opt_reduction === null ? "–" : `−${formatNumber(d.expected.loss_opt_reduction, 3)}`),
       escapeHtml(formatSci(d.expected.cost_flops)), `<code>${escapeHtml(d.experiment_id)}</code>`,

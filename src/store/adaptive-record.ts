@@ -48,6 +48,8 @@ export const AdaptiveDecisionSchema = z.object({
   /** The WSD trunk it branches off (kind "branch", or any point of a WSD sweep). */
   trunk_id: z.string().optional(),
   expected: ExpectedSchema,
+  /** Where the policy scored it: at the fit's plausible surfaces, or at the prior surface when none was plausible (docs/adaptive.md). */
+  scored_at: z.enum(["fit", "prior"]),
   /** Index into `fits` of the fit the decision was made from. */
   fit: z.number(),
   decided_at: z.string(),

@@ -12,9 +12,9 @@
  * alone, so with one worker a killed sweep decides on exactly as the uninterrupted one would.
  */
 import { readdirSync, rmSync } from "node:fs";
-import { candidateBudgets, candidateCells } from "../planning/adaptive-design.js";
+import { candidateBudgets, candidateCells, priorSurface } from "../planning/adaptive-design.js";
 import { plannedExperiment, priorOptimalParams } from "../planning/iso-flop.js";
-import { scoreCandidates, type Scored } from "../planning/adaptive-policy.js";
+import { plausibleSurface, policySurfaces, scoreCandidates, type Scored } from "../planning/adaptive-policy.js";
 import { CONFIRM_RESAMPLES } from "../fitting/target-fit.js";
 import { MAX_PLANNED_RUNS } from "../config/schema.js";
 import type { AdaptiveDecision, AdaptiveFile, AdaptiveStop } from "../store/adaptive-record.js";
@@ -70,6 +70,7 @@ export const adapt: Stage = async (run, state) => {
   const context = experimentContext(planSource(run), probe, state.lrRule);
   const options = { ...state.planOptions, budgets: candidateBudgets(p.budgets.length > 0 ? p.budgets : state.planOptions.budgets, target) };
   const usable = probe.sizes.filter((s) => options.flops !== "measured" || s.flops_per_token !== null);
+  const prior = priorSurface(options.tokensPerParam, Math.max(...(p.budgets.length > 0 ? p.budgets : state.planOptions.budgets)));
   const done = completedBefore(run);
   const decided: Experiment[] = [];
   const all: Experiment[] = [...state.experiments];
@@ -105,21 +106,25 @@ export const adapt: Stage = async (run, state) => {
     save();
     return view;
   };
-  const choose = (v: AdaptiveView): { best: Scored | null; next: Scored | null; runs: Map<string, CandidateRun> } => {
+  const choose = (v: AdaptiveView): { best: Scored | null; next: Scored | null; runs: Map<string, CandidateRun>; at: "fit" | "prior" } => {
     const excluded = new Set(decided.filter((e) => !inflight.has(e.experiment_id) && ["failed", "diverged", "oom"].includes(finalRecord(e.experiment_id)?.status ?? "")).map(cellKey));
     const busy = new Set([...inflight.values()].flatMap((f) => (f.trunk ? [f.trunk] : [])));
-    const cells = candidateCells(usable, options, options.budgets, v.fit.fittedOptimum);
+    // A degenerate fit's N*(C) is no place to look: then the cells are centred on the prior alone.
+    const own = v.fit.surfaces[0];
+    const cells = candidateCells(usable, options, options.budgets, own && plausibleSurface(own) ? v.fit.fittedOptimum : () => null);
     const runs = candidateRuns(cells, so, context, excluded).filter((c) => !(c.kind === "branch" && busy.has(c.experiment.wsd!.trunk_id)));
     const byKey = new Map(runs.map((c) => [c.key, c]));
     const pending = all.filter((e) => inflight.has(e.experiment_id)).map((e) => ({ n_params: e.n_params, n_tokens: e.n_tokens }));
-    const scored = v.fit.n_opt === null ? [] : scoreCandidates({
-      surfaces: v.fit.surfaces.slice(0, 1 + POLICY_SURFACES), optimum: v.fit.optimum, target_budget: target, design: [...v.design, ...pending],
+    // With no interval yet (approach 3 gave no law), the runs are scored at the prior, and the expected reductions are shares of a half-width of 1.
+    const voting = policySurfaces(v.fit.n_opt === null ? [] : v.fit.surfaces, prior, 1 + POLICY_SURFACES);
+    const scored = scoreCandidates({
+      surfaces: voting.surfaces, optimum: v.fit.optimum, target_budget: target, design: [...v.design, ...pending],
       candidates: runs.map((c) => ({ key: c.key, n_params: c.experiment.n_params, n_tokens: c.experiment.n_tokens, cost_flops: c.cost_flops })),
-      half_width: { n_opt: v.fit.n_opt.half_width, loss_opt: v.fit.loss_opt?.half_width ?? null },
+      half_width: v.fit.n_opt === null ? { n_opt: 1, loss_opt: null } : { n_opt: v.fit.n_opt.half_width, loss_opt: v.fit.loss_opt?.half_width ?? null },
     });
     const committed = v.record.flops_spent + [...inflight.values()].reduce((sum, f) => sum + f.cost, 0);
     const affordable = scored.find((s) => p.max_flops === undefined || committed + s.candidate.cost_flops <= p.max_flops) ?? null;
-    return { best: affordable, next: scored[0] ?? null, runs: byKey };
+    return { best: affordable, next: scored[0] ?? null, runs: byKey, at: voting.at };
   };
   let stopped: AdaptiveStop["reason"] | null = null;
   let next: Scored | null = null;
@@ -144,7 +149,7 @@ export const adapt: Stage = async (run, state) => {
         break;
       }
       const chosen = choice.runs.get(choice.best.candidate.key)!;
-      const decision = decisionOf(chosen, choice.best, record.fits.length - 1);
+      const decision = decisionOf(chosen, choice.best, record.fits.length - 1, choice.at);
       record.decisions.push(decision);
       save();
       decided.push(chosen.experiment);
@@ -170,11 +175,11 @@ export const adapt: Stage = async (run, state) => {
   return out;
 };
 
-function decisionOf(chosen: CandidateRun, scored: Scored, fit: number): AdaptiveDecision {
+function decisionOf(chosen: CandidateRun, scored: Scored, fit: number, at: "fit" | "prior"): AdaptiveDecision {
   const e = chosen.experiment;
   return {
     experiment_id: e.experiment_id, budget_flops: e.budget_flops, size_value: e.size_value, n_params: e.n_params, n_tokens: e.n_tokens, seed: e.seed, kind: chosen.kind,
-    ...(e.wsd ? { trunk_id: e.wsd.trunk_id } : {}), expected: expectedOf(scored), fit, decided_at: new Date().toISOString(),
+    ...(e.wsd ? { trunk_id: e.wsd.trunk_id } : {}), expected: expectedOf(scored), scored_at: at, fit, decided_at: new Date().toISOString(),
   };
 }
 

@@ -26,7 +26,7 @@ export function policyText(config: SweepConfig): string {
   const wsd = config.training.schedule === "wsd" ? "; under WSD a size's next point is a cooldown branch of its trunk, priced at its marginal FLOPs" : "";
   return `seed design: the ${SEED_BUDGETS} smallest budgets × ${SEED_SIZES} sizes; then, after every run, approach 3 is fitted with its bootstrap and each free worker gets ` +
     `the candidate expected to shrink the 95% interval of ln N*(${sci(p.target_budget ?? NaN)}) (and, weighted ${LOSS_WEIGHT}, of ln L*) the most per FLOP ` +
-    `(the fit linearised at its surface and bootstrap refits); candidates: every budget, one rung below and up to 3 above, sizes within ×${p.span} of the prior or fitted N*(C), ` +
+    `(the fit linearised at its surface and bootstrap refits, those approach 3's checks pass; with none, at a prior surface with its optimum at ${p.tokens_per_param} tokens per parameter); candidates: every budget, one rung below and up to 3 above, sizes within ×${p.span} of the prior or fitted N*(C), ` +
     `another seed of a cell already run${wsd}; stops at ${stoppingRule(p)}`;
 }
 
@@ -40,5 +40,6 @@ export function reasonText(expected: AdaptiveExpected): string {
 export function decisionLine(decision: AdaptiveDecision, fit: AdaptiveFitRecord | undefined): string {
   const now = fit?.n_opt ? `N* ${halfWidth(fit.n_opt.half_width)}${fit.determined ? "" : " undetermined"}` : "no interval yet";
   const kind = decision.kind === "cell" ? "new cell" : decision.kind === "seed" ? `seed ${decision.seed}` : "WSD branch";
-  return `adaptive: ${now} after ${sci(fit?.flops_spent ?? 0)} FLOPs → ${kind} C=${sci(decision.budget_flops)} N=${sci(decision.n_params)} (${decision.experiment_id}): ${reasonText(decision.expected)}`;
+  const prior = decision.scored_at === "prior" ? " (scored at the prior surface: no plausible fit yet)" : "";
+  return `adaptive: ${now} after ${sci(fit?.flops_spent ?? 0)} FLOPs → ${kind} C=${sci(decision.budget_flops)} N=${sci(decision.n_params)} (${decision.experiment_id}): ${reasonText(decision.expected)}${prior}`;
 }

@@ -9,8 +9,8 @@
 import { describe, expect, it } from "vitest";
 import { chinchillaAllocation, type LossSurface } from "../../src/fitting/index.js";
 import { symmetricInverse } from "../../src/fitting/small-linear-algebra.js";
-import { candidateBudgets, candidateCells, seedBudgets, seedPlanOptions } from "../../src/planning/adaptive-design.js";
-import { designRow, informationMatrix, linearHalfWidth, scoreCandidates, type Candidate, type DesignPoint } from "../../src/planning/adaptive-policy.js";
+import { candidateBudgets, candidateCells, priorSurface, seedBudgets, seedPlanOptions } from "../../src/planning/adaptive-design.js";
+import { designRow, informationMatrix, linearHalfWidth, plausibleSurface, policySurfaces, scoreCandidates, type Candidate, type DesignPoint } from "../../src/planning/adaptive-policy.js";
 import { planIsoFlopSweep, type PlanOptions, type SizeProbe } from "../../src/planning/iso-flop.js";
 import { candidateSizeValues } from "../../src/planning/size-grid.js";
 
@@ -80,6 +80,24 @@ describe("the adaptive design policy", () => {
     const alone = scoreCandidates({ ...input, surfaces: [TRUTH] });
     expect(scoreCandidates({ ...input, surfaces: [TRUTH, { ...TRUTH, alpha: -0.1 }] })).toEqual(alone);
     expect(scoreCandidates({ ...input, surfaces: [{ ...TRUTH, alpha: -0.1 }] })).toEqual([]);
+  });
+
+  it("scores at the plausible surfaces only (approach 3's checks), and at the prior surface when none is", () => {
+    // A real sweep's degenerate fit (α = 47, A = 6e162: the N term vanishes) and a refit with β past 2 do not vote.
+    const degenerate = { ...TRUTH, alpha: 47.1, A: 6.43e162 };
+    const steep = { ...TRUTH, beta: 2.4 };
+    expect([TRUTH, degenerate, steep, { ...TRUTH, B: Math.exp(26) }].map(plausibleSurface)).toEqual([true, false, false, false]);
+    const prior = priorSurface(60, 5e11);
+    expect(policySurfaces([degenerate, TRUTH, steep, TRUTH], prior, 1)).toEqual({ surfaces: [TRUTH], at: "fit" });
+    expect(policySurfaces([degenerate, steep], prior, 25)).toEqual({ surfaces: [prior], at: "prior" });
+  });
+
+  it("the prior surface has Hoffmann et al.'s exponents and its optimum at the configured tokens per parameter", () => {
+    const prior = priorSurface(60, 5e11);
+    expect(prior).toMatchObject({ E: 1.69, B: 410.7, alpha: 0.34, beta: 0.28 });
+    const at = chinchillaAllocation(prior, 5e11);
+    expect(at.n_tokens / at.n_params).toBeCloseTo(60, 6);
+    expect(plausibleSurface(prior)).toBe(true);
   });
 
   it("the linearised half-width shrinks as 1/sqrt(k) when every run of a design is repeated k times", () => {
