@@ -44,6 +44,8 @@ import { scriptedSweepDir, sweepScripted } from "../test/sweep/scripted-sweep.js
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
 const SEEDS = Number(option("--seeds", "20"));
+/** Only these seeds (comma-separated), to look at some again. */
+const ONLY = option("--only", "").split(",").filter(Boolean).map(Number);
 const NOISE = Number(option("--noise", "0.01"));
 const FIGURE = option("--figure", "");
 
@@ -154,6 +156,8 @@ interface SeedResult {
     reachedAt: number | null; stopFlops: number; width: number; covered: boolean; determined: boolean; decisionS: number[]; trajectory: Array<{ flops: number; width: number }>;
     /** Decisions, and those scored at the prior surface (no plausible fit: the prior is close to this surface, so they would flatter it). */
     decisions: number; atPrior: number;
+    /** Where the truth lies in the stop's interval: ln(true N* / estimate) over the half-width on its side (beyond ±1: not covered). */
+    truthAt: number;
     /** The stop's runs bootstrapped again (1000 resamples, another seed): the width without the luck of stopping where it dipped. */
     remeasured: number; remeasuredCovered: boolean;
   };
@@ -231,6 +235,7 @@ async function oneSeed(seed: number): Promise<SeedResult> {
       trajectory: file.fits.flatMap((f) => (f.n_opt ? [{ flops: f.flops_spent, width: f.n_opt.half_width }] : [])),
       remeasured: again.n_opt?.half_width ?? Infinity, remeasuredCovered: covers(again.n_opt),
       decisions: file.decisions.length, atPrior: file.decisions.filter((d) => d.scored_at === "prior").length,
+      truthAt: last.n_opt ? Math.log(TRUE_N / last.n_opt.estimate) / Math.abs(Math.log((TRUE_N > last.n_opt.estimate ? last.n_opt.hi : last.n_opt.lo) / last.n_opt.estimate)) : NaN,
     },
     random: timed("random cells", () => oneShot(data.seedPoints, seedFlops, equal, uniform(random), createRandom(seed, 31), null, gridFlops)),
     oracle: timed("V-optimal (truth)", () => oneShot(data.seedPoints, seedFlops, equal, vOptimal(TRUTH), createRandom(seed, 37), gridTarget, gridFlops)),
@@ -243,13 +248,13 @@ const fmt = (x: number | null, digits = 3) => (x === null || !Number.isFinite(x)
 const started = Date.now();
 const results: SeedResult[] = [];
 console.log(`Adaptive sweep against the quickstart grid: --mock, ${100 * NOISE}% noise in ln loss, N*(${TARGET.toExponential(0)}) (true ${TRUE_N.toExponential(3)}), ${SEEDS} seeds`);
-console.log("| seed | grid FLOPs | grid answer | grid ± (answer) | grid ± (approach 3) | adaptive FLOPs to grid's ± | adaptive stop ± | again (bootstrap seed 1) | covers | random ± | V-opt (truth) ± | V-opt (prior) ± |");
+console.log("| seed | grid FLOPs | grid answer | grid ± (answer) | grid ± (approach 3) | adaptive FLOPs to grid's ± | adaptive stop ± | again (bootstrap seed 1) | covers (truth at) | random ± | V-opt (truth) ± | V-opt (prior) ± |");
 console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-for (let seed = 0; seed < SEEDS; seed++) {
+for (const seed of ONLY.length > 0 ? ONLY : Array.from({ length: SEEDS }, (_, i) => i)) {
   const r = await oneSeed(seed);
   results.push(r);
   const ratio = (x: number | null) => (x === null ? "not reached" : `${(x / r.grid.flops).toFixed(3)}×`);
-  console.log(`| ${seed} | ${r.grid.flops.toExponential(3)} | ${r.grid.answer ?? "–"} | ${fmt(r.grid.width)} | ${fmt(r.grid.width3)} | ${ratio(r.adaptive.reachedAt)} | ${fmt(r.adaptive.width)}${r.adaptive.determined ? "" : " u"} | ${fmt(r.adaptive.remeasured)} | ${r.adaptive.covered ? "yes" : "NO"} | ${fmt(r.random.width)} | ${fmt(r.oracle.width)} | ${fmt(r.prior.width)} |`);
+  console.log(`| ${seed} | ${r.grid.flops.toExponential(3)} | ${r.grid.answer ?? "–"} | ${fmt(r.grid.width)} | ${fmt(r.grid.width3)} | ${ratio(r.adaptive.reachedAt)} | ${fmt(r.adaptive.width)}${r.adaptive.determined ? "" : " u"} | ${fmt(r.adaptive.remeasured)} | ${r.adaptive.covered ? "yes" : "NO"} (${r.adaptive.truthAt.toFixed(2)}) | ${fmt(r.random.width)} | ${fmt(r.oracle.width)} | ${fmt(r.prior.width)} |`);
 }
 
 const ratios = (pick: (r: SeedResult) => number | null) => results.map((r) => { const x = pick(r); return x === null ? Infinity : x / r.grid.flops; });

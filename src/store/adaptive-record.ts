@@ -19,6 +19,8 @@ export const AdaptiveFitSchema = z.object({
   flops_spent: z.number(),
   /** Bootstrap resamples of the fit: 100, or 1000 for one that confirms a stop. */
   resamples: z.number(),
+  /** The intervals are the bootstrap's widened by this small-sample factor, sqrt(runs / (runs − 5)) (fitting/target-fit.ts). */
+  widened_by: z.number(),
   /** N*(target) and L*(target) with their bootstrap intervals; null when approach 3 gave no law. */
   n_opt: LnInterval.nullable(),
   loss_opt: LnInterval.nullable(),

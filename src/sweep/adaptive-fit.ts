@@ -33,6 +33,7 @@ export function viewRunDir(run: SweepRun, targetBudget: number, resamples?: numb
   const record: AdaptiveFitRecord = {
     runs: fit.runs,
     resamples: fit.resamples,
+    widened_by: fit.widened_by,
     flops_spent: runDirCost(run.runDir, run.fingerprint).train_flops,
     n_opt: fit.n_opt,
     loss_opt: fit.loss_opt,

@@ -12,6 +12,7 @@ import { symmetricInverse } from "../../src/fitting/small-linear-algebra.js";
 import { candidateBudgets, candidateCells, priorSurface, seedBudgets, seedPlanOptions } from "../../src/planning/adaptive-design.js";
 import { designRow, informationMatrix, linearHalfWidth, plausibleSurface, policySurfaces, scoreCandidates, type Candidate, type DesignPoint } from "../../src/planning/adaptive-policy.js";
 import { planIsoFlopSweep, type PlanOptions, type SizeProbe } from "../../src/planning/iso-flop.js";
+import { smallSampleFactor } from "../../src/fitting/target-fit.js";
 import { candidateSizeValues } from "../../src/planning/size-grid.js";
 
 /** The --mock quickstart's surface: Chinchilla's with A = 193.7 (a = 0.4516, optimum near 60 tokens per parameter). */
@@ -120,6 +121,15 @@ describe("the adaptive design policy", () => {
     expect(variance(runs)).toBeLessThanOrEqual(grid);
     // Measured: 0.27 of the grid's 4.8e12 FLOPs (the seed design alone is 0.13).
     expect(spent / flops(OPTIONS)).toBeLessThan(0.5);
+  });
+});
+
+describe("the adaptive sweep's interval", () => {
+  it("is the bootstrap's widened by sqrt(n / (n − 5)) for approach 3's five parameters: ×1.25 at 14 runs, ×1.12 at 25, none at all with 5 or fewer", () => {
+    expect(smallSampleFactor(10)).toBeCloseTo(Math.SQRT2, 12);
+    expect(smallSampleFactor(14)).toBeCloseTo(1.247, 3);
+    expect(smallSampleFactor(25)).toBeCloseTo(1.118, 3);
+    expect(smallSampleFactor(5)).toBe(Infinity);
   });
 });
 
