@@ -15,7 +15,7 @@
  * resamples, backtest). The one-shot designs start from the adaptive sweep's own seed-design
  * runs and draw their other runs from the same surface and noise. Not a timed test.
  *
- *   npx tsx bench/adaptive-sweep.ts                    # 20 seeds, ~40 min on 2 busy cores
+ *   npx tsx bench/adaptive-sweep.ts                    # 20 seeds, 750 s on 2 shared cores (npm run bench:adaptive)
  *   npx tsx bench/adaptive-sweep.ts --seeds 4 --figure docs/figures/adaptive-bench.png
  */
 import { rmSync, writeFileSync } from "node:fs";
