@@ -2,6 +2,7 @@ import { BaseCommand } from "../cli/base-command.js";
 import { onInterrupt } from "../cli/interrupts.js";
 import { configArg } from "../cli/shared-flags.js";
 import { loadConfig } from "../config/load.js";
+import { adaptivePlan, assertSeedWithinCap, formatAdaptivePlan } from "../sweep/adaptive-plan.js";
 import { formatPlan } from "../sweep/format-plan.js";
 import { formatCost, formatTrunks } from "../sweep/format-trunks.js";
 import { plannedCost, trunkSummaries } from "../sweep/wsd-experiments.js";
@@ -48,17 +49,20 @@ export default class Plan extends BaseCommand {
       const source = { config: loaded.config, plugin, mock: mockSurface(loaded, false), threadsPerWorker: resources.threadsPerWorker };
       const { plan, experiments, probe, planOptions } = await planSweep(source, executorProbe(pool, plugin));
       const calibration = loaded.config.training.lr === "calibrate" ? calibrationPlanOf(plan, probe, planOptions, loaded.config) : null;
+      assertSeedWithinCap(loaded, experiments);
+      const adaptive = adaptivePlan(loaded.config, experiments);
       this.say(formatPlan(loaded.config.name ?? "", plan, experiments));
       const cost = plannedCost(experiments);
       const trunks = formatTrunks(experiments);
       if (trunks) this.say(trunks);
       this.say(formatCost(cost, false));
       if (calibration) this.say(formatCalibrationPlan(calibration, sweepFlops(experiments)));
+      if (adaptive) this.say(formatAdaptivePlan(adaptive, loaded.config));
       for (const warning of plan.warnings) this.note(`warning: ${warning}`);
       return {
         config: loaded.file, plugin: plugin.name, param_convention: loaded.config.param_convention, flops: loaded.config.flops, probe: probe.sizes, budgets: plan.budgets, experiments,
         ...(calibration ? { calibration: { ...calibration, sweep_flops: sweepFlops(experiments), lrs_provisional: true } } : {}),
-        schedule: loaded.config.training.schedule, cost, ...(trunks ? { trunks: trunkSummaries(experiments) } : {}),
+        schedule: loaded.config.training.schedule, cost, ...(trunks ? { trunks: trunkSummaries(experiments) } : {}), ...(adaptive ? { adaptive } : {}),
         warnings: plan.warnings,
       };
     } catch (error) {

@@ -47,7 +47,10 @@ A config naming compare_to: BASELINE (a run directory or results file) is checke
     // compare_to: the baseline is read and checked before anything runs (exit 2 naming a difference).
     const compareTo = prepareCompareTo(loaded, flags.mock);
     if (compareTo?.note) this.note(compareTo.note);
-    const predict = parseBudgets(flags.predict);
+    // An adaptive sweep's fit is read at its target budget (where its determination test looks, too).
+    const target = loaded.config.planning.strategy === "adaptive" ? loaded.config.planning.target_budget : undefined;
+    const asked = parseBudgets(flags.predict);
+    const predict = target !== undefined && !asked.includes(target) ? [...asked, target] : asked;
     const confidence = parseConfidence(flags.confidence);
     const outDir = chooseRunDir(flags.out, loaded.config.name ?? "sweep", flags.mock);
     const progress = createProgress({ json: this.jsonEnabled() });

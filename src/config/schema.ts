@@ -5,6 +5,7 @@
  * Only the TypeScript side reads YAML; workers receive the validated, resolved JSON.
  */
 import { z } from "zod";
+import { seedBudgets, SEED_BUDGETS } from "../planning/adaptive-design.js";
 import { PYTHON_TARGET } from "../util/python-target.js";
 
 /** A positive FLOP count; YAML `1e15` is a number, `"1e15"` (quoted) is accepted too. */
@@ -103,6 +104,18 @@ export const PlanningConfig = z.strictObject({
    * fit uses every one, and the report shows their spread (the noise floor) next to the residuals.
    */
   seeds: z.number().int("seeds must be a whole number").min(1, "seeds must be at least 1").max(100, "seeds must be at most 100 (each seed repeats every planned run)").default(1),
+  /**
+   * `grid`: every budget × sizes_per_budget sizes (and refinements). `adaptive`: a seed design of
+   * the 3 smallest budgets × 3 sizes, then one run at a time, the one expected to shrink the
+   * interval of N*(target_budget) the most per FLOP, until target_width or max_flops (docs/adaptive.md).
+   */
+  strategy: z.enum(["grid", "adaptive"]).default("grid"),
+  /** adaptive: the budget (FLOPs) whose N*, D*, L* the sweep pins down. */
+  target_budget: Flops.optional(),
+  /** adaptive: stop once N*(target_budget)'s 95% interval is within ±target_width in ln N (0.25: about ±25%) and approach 3 is determined. */
+  target_width: z.number().positive("target_width must be positive (the half-width of the interval in ln N, e.g. 0.25)").max(10).optional(),
+  /** adaptive: stop before the sweep's training FLOPs (the seed design's included) would pass this. */
+  max_flops: Flops.optional(),
 }).superRefine((planning, context) => {
   const runs = planning.budgets.length * planning.sizes_per_budget * planning.seeds;
   if (runs > MAX_PLANNED_RUNS) {
@@ -111,7 +124,37 @@ export const PlanningConfig = z.strictObject({
       message: `budgets × sizes_per_budget × seeds = ${planning.budgets.length} × ${planning.sizes_per_budget} × ${planning.seeds} = ${runs} runs; a sweep plans at most ${MAX_PLANNED_RUNS}`,
     });
   }
+  for (const issue of adaptiveProblems(planning)) context.addIssue({ code: "custom", ...issue });
 });
+
+/** What makes an adaptive sweep's planning settings unusable (or adaptive settings given to a grid), each at its field. */
+function adaptiveProblems(planning: { strategy: string; budgets: number[]; target_budget?: number | undefined; target_width?: number | undefined; max_flops?: number | undefined }): Array<{ path: string[]; message: string }> {
+  const given = (["target_budget", "target_width", "max_flops"] as const).filter((key) => planning[key] !== undefined);
+  if (planning.strategy !== "adaptive") {
+    return given.map((key) => ({ path: [key], message: `${key} is read by an adaptive sweep only: add planning.strategy: adaptive, or remove it` }));
+  }
+  const problems: Array<{ path: string[]; message: string }> = [];
+  if (planning.target_budget === undefined) {
+    problems.push({ path: ["strategy"], message: "an adaptive sweep needs planning.target_budget: the budget (FLOPs) whose N* it pins down" });
+  }
+  if (planning.target_width === undefined && planning.max_flops === undefined) {
+    problems.push({ path: ["strategy"], message: "an adaptive sweep needs a stopping rule: planning.target_width (stop once N*(target_budget) is known within ±width in ln N), planning.max_flops (stop before spending more), or both" });
+  }
+  // With compare_to and no budgets, the baseline's budgets are checked when the sweep plans.
+  if (planning.budgets.length > 0 && planning.budgets.length < SEED_BUDGETS) {
+    problems.push({ path: ["budgets"], message: `an adaptive sweep seeds from the ${SEED_BUDGETS} smallest budgets (approach 2 fits no fewer than ${SEED_BUDGETS} IsoFLOP parabolas): give at least ${SEED_BUDGETS}` });
+  }
+  const seed = seedBudgets(planning.budgets);
+  const largest = seed[seed.length - 1];
+  if (planning.target_budget !== undefined && largest !== undefined && planning.target_budget < largest) {
+    problems.push({
+      path: ["target_budget"],
+      message: `target_budget ${planning.target_budget.toExponential(2)} is below the seed design's budgets (${seed.map((b) => b.toExponential(2)).join(", ")}, the ${SEED_BUDGETS} smallest of planning.budgets): ` +
+        `an adaptive sweep pins down N* at or beyond the largest budget it seeds from; raise target_budget or lower planning.budgets`,
+    });
+  }
+  return problems;
+}
 
 /**
  * The learning-rate calibration stage of `training.lr: calibrate` (docs/training.md): `lrs`

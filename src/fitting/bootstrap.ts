@@ -75,6 +75,8 @@ export interface ApproachBootstrap {
   failed: number;
   resamples: number;
   determination: DeterminationIntervals;
+  /** Approach 3: each refit's surface (those that gave a law), for the adaptive sweep's policy (planning/adaptive-policy.ts). */
+  surfaces?: LossSurface[];
 }
 
 function summarise(replicates: Array<Replicate | null>, settings: BootstrapSettings): ApproachBootstrap {
@@ -145,7 +147,8 @@ function lawReplicate(laws: OptimumLaws): Replicate {
 
 /** `measured`: allocate at the runs' measured FLOPs per token (measured-allocation.ts) rather than under C = 6·N·D. */
 export function bootstrapApproach3(points: readonly FitPoint[], theta: Float64Array, delta: number, settings: BootstrapSettings, measured?: MeasuredCompute): ApproachBootstrap {
-  return summarise(approach3Replicates(points, theta, delta, settings, measured), settings);
+  const replicates = approach3Replicates(points, theta, delta, settings, measured);
+  return { ...summarise(replicates, settings), surfaces: replicates.flatMap((r) => (r?.surface ? [r.surface] : [])) };
 }
 
 /** Approach 3's refits, one per resample (null where a refit gave no law). */

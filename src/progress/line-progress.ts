@@ -5,6 +5,7 @@
  * file, CI); the live view listens to the same events.
  */
 import type { Progress } from "../protocol/messages.js";
+import { decisionLine } from "../sweep/adaptive-text.js";
 import type { Experiment } from "../sweep/experiments.js";
 import type { SweepEvent } from "../sweep/sweep-events.js";
 import type { ResultRecord } from "../store/record.js";
@@ -26,6 +27,10 @@ export class LineProgress {
       case "planned": return this.onPlan(event.experiments, event.pending, event.resources);
       case "extended": return this.counts.extend(event.experiments);
       case "trunk": return this.counts.trunk(event.trunk);
+      case "decided":
+        this.counts.extend([event.experiment]);
+        return this.write(decisionLine(event.decision, event.fit));
+      case "adaptive_stopped": return this.write(`adaptive: stopped: ${event.stop.text}`);
       case "started": if (event.stage === "sweep") this.onStart(event.experiment, event.attempt); return;
       case "progress": if (event.stage === "sweep") this.onProgress(event.experiment, event.progress); return;
       case "recorded": if (event.stage === "sweep") this.onRecord(event.experiment, event.record, event.willRetry); return;

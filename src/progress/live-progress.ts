@@ -7,6 +7,7 @@
 import { createLogUpdate } from "log-update";
 import type { Progress } from "../protocol/messages.js";
 import type { Executor, PoolTask, WorkerSnapshot } from "../scheduler/executor.js";
+import { decisionLine } from "../sweep/adaptive-text.js";
 import type { Experiment } from "../sweep/experiments.js";
 import type { SweepEvent } from "../sweep/sweep-events.js";
 import { experimentRows } from "../report/experiment-rows.js";
@@ -110,6 +111,10 @@ export class LiveProgress implements ProgressDisplay {
       case "planned": return this.onPlan(event.experiments, event.pending);
       case "extended": return this.onExtend(event.experiments);
       case "trunk": return this.onTrunk(event.trunk);
+      case "decided":
+        this.onExtend([event.experiment]);
+        return this.above(decisionLine(event.decision, event.fit));
+      case "adaptive_stopped": return this.above(`adaptive: stopped: ${event.stop.text}`);
       case "started": if (event.stage === "sweep") this.onStart(event.experiment); return;
       case "progress": if (event.stage === "sweep") this.counts.eta.progress(event.experiment, event.progress); return;
       case "recorded": if (event.stage === "sweep") this.onRecord(event.experiment, event.record, event.willRetry); return;

@@ -16,6 +16,8 @@ import { optimumVsBudget } from "./optimum-vs-budget.js";
 import { trainingCurves } from "./training-curves.js";
 import { lrCalibrationFigure } from "./lr-calibration-figure.js";
 import type { CalibrationRecord } from "../store/calibration-record.js";
+import type { AdaptiveFile } from "../store/adaptive-record.js";
+import { adaptiveFigure } from "./adaptive-figure.js";
 
 export interface Figure {
   /** File stem: report/<name>.svg and report/<name>.png. */
@@ -64,6 +66,18 @@ export function calibrationFigures(calibration: CalibrationRecord | null): Figur
     name: "lr-calibration",
     title: "Learning-rate calibration: loss against learning rate",
     caption: `Held-out loss of each calibration run at C=${formatBudget(calibration.budget_flops)}, one line per size; ★ and the dashed line mark each size's best learning rate, through which η*(N) = c·N^−k is fitted (c = ${calibration.rule.c.toPrecision(4)}, k = ${calibration.rule.k.toFixed(3)}).`,
+    spec,
+  }];
+}
+
+/** The adaptive sweep's figure (docs/adaptive.md), when the run directory has adaptive.json with an interval. */
+export function adaptiveFigures(adaptive: AdaptiveFile | null): Figure[] {
+  const spec = adaptive ? adaptiveFigure(adaptive) : null;
+  if (!adaptive || !spec) return [];
+  return [{
+    name: "adaptive-width",
+    title: `Adaptive sweep: N*(${formatBudget(adaptive.target_budget)})'s interval against FLOPs spent`,
+    caption: `The half-width in ln N of the 95% bootstrap interval of N* at the target budget, from approach 3 fitted after every run, against the training FLOPs spent by then (the seed design's first). Filled: approach 3 determined.`,
     spec,
   }];
 }

@@ -14,6 +14,7 @@ import { answerErrors, autoHoldout } from "../fitting/backtest.js";
 import { MIN_RESAMPLES } from "../fitting/determination.js";
 import { FITTER_VERSION } from "../fitting/fitter-version.js";
 import { readFitInput } from "../fit/fit-input.js";
+import type { AdaptiveFile } from "../store/adaptive-record.js";
 import type { CalibrationRecord } from "../store/calibration-record.js";
 import { selectRunRecords } from "../store/run-definitions.js";
 import type { ResultRecord } from "../store/record.js";
@@ -44,6 +45,8 @@ export interface ReportData {
   /** WSD trunk attempts of the current definition (trunks.jsonl), and the measured cost of its runs. */
   trunks: ResultRecord[];
   cost: SweepCost | null;
+  /** adaptive.json of an adaptive sweep (docs/adaptive.md); null for a grid, or when it cannot be read. */
+  adaptive: AdaptiveFile | null;
 }
 
 export interface LoadOptions {
@@ -163,7 +166,14 @@ export function loadReportData(root: string, options: LoadOptions = {}): ReportD
     environment: environment(runDir, config, records),
     calibration: currentCalibration(runDir, config),
     ...trunksAndCost(runDir, config),
+    adaptive: readAdaptive(runDir),
   };
+}
+
+/** adaptive.json, or null when absent or not one (the report still draws everything else). */
+function readAdaptive(runDir: RunDir): AdaptiveFile | null {
+  const found = runDir.inspect("adaptive");
+  return found && "value" in found ? found.value : null;
 }
 
 function trunksAndCost(runDir: RunDir, config: RunConfigFile | null): Pick<ReportData, "trunks" | "cost"> {

@@ -15,6 +15,7 @@ import { lrCalibrationHtml } from "./lr-calibration-html.js";
 import { noiseFloor, rmsPct } from "./noise-floor.js";
 import { noiseFloorHtml } from "./noise-floor-html.js";
 import { wsdHtml } from "./wsd-html.js";
+import { adaptiveHtml } from "./adaptive-html.js";
 
 export interface RenderedFigure {
   figure: Figure;
@@ -42,6 +43,7 @@ export function reportHtml(data: ReportData, figures: RenderedFigure[]): string 
   const sections = [
     `<section id="summary"><h2>Summary</h2>${summaryHtml(data.fit ?? undefined, data.fitError, data.fitSource, data.planWarnings, data.fit ? chinchillaHtml(data.fit) : "")}</section>`,
     data.fit ? `<section id="backtest"><h2>Backtest</h2>${backtestHtml(data.fit.backtest, data.backtestNote)}</section>` : "",
+    adaptiveHtml(data.adaptive),
     `<section id="figures"><h2>Figures</h2>${figuresHtml(figures)}</section>`,
     noiseFloorHtml(noiseFloor(data.records), rmsPct((data.fit?.approaches["3"]?.residuals ?? []).map((r) => (100 * (r.loss - r.predicted)) / r.predicted))),
     lrCalibrationHtml(data.calibration, trainingOf(data.config)),
@@ -52,6 +54,6 @@ export function reportHtml(data: ReportData, figures: RenderedFigure[]): string 
   ].filter(Boolean);
   return htmlPage(`flops-fit report: ${data.name}`, `<h1>flops-fit report: ${escapeHtml(data.name)}</h1>
 <p class="meta">Run directory <code>${escapeHtml(data.runDir)}</code> · generated ${escapeHtml(data.generatedAt)} · ${rows.length} experiments${counts ? `: ${escapeHtml(counts)}` : ""}</p>
-<nav><a href="#summary">Summary</a>${data.fit ? `<a href="#chinchilla">Chinchilla table</a><a href="#backtest">Backtest</a>` : ""}<a href="#figures">Figures</a>${data.calibration ? `<a href="#lr-calibration">LR calibration</a>` : ""}<a href="#experiments">Experiments</a><a href="#config">Config</a><a href="#environment">Environment</a></nav>
+<nav><a href="#summary">Summary</a>${data.fit ? `<a href="#chinchilla">Chinchilla table</a><a href="#backtest">Backtest</a>` : ""}${data.adaptive ? `<a href="#adaptive">Adaptive</a>` : ""}<a href="#figures">Figures</a>${data.calibration ? `<a href="#lr-calibration">LR calibration</a>` : ""}<a href="#experiments">Experiments</a><a href="#config">Config</a><a href="#environment">Environment</a></nav>
 ${sections.join("\n")}`);
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../store/atomic-write.js";
 import { RunDir } from "../store/run-dir.js";
 import { backtestFigure } from "./backtest-section.js";
-import { calibrationFigures, reportFigures } from "./figures.js";
+import { adaptiveFigures, calibrationFigures, reportFigures } from "./figures.js";
 import { loadReportData, type LoadOptions } from "./report-data.js";
 import { reportHtml, type RenderedFigure } from "./report-html.js";
 import { renderPng } from "./render-png.js";
@@ -30,7 +30,7 @@ export function writeReport(root: string, options: LoadOptions = {}): ReportFile
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   const backtest = backtestFigure(data.fit?.backtest);
-  const figures = [...reportFigures(data.records, data.fit ?? undefined), ...(backtest ? [backtest] : []), ...calibrationFigures(data.calibration)];
+  const figures = [...reportFigures(data.records, data.fit ?? undefined), ...(backtest ? [backtest] : []), ...calibrationFigures(data.calibration), ...adaptiveFigures(data.adaptive)];
   const rendered: RenderedFigure[] = figures.map((figure) => {
     const svg = renderSvg(figure.spec);
     const svgFile = join(dir, `${figure.name}.svg`);

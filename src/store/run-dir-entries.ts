@@ -12,12 +12,14 @@
  *   probe.json        what the probe measured per size (probe-cache.ts)
  *   definitions.json  every sweep definition the directory has held (run-definitions.ts)
  *   fit.json          the fit and the request that made it (fit-json.ts)
+ *   adaptive.json     an adaptive sweep's fits, decisions and stop (adaptive-record.ts)
  *
  * The journals (results.jsonl, trunks.jsonl, calibration.jsonl) are records (record.ts),
  * appended by journal.ts.
  */
 import { z } from "zod";
 import { DataSpec, Hello, LossSpec, ModelSpec, UnbuildableSize } from "../protocol/messages.js";
+import { AdaptiveFileSchema } from "./adaptive-record.js";
 import { CalibrationRecordSchema } from "./calibration-record.js";
 import { FitJsonSchema } from "./fit-json.js";
 
@@ -151,6 +153,10 @@ export const RUN_DIR_ENTRIES = {
   probe: entry({ file: "probe.json", schema: ProbeFileSchema, what: "a probe cache of flops-fit's", compact: true }),
   definitions: entry({ file: "definitions.json", schema: DefinitionsFileSchema, what: "a definitions record of flops-fit's" }),
   fit: entry({ file: "fit.json", schema: FitJsonSchema, what: "a fit of this version" }),
+  adaptive: entry({
+    file: "adaptive.json", schema: AdaptiveFileSchema, what: "an adaptive sweep's decisions of flops-fit's",
+    remedy: "restore it, or sweep into a new --out directory (its completed runs still count)",
+  }),
 };
 
 export type EntryName = keyof typeof RUN_DIR_ENTRIES;

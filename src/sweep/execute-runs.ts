@@ -11,16 +11,20 @@ import { runExperiments } from "./run-experiments.js";
 import { runTrunks } from "./run-trunks.js";
 import { completedBefore, type Stage, type SweepRun, type SweepState } from "./sweep-run.js";
 
-/** plan.json: the plan, its experiments and the refinements so far. */
+/** plan.json: the plan, its experiments (an adaptive sweep's decided runs after its seed design) and the refinements so far. */
 export function recordPlan(run: SweepRun, state: SweepState): void {
   const refinements = state.refinements.map(({ experiments: _experiments, ...refinement }) => refinement);
-  run.runDir.write("plan", { ...state.plan, experiments: state.experiments, refinements });
+  run.runDir.write("plan", { ...state.plan, experiments: [...state.experiments, ...(state.adaptive ?? [])], refinements });
 }
 
-/** Runs `experiments` (the plan's pending ones, or a refinement's) to their final records. */
-export async function executeRuns(run: SweepRun, experiments: Experiment[]): Promise<void> {
+/**
+ * Runs `experiments` (the plan's pending ones, a refinement's, an adaptive decision) to their
+ * final records. `keepCheckpoints`: WSD trunks keep their checkpoints once their branches are
+ * done (an adaptive sweep may branch off them again).
+ */
+export async function executeRuns(run: SweepRun, experiments: Experiment[], options: { keepCheckpoints?: boolean } = {}): Promise<void> {
   if (experiments.length === 0) return;
-  if (run.config.training.schedule === "wsd") await runTrunks(run, experiments);
+  if (run.config.training.schedule === "wsd") await runTrunks(run, experiments, options);
   else await runExperiments(run, experiments);
 }
 
@@ -29,6 +33,6 @@ export const execute: Stage = async (run, state) => {
   const done = completedBefore(run);
   const pending = state.experiments.filter((e) => !done.has(e.experiment_id)).sort((a, b) => b.budget_flops - a.budget_flops || b.n_params - a.n_params);
   run.events.emit({ type: "planned", plan: state.plan, experiments: state.experiments, pending, resources: run.resources });
-  await executeRuns(run, pending);
+  await executeRuns(run, pending, { keepCheckpoints: run.config.planning.strategy === "adaptive" });
   return state;
 };

@@ -51,11 +51,14 @@ export function identitySource(context: Pick<ExperimentContext, "config" | "plug
   return { plugin: context.plugin, processes: context.config.scheduler.processes, mock: context.mock };
 }
 
-/** The experiments of planned budgets: a SweepPlan's, or a refinement round's (planning/refine.ts). */
-export function buildExperiments(plan: { budgets: ReadonlyArray<{ experiments: readonly PlannedExperiment[] }> }, context: ExperimentContext): Experiment[] {
+/**
+ * The experiments of planned budgets: a SweepPlan's, or a refinement round's (planning/refine.ts),
+ * each at every one of `seeds` (default: planning.seeds repeats from the config's seed).
+ */
+export function buildExperiments(plan: { budgets: ReadonlyArray<{ experiments: readonly PlannedExperiment[] }> }, context: ExperimentContext, seeds?: readonly number[]): Experiment[] {
   const { config } = context;
   const source = identitySource(context);
-  const seeds = [...Array(config.planning.seeds).keys()].map((i) => config.seed + i);
+  seeds ??= [...Array(config.planning.seeds).keys()].map((i) => config.seed + i);
   const wsd = config.training.schedule === "wsd";
   // Under WSD the points of one size share a trunk, so they share the hyper-parameters of
   // its shortest point (batch size `auto` scales with tokens: the shortest keeps its steps).

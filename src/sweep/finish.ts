@@ -6,6 +6,7 @@ import type { FitOutput, FitRequest } from "../fit/fit-rows.js";
 import { fitRunDir, saveFit } from "../fit/fit-run-dir.js";
 import { formatChinchillaTable, formatFitSummary } from "../fitting/index.js";
 import { formatBacktest } from "../fitting/format-backtest.js";
+import type { AdaptiveFitRecord, AdaptiveStop } from "../store/adaptive-record.js";
 import { WriteFailure } from "../store/write-failure.js";
 import type { SweepOutcome } from "./run-sweep.js";
 import { storedReport } from "../report/stored-report.js";
@@ -44,6 +45,24 @@ export interface SweepJson {
   cost: SweepCost;
   /** Connections refused by the sweep's executor (wrong key, token or worker id), also in logs/refusals.log. Empty when none. */
   refusals: Refusal[];
+  /** An adaptive sweep's stop, its last fit and how many runs it decided on (adaptive.json has them all); absent for a grid. */
+  adaptive?: AdaptiveSummary;
+}
+
+export interface AdaptiveSummary {
+  target_budget: number;
+  target_width: number | null;
+  max_flops: number | null;
+  decisions: number;
+  last_fit: AdaptiveFitRecord | null;
+  stop: AdaptiveStop | null;
+}
+
+/** adaptive.json in brief, or undefined when the sweep is a grid. */
+function adaptiveSummary(runDir: SweepOutcome["runDir"]): AdaptiveSummary | undefined {
+  const file = runDir.read("adaptive");
+  if (!file) return undefined;
+  return { target_budget: file.target_budget, target_width: file.target_width, max_flops: file.max_flops, decisions: file.decisions.length, last_fit: file.fits.at(-1) ?? null, stop: file.stop };
 }
 
 /** `tracking`: log a new fit to the sweep's summary run (config `tracking`). */
@@ -113,9 +132,11 @@ export async function finishSweep(outcome: SweepOutcome, request: FitRequest, tr
     cost,
     refusals: outcome.refusals,
   };
+  const adaptive = adaptiveSummary(runDir);
+  if (adaptive) json.adaptive = adaptive;
   const head = `sweep ${outcome.interrupted ? "interrupted" : "finished"}: ${outcome.completed} completed, ${outcome.failed} failed, ` +
     `${outcome.cancelled} cancelled, ${outcome.skipped} skipped (already done) on ${outcome.workers} workers\nrun directory: ${runDir.root}`;
-  const costText = `\n${formatCost(cost, true)}`;
+  const costText = `\n${formatCost(cost, true)}` + (adaptive ? `\nadaptive: ${adaptive.decisions} run${adaptive.decisions === 1 ? "" : "s"} decided after the seed design; ${adaptive.stop ? `stopped: ${adaptive.stop.text}` : "not stopped (interrupted): `sweep` again goes on from its decisions"}` : "");
   const planText = outcome.planWarnings.length > 0 ? `\n\nPlan warnings:\n${outcome.planWarnings.map((w) => `  - ${w}`).join("\n")}` : "";
   const reportText = "error" in report ? `no report: ${report.error}` : `report: ${report.files[0]}`;
   const verdictText = formatVerdict({ failures: verdict.failures, problems }, runDir.root);

@@ -8,6 +8,7 @@
  */
 import type { SweepConfig } from "../config/schema.js";
 import { epochsWarning } from "../fit/epochs.js";
+import { seedPlanOptions } from "../planning/adaptive-design.js";
 import { planIsoFlopSweep, type PlanOptions } from "../planning/iso-flop.js";
 import { candidateSizeValues } from "../planning/size-grid.js";
 import type { ResolvedPlugin } from "../plugins/registry.js";
@@ -15,6 +16,7 @@ import type { MockSurface } from "../protocol/messages.js";
 import type { Executor } from "../scheduler/executor.js";
 import { ProbeCache } from "../store/probe-cache.js";
 import { buildExperiments, type ExperimentContext } from "./experiments.js";
+import { assertSeedWithinCap } from "./adaptive-plan.js";
 import { assertSomeSizeBuilds, assertTrainable, unbuildableWarning } from "./preflight.js";
 import { probeSizes, type ProbeOutcome } from "./probe.js";
 import type { SweepRun, SweepState } from "./sweep-run.js";
@@ -77,7 +79,7 @@ export async function planSweep(source: PlanSource, probe: Probe): Promise<Sweep
   const sizeValues = candidateSizeValues(config.planning.size_values ?? plugin.defaultSizeValues ?? DEFAULT_SIZE_VALUES as never);
   const counted = await probe(sizeValues, false);
   assertSomeSizeBuilds(counted.sizes, counted.unbuildable, plugin.model.target);
-  const planOptions: PlanOptions = {
+  const gridOptions: PlanOptions = {
     budgets: config.planning.budgets,
     sizesPerBudget: config.planning.sizes_per_budget,
     tokensPerParam: config.planning.tokens_per_param,
@@ -86,6 +88,8 @@ export async function planSweep(source: PlanSource, probe: Probe): Promise<Sweep
     flops: flopsAccounting(config.flops, mock),
     shareSizes: config.training.schedule === "wsd",
   };
+  // An adaptive sweep plans its seed design here; its stage (adaptive-stage.ts) chooses the rest.
+  const planOptions = config.planning.strategy === "adaptive" ? seedPlanOptions(gridOptions) : gridOptions;
   const chosen = [...new Set(planIsoFlopSweep(counted.sizes, planOptions).budgets.flatMap((b) => b.experiments.map((e) => e.size_value)))].sort((a, b) => a - b);
   const stepped = await probe(chosen, true);
   assertTrainable(chosen, stepped.sizes, plugin.model.target);
@@ -105,8 +109,10 @@ export async function planSweep(source: PlanSource, probe: Probe): Promise<Sweep
 }
 
 /** The sweep's stage: plan on its executor, from the probe cache where it can (`--no-resume` probes afresh). */
-export function plan(run: SweepRun): Promise<SweepState> {
-  return planSweep(planSource(run), runProbe(run, run.resume));
+export async function plan(run: SweepRun): Promise<SweepState> {
+  const state = await planSweep(planSource(run), runProbe(run, run.resume));
+  assertSeedWithinCap({ ...run.loaded, config: run.config }, state.experiments);
+  return state;
 }
 
 export function planSource(run: Pick<SweepRun, "config" | "plugin" | "mock" | "resources">): PlanSource {

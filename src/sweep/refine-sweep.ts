@@ -3,7 +3,7 @@
  * loss sat at an end of its sampled sizes (planning/refine.ts), run the new sizes, and repeat
  * up to `planning.refine_rounds` times. Only the plan and earlier rounds decide a round, and
  * everything recorded counts, so a resumed sweep re-derives the same refinements and skips
- * what already completed.
+ * what already completed. An adaptive sweep has no refinement rounds: its own stage places its runs.
  */
 import type { PlanOptions, SizeProbe } from "../planning/iso-flop.js";
 import { planRefinements, type BudgetOutcome, type Refinement } from "../planning/refine.js";
@@ -28,6 +28,8 @@ function outcomes(records: ResultRecord[], known: Set<string>, convention: PlanO
 }
 
 export const refine: Stage = async (run, state) => {
+  // An adaptive sweep places its runs itself (adaptive-stage.ts): an edge minimum is one of the things it weighs.
+  if (run.config.planning.strategy === "adaptive") return state;
   const { planOptions } = state;
   const done = completedBefore(run);
   const context = experimentContext(planSource(run), state.probe, state.lrRule);

@@ -6,11 +6,11 @@
  *   → calibrate   the learning rate (`training.lr: calibrate`)       calibration-stage.ts
  *   → execute     the pending runs on the executor                   execute-runs.ts
  *   → refine      grids whose minimum sits at an edge                refine-sweep.ts
+ *   → adapt       an adaptive sweep's runs, one decision at a time   adaptive-stage.ts
  *   → the outcome, counted from the journals.
  *
  * Each stage takes the run and the state the one before left, and returns the state for the
- * next; a new stage (the adaptive sweep's) joins SWEEP_STAGES. Once the run's signal is
- * raised no further stage starts. The fit and the report are separate steps the command runs
+ * next. Once the run's signal is raised no further stage starts. The fit and the report are separate steps the command runs
  * afterwards, from the run directory alone (finish.ts). Workers (local processes or SLURM
  * pilots) start only when a stage needs them, so a resumed sweep with nothing left starts none.
  */
@@ -18,6 +18,7 @@ import type { LoadedConfig } from "../config/load.js";
 import type { Backend } from "../scheduler/executor.js";
 import type { ResultRecord } from "../store/record.js";
 import type { RunDir } from "../store/run-dir.js";
+import { adapt } from "./adaptive-stage.js";
 import { calibrate } from "./calibration-stage.js";
 import { execute } from "./execute-runs.js";
 import { withSweepRun, type SweepRequest } from "./open-sweep.js";
@@ -27,7 +28,7 @@ import { recordRefusals, type Refusal } from "./refusals.js";
 import { completedBefore, countsOf, type Stage, type SweepRun, type SweepState } from "./sweep-run.js";
 
 /** The stages after the plan, in order. */
-export const SWEEP_STAGES: readonly Stage[] = [calibrate, execute, refine];
+export const SWEEP_STAGES: readonly Stage[] = [calibrate, execute, refine, adapt];
 
 export interface SweepOutcome {
   /** This invocation's runs by their final record, and every record it appended to results.jsonl. */
@@ -77,7 +78,7 @@ export async function runSweep(loaded: LoadedConfig, request: SweepRequest): Pro
 /** What the stages did, from the journals: counts, skipped runs, the experiments the sweep owns. */
 function outcome(run: SweepRun, state: SweepState, refusals: Refusal[], interrupted: boolean): SweepOutcome {
   const done = completedBefore(run);
-  const ids = [...state.experiments, ...state.refinements.flatMap((r) => r.experiments)].map((e) => e.experiment_id);
+  const ids = [...state.experiments, ...state.refinements.flatMap((r) => r.experiments), ...(state.adaptive ?? [])].map((e) => e.experiment_id);
   const appended = run.journals.results.appended;
   return {
     ...countsOf(appended), records: [...appended], runDir: run.runDir, fingerprint: run.fingerprint,

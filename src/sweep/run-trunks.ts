@@ -24,8 +24,12 @@ import type { SweepRun } from "./sweep-run.js";
 import { trunkDir, trunkTask } from "./train-tasks.js";
 import { trunksOf, type Trunk } from "./wsd-experiments.js";
 
-/** Runs the WSD points `experiments` (branches of their trunks) until each has its final record. */
-export async function runTrunks(run: SweepRun, experiments: Experiment[]): Promise<void> {
+/**
+ * Runs the WSD points `experiments` (branches of their trunks) until each has its final record;
+ * `keepCheckpoints`: a trunk's checkpoints stay once its branches are done (an adaptive sweep
+ * branches off them again, adaptive-stage.ts, and removes them when it stops).
+ */
+export async function runTrunks(run: SweepRun, experiments: Experiment[], options: { keepCheckpoints?: boolean } = {}): Promise<void> {
   const runTrunk = async (trunk: Trunk): Promise<void> => {
     const dir = trunkDir(run.runDir, trunk.trunk_id);
     const launched = new Set<string>();
@@ -52,7 +56,7 @@ export async function runTrunks(run: SweepRun, experiments: Experiment[]): Promi
     await Promise.all(runs);
     await rebuildLostBranchPoints(run, trunk, dir, launched);
     // A trunk's checkpoints serve its branches only: once all have completed they go.
-    if (trunk.branches.every((b) => finalRecord(run, b)?.status === "completed")) rmSync(dir, { recursive: true, force: true });
+    if (!options.keepCheckpoints && trunk.branches.every((b) => finalRecord(run, b)?.status === "completed")) rmSync(dir, { recursive: true, force: true });
   };
 
   const outcomes = await Promise.allSettled(trunksOf(experiments).map(runTrunk));

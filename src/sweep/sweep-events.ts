@@ -8,6 +8,7 @@ import type { SweepPlan } from "../planning/iso-flop.js";
 import type { Progress } from "../protocol/messages.js";
 import type { Executor } from "../scheduler/executor.js";
 import type { Resources } from "../scheduler/resources.js";
+import type { AdaptiveDecision, AdaptiveFitRecord, AdaptiveStop } from "../store/adaptive-record.js";
 import type { ResultRecord } from "../store/record.js";
 import type { TrackedStage } from "../tracking/task-tracking.js";
 import type { Experiment } from "./experiments.js";
@@ -29,6 +30,10 @@ export type SweepEvent =
   | { type: "progress"; stage: TrackedStage; experiment: Experiment; progress: Progress }
   /** An attempt's record is safely in its journal; `willRetry`: another attempt follows. */
   | { type: "recorded"; stage: TrackedStage; experiment: Experiment; record: ResultRecord; willRetry: boolean }
+  /** An adaptive sweep chose its next run (docs/adaptive.md): the run, why, and the fit it chose from; the run follows as started/recorded. */
+  | { type: "decided"; decision: AdaptiveDecision; experiment: Experiment; fit: AdaptiveFitRecord }
+  /** An adaptive sweep stopped deciding: why, and its last fit. */
+  | { type: "adaptive_stopped"; stop: AdaptiveStop; fit: AdaptiveFitRecord | null }
   /** The executor refused a connection (a wrong key, token or worker id). */
   | { type: "refused"; refusal: Refusal };
 

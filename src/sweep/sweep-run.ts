@@ -58,6 +58,8 @@ export interface SweepState {
   lrRule: LrRule | null;
   experiments: Experiment[];
   refinements: Array<Refinement & { experiments: Experiment[] }>;
+  /** The runs an adaptive sweep decided on after its seed design, in order (adaptive-stage.ts). */
+  adaptive?: Experiment[];
 }
 
 /**

@@ -12,6 +12,7 @@ import { runCli } from "../integration/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ff-bad-"));
 const BUDGETS = "planning:\n  budgets: [1e11, 1e12]\n";
+const ADAPTIVE = "planning:\n  budgets: [1e11, 3e11, 1e12, 3e12]\n  strategy: adaptive\n";
 
 function file(name: string, text: string): string {
   const path = join(dir, name);
@@ -96,6 +97,10 @@ const cases: Case[] = [
   { name: "too few sizes per budget", args: config("fewsizes", `${BUDGETS}  sizes_per_budget: 2\n`), expect: /fewsizes\.yaml:3:3 +planning\.sizes_per_budget: an IsoFLOP parabola needs at least 3 sizes/ },
   { name: "fractional sizes per budget", args: config("fracsizes", `${BUDGETS}  sizes_per_budget: 4.5\n`), expect: /fracsizes\.yaml:3:3 +planning\.sizes_per_budget/ },
   { name: "span not above 1", args: config("span", `${BUDGETS}  span: 1\n`), expect: /span\.yaml:3:3 +planning\.span: span must exceed 1/ },
+  { name: "adaptive sweep without a target", args: config("notarget", `${ADAPTIVE}  max_flops: 1e13\n`), expect: /notarget\.yaml:3:3 +planning\.strategy: an adaptive sweep needs planning\.target_budget/ },
+  { name: "adaptive sweep without a stopping rule", args: config("norule", `${ADAPTIVE}  target_budget: 1e14\n`), expect: /norule\.yaml:3:3 +planning\.strategy: an adaptive sweep needs a stopping rule: planning\.target_width .* planning\.max_flops/ },
+  { name: "adaptive target below the seed design's budgets", args: config("lowtarget", `${ADAPTIVE}  target_budget: 5e10\n  target_width: 0.25\n`), expect: /lowtarget\.yaml:4:3 +planning\.target_budget: target_budget 5\.00e\+10 is below the seed design's budgets \(1\.00e\+11, 3\.00e\+11, 1\.00e\+12, the 3 smallest of planning\.budgets\)/ },
+  { name: "adaptive settings on a grid sweep", args: config("gridtarget", `${BUDGETS}  target_width: 0.25\n`), expect: /gridtarget\.yaml:3:3 +planning\.target_width: target_width is read by an adaptive sweep only/ },
   { name: "learning rate a word", args: config("lr", `${BUDGETS}training:\n  lr: fast\n`), expect: /lr\.yaml:4:3 +training\.lr: expected a number or "auto" or "calibrate" \(got "fast"\)/ },
   { name: "lr: calibrate with too few calibration learning rates", args: config("calrates", `${BUDGETS}training:\n  lr: calibrate\n  lr_calibration:\n    lrs: 2\n`), expect: /calrates\.yaml:6:5 +training\.lr_calibration\.lrs: locating a best learning rate needs at least 3 learning rates/ },
   { name: "lr: calibrate with a misspelled calibration key", args: config("calkey", `${BUDGETS}training:\n  lr: calibrate\n  lr_calibration: { sizez: 3 }\n`), expect: /calkey\.yaml:5:\d+ +training\.lr_calibration\.sizez: unknown key "sizez" \(did you mean "sizes"\?\)/ },
