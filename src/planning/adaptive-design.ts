@@ -91,3 +91,17 @@ export function priorSurface(tokensPerParam: number, budget: number): LossSurfac
   const g = priorOptimalParams(budget, tokensPerParam) / (budget / 6) ** a;
   return { E, A: ((beta * B) / alpha) * g ** (alpha + beta), B, alpha, beta };
 }
+
+/**
+ * Whether a candidate may be run when no fit can aim the sweep (approach 3 gave no law, or no
+ * surface that passes its checks, so the runs are scored at the prior): a new cell at a
+ * configured budget. Scored at the prior per FLOP, the rung below the configured budgets and
+ * repeats of a cheap cell win, and those are where a degenerate law stays degenerate (on a real
+ * quickstart-class sweep 39 of 45 unaimed decisions went there; docs/adaptive.md). Held to
+ * these, an unaimed adaptive sweep spends as the grid would, its cheapest budget first.
+ */
+export function unaimedCandidate(kind: "cell" | "seed" | "branch", budget: number, configured: readonly number[]): boolean {
+  if (kind === "seed" || configured.length === 0) return false;
+  const tolerance = 1e-9;
+  return budget >= Math.min(...configured) * (1 - tolerance) && budget <= Math.max(...configured) * (1 + tolerance);
+}

@@ -12,7 +12,7 @@
  * alone, so with one worker a killed sweep decides on exactly as the uninterrupted one would.
  */
 import { readdirSync, rmSync } from "node:fs";
-import { candidateBudgets, candidateCells, priorSurface } from "../planning/adaptive-design.js";
+import { candidateBudgets, candidateCells, priorSurface, unaimedCandidate } from "../planning/adaptive-design.js";
 import { plannedExperiment, priorOptimalParams } from "../planning/iso-flop.js";
 import { plausibleSurface, policySurfaces, scoreCandidates, type Scored } from "../planning/adaptive-policy.js";
 import { CONFIRM_RESAMPLES } from "../fitting/target-fit.js";
@@ -68,9 +68,10 @@ export const adapt: Stage = async (run, state) => {
   const save = () => run.runDir.write("adaptive", record);
   const probe = await candidateProbe(run, state);
   const context = experimentContext(planSource(run), probe, state.lrRule);
-  const options = { ...state.planOptions, budgets: candidateBudgets(p.budgets.length > 0 ? p.budgets : state.planOptions.budgets, target) };
+  const configured = p.budgets.length > 0 ? p.budgets : state.planOptions.budgets;
+  const options = { ...state.planOptions, budgets: candidateBudgets(configured, target) };
   const usable = probe.sizes.filter((s) => options.flops !== "measured" || s.flops_per_token !== null);
-  const prior = priorSurface(options.tokensPerParam, Math.max(...(p.budgets.length > 0 ? p.budgets : state.planOptions.budgets)));
+  const prior = priorSurface(options.tokensPerParam, Math.max(...configured));
   const done = completedBefore(run);
   const decided: Experiment[] = [];
   const all: Experiment[] = [...state.experiments];
@@ -112,11 +113,13 @@ export const adapt: Stage = async (run, state) => {
     // A degenerate fit's N*(C) is no place to look: then the cells are centred on the prior alone.
     const own = v.fit.surfaces[0];
     const cells = candidateCells(usable, options, options.budgets, own && plausibleSurface(own) ? v.fit.fittedOptimum : () => null);
-    const runs = candidateRuns(cells, so, context, excluded).filter((c) => !(c.kind === "branch" && busy.has(c.experiment.wsd!.trunk_id)));
-    const byKey = new Map(runs.map((c) => [c.key, c]));
-    const pending = all.filter((e) => inflight.has(e.experiment_id)).map((e) => ({ n_params: e.n_params, n_tokens: e.n_tokens }));
     // With no interval yet (approach 3 gave no law), the runs are scored at the prior, and the expected reductions are shares of a half-width of 1.
     const voting = policySurfaces(v.fit.n_opt === null ? [] : v.fit.surfaces, prior, 1 + POLICY_SURFACES);
+    const runs = candidateRuns(cells, so, context, excluded)
+      .filter((c) => !(c.kind === "branch" && busy.has(c.experiment.wsd!.trunk_id)))
+      .filter((c) => voting.at === "fit" || unaimedCandidate(c.kind, c.experiment.budget_flops, configured));
+    const byKey = new Map(runs.map((c) => [c.key, c]));
+    const pending = all.filter((e) => inflight.has(e.experiment_id)).map((e) => ({ n_params: e.n_params, n_tokens: e.n_tokens }));
     const scored = scoreCandidates({
       surfaces: voting.surfaces, optimum: v.fit.optimum, target_budget: target, design: [...v.design, ...pending],
       candidates: runs.map((c) => ({ key: c.key, n_params: c.experiment.n_params, n_tokens: c.experiment.n_tokens, cost_flops: c.cost_flops })),

@@ -9,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { chinchillaAllocation, type LossSurface } from "../../src/fitting/index.js";
 import { symmetricInverse } from "../../src/fitting/small-linear-algebra.js";
-import { candidateBudgets, candidateCells, priorSurface, seedBudgets, seedPlanOptions } from "../../src/planning/adaptive-design.js";
+import { candidateBudgets, candidateCells, priorSurface, seedBudgets, seedPlanOptions, unaimedCandidate } from "../../src/planning/adaptive-design.js";
 import { designRow, informationMatrix, linearHalfWidth, plausibleSurface, policySurfaces, scoreCandidates, type Candidate, type DesignPoint } from "../../src/planning/adaptive-policy.js";
 import { planIsoFlopSweep, type PlanOptions, type SizeProbe } from "../../src/planning/iso-flop.js";
 import { smallSampleFactor } from "../../src/fitting/target-fit.js";
@@ -91,6 +91,17 @@ describe("the adaptive design policy", () => {
     const prior = priorSurface(60, 5e11);
     expect(policySurfaces([degenerate, TRUTH, steep, TRUTH], prior, 1)).toEqual({ surfaces: [TRUTH], at: "fit" });
     expect(policySurfaces([degenerate, steep], prior, 25)).toEqual({ surfaces: [prior], at: "prior" });
+  });
+
+  it("unaimed (scored at the prior), only new cells within the configured budgets may run: no rung below or above, no repeat", () => {
+    const configured = [3e10, 6e10, 1.2e11];
+    expect(unaimedCandidate("cell", 3e10, configured)).toBe(true);
+    expect(unaimedCandidate("cell", 1.2e11, configured)).toBe(true);
+    expect(unaimedCandidate("branch", 6e10, configured)).toBe(true);
+    expect(unaimedCandidate("cell", 1.5e10, configured)).toBe(false);
+    expect(unaimedCandidate("cell", 2.4e11, configured)).toBe(false);
+    expect(unaimedCandidate("seed", 6e10, configured)).toBe(false);
+    expect(unaimedCandidate("cell", 6e10, [])).toBe(false);
   });
 
   it("the prior surface has Hoffmann et al.'s exponents and its optimum at the configured tokens per parameter", () => {

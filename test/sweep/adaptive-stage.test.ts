@@ -143,6 +143,24 @@ describe("the adaptive sweep on a scripted executor", () => {
     expect(existsSync(join(sweep.out, "checkpoints")) ? readdirSync(join(sweep.out, "checkpoints")).filter((d) => d.startsWith("trunk-")) : []).toEqual([]);
   });
 
+  it("when no fit can aim it (approach 3 implausible on every resample), spends as the grid would: new cells of the configured budgets, cheapest first, scored at the prior", async () => {
+    // A surface outside approach 3's checks (α = 4 > 2; its N term vanishes within a decade of sizes), as tiny real models gave.
+    const lines = adaptive(0.01, "  max_flops: 8.5e11").map((line) => (line === "  A: 193.7" ? "  A: 5e16\n  alpha: 4" : line));
+    const sweep = scriptedSweepDir("adaptive-unaimed", lines);
+    await sweepScripted(sweep, { workers: 1, noFinish: true });
+    const record = recordOf(sweep.out);
+    expect(record.decisions.length).toBeGreaterThan(2);
+    expect(record.decisions.every((d) => d.scored_at === "prior")).toBe(true);
+    // Never the rung below the configured budgets or a repeat of a cell: those are where a degenerate law stays degenerate.
+    for (const d of record.decisions) {
+      expect(d.kind).toBe("cell");
+      expect(d.budget_flops).toBeGreaterThanOrEqual(3e10);
+      expect(d.budget_flops).toBeLessThanOrEqual(5e11);
+    }
+    expect(record.decisions[0]!.budget_flops).toBe(3e10);
+    expect(record.stop).toMatchObject({ determined: false });
+  });
+
   it("refuses a max_flops below what the seed design alone trains, at its config line, before any run", async () => {
     const sweep = scriptedSweepDir("adaptive-small-cap", adaptive(0.01, "  max_flops: 1e11"));
     const error = await sweepScripted(sweep, { noFinish: true }).catch((e: unknown) => e);
