@@ -26,6 +26,7 @@ training needs of the group is in collectives.py.
 """
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from typing import Any
@@ -91,12 +92,21 @@ def main(argv: list[str] | None = None) -> int:
         raise RuntimeError("flops_fit_worker.distributed: no process group; launch it with "
                            "accelerate launch --multi_gpu --num_processes K -m flops_fit_worker.distributed ...")
     try:
-        if rank == 0:
-            return serve_rank0(_channel(argv), world_size)
-        return serve_follower(rank)
+        code = serve_rank0(_channel(argv), world_size) if rank == 0 else serve_follower(rank)
+        if world_size > 1:
+            dist.barrier()  # every rank past its last collective before any tears the group down
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()
+    if rank > 0:
+        # A follower has nothing left to finalise (its messages go nowhere), and in the
+        # interpreter's finalisation torch's gloo threads made it abort now and then
+        # ("terminate called without an active exception", exit -6, no Python frame; 3 of 12
+        # two-rank runs on 2 loaded cores), failing the whole group after its work was done.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 if __name__ == "__main__":

@@ -150,13 +150,16 @@ export function plausibleSurface(s: LossSurface): boolean {
 }
 
 /**
- * The surfaces the policy scores at: the plausible ones of the fit and its refits, at most
- * `count`, or, when none is plausible, the `prior` alone (what a design made before any run
- * would assume: planning/adaptive-design.ts priorSurface).
+ * The surfaces the policy scores at, given the fit's own surface first and then its refits:
+ * the plausible ones, at most `count`, when the fit's own is plausible; else the `prior` alone
+ * (what a design made before any run would assume: planning/adaptive-design.ts priorSurface).
+ * A degenerate fit does not aim the sweep through the few refits that happen to pass: on a
+ * real sweep (docs/adaptive.md) those sent it back to repeats of its cheapest cell.
  */
 export function policySurfaces(surfaces: readonly LossSurface[], prior: LossSurface, count: number): { surfaces: LossSurface[]; at: "fit" | "prior" } {
-  const plausible = surfaces.filter(plausibleSurface).slice(0, count);
-  return plausible.length > 0 ? { surfaces: plausible, at: "fit" } : { surfaces: [prior], at: "prior" };
+  const own = surfaces[0];
+  if (!own || !plausibleSurface(own)) return { surfaces: [prior], at: "prior" };
+  return { surfaces: surfaces.filter(plausibleSurface).slice(0, count), at: "fit" };
 }
 
 /**

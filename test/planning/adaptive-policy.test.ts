@@ -83,14 +83,17 @@ describe("the adaptive design policy", () => {
     expect(scoreCandidates({ ...input, surfaces: [{ ...TRUTH, alpha: -0.1 }] })).toEqual([]);
   });
 
-  it("scores at the plausible surfaces only (approach 3's checks), and at the prior surface when none is", () => {
+  it("scores at the plausible surfaces only (approach 3's checks), and at the prior surface when the fit's own is not", () => {
     // A real sweep's degenerate fit (α = 47, A = 6e162: the N term vanishes) and a refit with β past 2 do not vote.
     const degenerate = { ...TRUTH, alpha: 47.1, A: 6.43e162 };
     const steep = { ...TRUTH, beta: 2.4 };
     expect([TRUTH, degenerate, steep, { ...TRUTH, B: Math.exp(26) }].map(plausibleSurface)).toEqual([true, false, false, false]);
     const prior = priorSurface(60, 5e11);
-    expect(policySurfaces([degenerate, TRUTH, steep, TRUTH], prior, 1)).toEqual({ surfaces: [TRUTH], at: "fit" });
+    expect(policySurfaces([TRUTH, degenerate, steep, TRUTH], prior, 2)).toEqual({ surfaces: [TRUTH, TRUTH], at: "fit" });
     expect(policySurfaces([degenerate, steep], prior, 25)).toEqual({ surfaces: [prior], at: "prior" });
+    // The fit's own surface degenerate: a refit that passes does not aim the sweep.
+    expect(policySurfaces([degenerate, TRUTH, TRUTH], prior, 25)).toEqual({ surfaces: [prior], at: "prior" });
+    expect(policySurfaces([], prior, 25)).toEqual({ surfaces: [prior], at: "prior" });
   });
 
   it("unaimed (scored at the prior), only new cells within the configured budgets may run: no rung below or above, no repeat", () => {
