@@ -93,8 +93,6 @@ def main(argv: list[str] | None = None) -> int:
                            "accelerate launch --multi_gpu --num_processes K -m flops_fit_worker.distributed ...")
     try:
         code = serve_rank0(_channel(argv), world_size) if rank == 0 else serve_follower(rank)
-        if world_size > 1:
-            dist.barrier()  # every rank past its last collective before any tears the group down
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()

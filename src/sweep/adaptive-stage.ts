@@ -14,7 +14,7 @@
 import { readdirSync, rmSync } from "node:fs";
 import { candidateBudgets, candidateCells, priorSurface, unaimedCandidate } from "../planning/adaptive-design.js";
 import { plannedExperiment, priorOptimalParams } from "../planning/iso-flop.js";
-import { plausibleSurface, policySurfaces, scoreCandidates, type Scored } from "../planning/adaptive-policy.js";
+import { policySurfaces, scoreCandidates, type Scored } from "../planning/adaptive-policy.js";
 import { CONFIRM_RESAMPLES } from "../fitting/target-fit.js";
 import { MAX_PLANNED_RUNS } from "../config/schema.js";
 import type { AdaptiveDecision, AdaptiveFile, AdaptiveStop } from "../store/adaptive-record.js";
@@ -110,14 +110,14 @@ export const adapt: Stage = async (run, state) => {
   const choose = (v: AdaptiveView): { best: Scored | null; next: Scored | null; runs: Map<string, CandidateRun>; at: "fit" | "prior" } => {
     const excluded = new Set(decided.filter((e) => !inflight.has(e.experiment_id) && ["failed", "diverged", "oom"].includes(finalRecord(e.experiment_id)?.status ?? "")).map(cellKey));
     const busy = new Set([...inflight.values()].flatMap((f) => (f.trunk ? [f.trunk] : [])));
-    // A degenerate fit's N*(C) is no place to look: then the cells are centred on the prior alone.
-    const own = v.fit.surfaces[0];
-    const cells = candidateCells(usable, options, options.budgets, own && plausibleSurface(own) ? v.fit.fittedOptimum : () => null);
     // With no interval yet (approach 3 gave no law), the runs are scored at the prior, and the expected reductions are shares of a half-width of 1.
     const voting = policySurfaces(v.fit.n_opt === null ? [] : v.fit.surfaces, prior, 1 + POLICY_SURFACES);
+    const aimed = voting.at === "fit";
+    // Unaimed, a degenerate fit's N*(C) is no place to look: the cells are centred on the prior alone, at the configured budgets.
+    const cells = candidateCells(usable, options, options.budgets, aimed ? v.fit.fittedOptimum : () => null);
     const runs = candidateRuns(cells, so, context, excluded)
       .filter((c) => !(c.kind === "branch" && busy.has(c.experiment.wsd!.trunk_id)))
-      .filter((c) => voting.at === "fit" || unaimedCandidate(c.kind, c.experiment.budget_flops, configured));
+      .filter((c) => aimed || unaimedCandidate(c.kind, c.experiment.budget_flops, configured));
     const byKey = new Map(runs.map((c) => [c.key, c]));
     const pending = all.filter((e) => inflight.has(e.experiment_id)).map((e) => ({ n_params: e.n_params, n_tokens: e.n_tokens }));
     const scored = scoreCandidates({
